@@ -1,0 +1,76 @@
+"""The ``lore`` command: one click group whose subcommands load only when invoked.
+
+Each subcommand lives in its own module of this package and is named in
+:data:`COMMANDS`; ``lore --help`` lists them without importing any of them, so it
+starts in a few tens of milliseconds and imports no data library.
+
+>>> from click.testing import CliRunner
+>>> from lore.cli import cli
+>>> CliRunner().invoke(cli, ["--version"]).output.startswith("lore, version")
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from lore import __version__
+from lore.errors import LoreError
+
+#: command name -> ("module under lore.cli", "click command attribute", "one-line help")
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "env": ("env", "env", "Show the project root, environment and where each setting came from."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when that subcommand runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"lore.cli.{module}"), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lore")
+def cli() -> None:
+    """lore: from a SQL query on a laptop to a fitted model served in production."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``lore`` console script; user errors are one line on stderr."""
+    try:
+        cli.main(args=argv, prog_name="lore", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.Abort:
+        click.echo("lore: aborted", err=True)
+        return 130
+    except click.UsageError as error:
+        path = error.ctx.command_path if error.ctx else "lore"
+        click.echo(f"lore: {error.format_message()} (see `{path} --help`)", err=True)
+        return 2
+    except click.ClickException as error:
+        click.echo(f"lore: {error.format_message()}", err=True)
+        return error.exit_code
+    except LoreError as error:
+        click.echo(f"lore: {error}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Where the project is, which environment runs, and where its files go.
+
+The project root is ``$LORE_ROOT`` or else the nearest folder, from the working
+directory upward, that holds a ``runtime.txt``. The app package is the root
+folder's name unless ``$LORE_APP`` says otherwise. The environment name comes from
+``$LORE_ENV``: ``development`` (the default), ``test`` or ``production``.
+
+Variables are read, without overriding any already set, from the project's
+``.env`` file and from ``$ENV_DIRECTORY``: a folder holding one file per variable,
+the way container platforms mount secrets.
+
+>>> import lore.env
+>>> lore.env.current().name in lore.env.NAMES
+True
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lore.errors import ConfigError, EnvironmentNameError, NotInProject
+
+DEVELOPMENT = "development"
+TEST = "test"
+PRODUCTION = "production"
+NAMES = (DEVELOPMENT, TEST, PRODUCTION)
+
+#: Where a variable came from, as ``lore env`` reports it.
+FROM_PROCESS = "environment"
+FROM_DOTENV = ".env"
+FROM_DIRECTORY = "ENV_DIRECTORY"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The project and environment this process runs in.
+
+    ``root`` is ``None`` outside a project; paths then fall back to the working
+    directory so that library code still works in a plain script or notebook.
+    """
+
+    name: str
+    root: Path | None
+    app: str | None
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def base(self) -> Path:
+        """The folder data/, models/ and logs/ live in (tests/ under ``LORE_ENV=test``)."""
+        home = self.root if self.root is not None else Path.cwd()
+        return home / "tests" if self.name == TEST else home
+
+    @property
+    def data_dir(self) -> Path:
+        return self.base / "data"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.base / "models"
+
+    @property
+    def logs_dir(self) -> Path:
+        return (self.root if self.root is not None else Path.cwd()) / "logs"
+
+    @property
+    def config_dir(self) -> Path:
+        return (self.root if self.root is not None else Path.cwd()) / "config"
+
+    def require_root(self) -> Path:
+        """The project root, or :class:`~lore.errors.NotInProject` outside one."""
+        if self.root is None:
+            raise NotInProject(
+                "not inside a lore project: no runtime.txt here or in any parent folder. "
+                "cd into a project, set LORE_ROOT, or create one with `lore init NAME`"
+            )
+        return self.root
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The project root: ``$LORE_ROOT``, else the nearest folder upward with runtime.txt."""
+    explicit = os.environ.get("LORE_ROOT")
+    if explicit:
+        return Path(explicit).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "runtime.txt").is_file():
+            return folder
+    return None
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse a ``.env`` file; a line that does not parse is a :class:`ConfigError`."""
+    from dotenv.parser import parse_stream
+
+    values: dict[str, str] = {}
+    with open(path, encoding="utf-8") as stream:
+        for binding in parse_stream(stream):
+            if binding.error:
+                line = binding.original.line
+                text = binding.original.string.strip()
+                raise ConfigError(f"{path}:{line}: cannot parse {text!r}; write NAME=value, one per line")
+            if binding.key is not None:
+                values[binding.key] = binding.value or ""
+    return values
+
+
+def read_directory(path: Path) -> dict[str, str]:
+    """Variables from a folder with one file per variable (name = file name)."""
+    if not path.is_dir():
+        raise ConfigError(f"ENV_DIRECTORY={path} is not a folder; point it at one or unset it")
+    return {
+        entry.name: entry.read_text(encoding="utf-8").rstrip("\n")
+        for entry in sorted(path.iterdir())
+        if entry.is_file() and not entry.name.startswith(".")
+    }
+
+
+def _load_variables(root: Path | None) -> dict[str, str]:
+    """Set variables from .env and ENV_DIRECTORY that are not set yet; return their sources."""
+    sources: dict[str, str] = {}
+    layers: list[tuple[str, dict[str, str]]] = []
+    if root is not None and (root / ".env").is_file():
+        layers.append((FROM_DOTENV, read_dotenv(root / ".env")))
+    directory = os.environ.get("ENV_DIRECTORY")
+    if directory:
+        layers.append((FROM_DIRECTORY, read_directory(Path(directory))))
+    for origin, values in layers:
+        for key, value in values.items():
+            if key not in os.environ:
+                os.environ[key] = value
+                sources[key] = origin
+    return sources
+
+
+def _environment_name() -> str:
+    name = os.environ.get("LORE_ENV", DEVELOPMENT)
+    if name not in NAMES:
+        raise EnvironmentNameError(
+            f"LORE_ENV={name!r} is not an environment lore knows; use one of {', '.join(NAMES)}"
+        )
+    return name
+
+
+_current: Environment | None = None
+
+
+def load(start: Path | None = None) -> Environment:
+    """Work out the environment afresh (reads .env and ENV_DIRECTORY)."""
+    root = find_root(start)
+    sources = _load_variables(root)
+    app = os.environ.get("LORE_APP") or (root.name if root is not None else None)
+    return Environment(name=_environment_name(), root=root, app=app, sources=sources)
+
+
+def current() -> Environment:
+    """The environment of this process, worked out once and cached."""
+    global _current
+    if _current is None:
+        _current = load()
+    return _current
+
+
+def reset() -> None:
+    """Forget the cached environment, so the next :func:`current` looks again."""
+    global _current
+    _current = None

@@ -1,0 +1,156 @@
+"""Every error lore raises on purpose, as one tree.
+
+Catch :class:`LoreError` for all of them, or a narrower branch::
+
+    LoreError
+    ├── ConfigError                 a setting is missing, malformed or unknown
+    │   ├── EnvironmentNameError    LORE_ENV is not development, test or production
+    │   ├── MissingVariable         a config value refers to an unset $VAR
+    │   └── UnknownConfigKey        a config key that nothing reads
+    ├── NotInProject                a command that needs a project ran outside one
+    ├── MissingDependency           an optional library is not installed (names the extra)
+    ├── DataError                   lore.io could not get or put data
+    │   ├── ExtractNotFound         no extract of that name (lists those that exist)
+    │   ├── ParameterError          a bound parameter is missing or unexpected
+    │   ├── QueryError              the database refused a statement
+    │   ├── ConnectionFailed        the database could not be reached
+    │   └── RemoteStorageError      S3 credentials, bucket or object trouble
+    ├── StoreError                  a model store or cache could not do its job
+    │   ├── CorruptArtifact         a file failed its integrity check
+    │   └── FittingNotFound         no fitting or alias of that name
+    ├── EncodingError               an encoder or transformer cannot handle the data
+    │   ├── NotFittedError          used before ``fit``
+    │   ├── MissingColumn           a column the encoder needs is absent
+    │   └── EmptySplit              too few rows for the requested split
+    ├── ModelError                  a model cannot be fitted, saved, loaded or used
+    │   └── UnknownParameter        a parameter the estimator does not accept
+    ├── WorkflowError               a workflow, stage or step failed
+    │   └── StepFailed              one step raised (names the step)
+    ├── ClusterError                the Dask cluster is unreachable or misbehaves
+    └── BadRequest                  an API request that cannot be served (HTTP 4xx)
+
+Every message names the file, key or value at fault and says how to fix it.
+
+>>> from lore.errors import ExtractNotFound, LoreError
+>>> issubclass(ExtractNotFound, LoreError)
+True
+"""
+
+from __future__ import annotations
+
+
+class LoreError(Exception):
+    """Base of every error lore raises on purpose."""
+
+
+class ConfigError(LoreError):
+    """A setting is missing, malformed or unknown."""
+
+
+class EnvironmentNameError(ConfigError):
+    """``LORE_ENV`` names an environment lore does not know."""
+
+
+class MissingVariable(ConfigError):
+    """A config value refers to an environment variable that is not set."""
+
+
+class UnknownConfigKey(ConfigError):
+    """A config key that nothing reads (usually a typo)."""
+
+
+class NotInProject(LoreError):
+    """A command that needs a lore project was run outside one."""
+
+
+class MissingDependency(LoreError):
+    """An optional library is not installed."""
+
+    def __init__(self, module: str, extra: str, purpose: str = "") -> None:
+        self.module = module
+        self.extra = extra
+        what = f" for {purpose}" if purpose else ""
+        super().__init__(f'{module} is needed{what}: pip install "lore[{extra}]"')
+
+
+class DataError(LoreError):
+    """lore.io could not get or put data."""
+
+
+class ExtractNotFound(DataError):
+    """No extract of that name."""
+
+
+class ParameterError(DataError):
+    """A bound SQL parameter is missing, unexpected or of a type that cannot be bound."""
+
+
+class QueryError(DataError):
+    """The database refused a statement."""
+
+
+class ConnectionFailed(DataError):
+    """The database could not be reached."""
+
+
+class RemoteStorageError(DataError):
+    """S3 credentials, bucket or object trouble."""
+
+
+class StoreError(LoreError):
+    """A model store or cache could not do its job."""
+
+
+class CorruptArtifact(StoreError):
+    """A stored file is missing, truncated or altered."""
+
+
+class FittingNotFound(StoreError):
+    """No fitting or alias of that name."""
+
+
+class EncodingError(LoreError):
+    """An encoder or transformer cannot handle the data it was given."""
+
+
+class NotFittedError(EncodingError):
+    """An encoder, pipeline or model was used before it was fitted."""
+
+
+class MissingColumn(EncodingError, KeyError):
+    """A column the encoder needs is absent from the data."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class EmptySplit(EncodingError):
+    """Too few rows for the requested train/validation/test sizes."""
+
+
+class ModelError(LoreError):
+    """A model cannot be fitted, saved, loaded or used."""
+
+
+class UnknownParameter(ModelError):
+    """A parameter the estimator or model does not accept."""
+
+
+class WorkflowError(LoreError):
+    """A workflow, stage or step failed or is misconfigured."""
+
+
+class StepFailed(WorkflowError):
+    """One step of a stage raised; the message names the step."""
+
+
+class ClusterError(LoreError):
+    """The Dask cluster is unreachable or misbehaves."""
+
+
+class BadRequest(LoreError):
+    """An API request that cannot be served; maps to an HTTP 4xx."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        self.status = status
+        super().__init__(message)

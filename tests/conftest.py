@@ -1,0 +1,109 @@
+"""Fixtures shared by the whole suite: an isolated project, and the real services.
+
+Tests that need PostgreSQL, Redis or S3 ask for ``postgres_url``, ``redis_url`` or
+``s3_endpoint``. Locally an absent service skips those tests with the reason; with
+``LORE_REQUIRE_SERVICES=1`` (set by .ci/run) an absent service fails them instead.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import lore.env
+
+POSTGRES_URL = os.environ.get("LORE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("LORE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _require(service: str, host: str, port: int) -> None:
+    if _listening(host, port):
+        return
+    message = f"{service} is not listening on {host}:{port} (.ci/run starts it)"
+    if os.environ.get("LORE_REQUIRE_SERVICES"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts with no cached environment and no project variables leaking in."""
+    for name in ("LORE_ROOT", "LORE_APP", "ENV_DIRECTORY", "LORE_CLUSTER"):
+        monkeypatch.delenv(name, raising=False)
+    lore.env.reset()
+    yield
+    lore.env.reset()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty lore project ``demo_app`` in a temporary folder, made current."""
+    root = tmp_path / "demo_app"
+    for folder in ("config", "demo_app/extracts", "data", "models", "logs"):
+        (root / folder).mkdir(parents=True)
+    (root / "runtime.txt").write_text("python-3.11.7\n")
+    (root / "demo_app" / "__init__.py").write_text("")
+    monkeypatch.setenv("LORE_ROOT", str(root))
+    monkeypatch.chdir(root)
+    monkeypatch.syspath_prepend(str(root))
+    lore.env.reset()
+    return root
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The URL of the real PostgreSQL (database ``test``); skips or fails when absent."""
+    _require("PostgreSQL", "127.0.0.1", 5432)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The URL of the real Redis (database 15); skips or fails when absent."""
+    _require("Redis", "127.0.0.1", 6379)
+    return REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """moto's S3-compatible server over real HTTP on 127.0.0.1, for the whole session."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:  # pragma: no cover - moto is a test dependency
+        pytest.skip('moto[server] is not installed: pip install "lore[test]"')
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_endpoint(s3_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The S3 endpoint with dummy credentials set for boto3, reset between tests."""
+    import urllib.request
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    request = urllib.request.Request(f"{s3_server}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=5).close()
+    return s3_server
