@@ -1,0 +1,64 @@
+"""lore.util: timers, StatsD metrics, atomic writes, secret masking."""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import pytest
+
+import lore.util
+
+
+def test_timer_logs_the_elapsed_time(caplog):
+    with caplog.at_level(logging.INFO, logger="lore.util"), lore.util.timer("unit.block") as elapsed:
+        pass
+    assert elapsed.seconds >= 0
+    assert "unit.block took" in caplog.text
+
+
+def test_timed_decorator_keeps_the_function_and_times_it(caplog):
+    @lore.util.timed
+    def double(value: int) -> int:
+        return value * 2
+
+    with caplog.at_level(logging.INFO, logger="lore.util"):
+        assert double(21) == 42
+    assert "double took" in caplog.text and double.__name__ == "double"
+
+
+def test_metrics_go_to_statsd_over_udp(monkeypatch):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as server:
+        server.bind(("127.0.0.1", 0))
+        server.settimeout(2)
+        monkeypatch.setenv("STATSD_HOST", "127.0.0.1")
+        monkeypatch.setenv("STATSD_PORT", str(server.getsockname()[1]))
+        with lore.util.timer("unit.metric", log=False):
+            pass
+        payload = server.recv(1024).decode()
+    assert payload.startswith("lore.unit.metric:") and payload.endswith("|ms")
+
+
+def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path):
+    target = tmp_path / "value.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), lore.util.atomic_write(target, "w") as stream:
+        stream.write("half")
+        raise RuntimeError("crash mid-write")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["value.txt"]
+    with lore.util.atomic_write(target, "w") as stream:
+        stream.write("new")
+    assert target.read_text() == "new"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("DATABASE_URL", "postgresql://user:pw@host/db", "postgresql://user:****@host/db"),
+        ("API_TOKEN", "abc", "****"),
+        ("LORE_ENV", "test", "test"),
+    ],
+)
+def test_mask_secret(key, value, shown):
+    assert lore.util.mask_secret(key, value) == shown
