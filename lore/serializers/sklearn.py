@@ -1,0 +1,75 @@
+"""scikit-learn estimators with skops, which stores state without pickle.
+
+skops refuses, on load, any type it does not trust by default. lore trusts only
+types from scikit-learn, numpy, scipy and lore itself; an estimator holding any
+other type (a custom transformer, an XGBoost model inside a Pipeline) is checked
+when it is saved and goes to the pickle fallback instead, so that what skops wrote
+can always be read back.
+
+>>> import tempfile, pathlib
+>>> from sklearn.preprocessing import StandardScaler
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> files, _ = write(StandardScaler().fit([[1.0], [3.0]]), folder, "scaler")
+>>> read(folder, "scaler", {"files": files}).mean_.tolist()
+[2.0]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lore.errors import MissingDependency, ModelError
+from lore.serializers.registry import Unsupported, from_library
+
+NAME = "sklearn"
+LIBRARIES = ("sklearn", "skops", "numpy", "scipy")
+#: Modules whose types a skops file may hold.
+TRUSTED = ("sklearn", "numpy", "scipy", "lore")
+
+
+def claims(obj: Any) -> bool:
+    return from_library(obj, "sklearn")
+
+
+def untrusted(path: Path) -> tuple[list[str], list[str]]:
+    """The types in a skops file that skops does not trust: (ones lore trusts, the rest)."""
+    from skops.io import get_untrusted_types
+
+    types = get_untrusted_types(file=path)
+    ours = [name for name in types if name.split(".")[0] in TRUSTED]
+    return ours, [name for name in types if name not in ours]
+
+
+def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]:
+    try:
+        import skops.io
+    except ImportError:
+        raise Unsupported('skops is not installed (pip install "lore[skops]")') from None
+    file = f"{name}.skops"
+    path = folder / file
+    try:
+        skops.io.dump(obj, path)
+        _, refused = untrusted(path)
+    except Exception as error:  # skops cannot walk some objects; pickle can
+        path.unlink(missing_ok=True)
+        raise Unsupported(f"skops cannot store it: {error}") from None
+    if refused:
+        path.unlink()
+        raise Unsupported(f"it holds types skops would not load: {', '.join(refused)}")
+    return [file], {}
+
+
+def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
+    try:
+        import skops.io
+    except ImportError:
+        raise MissingDependency("skops", "skops", f"loading {name}") from None
+    path = folder / record["files"][0]
+    trusted, refused = untrusted(path)
+    if refused:
+        raise ModelError(
+            f"{path} holds types lore does not trust: {', '.join(refused)}. Only types from "
+            f"{', '.join(TRUSTED)} are loaded from skops files"
+        )
+    return skops.io.load(path, trusted=trusted)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lore.serializers
+
+xgboost = pytest.importorskip("xgboost")
+
+
+def test_booster_round_trips_as_ubj(tmp_path, xy):
+    x, y = xy
+    booster = xgboost.train({"max_depth": 2}, xgboost.DMatrix(x, label=y), num_boost_round=3)
+    assert lore.serializers.save(booster, tmp_path, "model")[0] == "model.ubj"
+    back = lore.serializers.load(tmp_path, "model")
+    np.testing.assert_array_equal(back.predict(xgboost.DMatrix(x)), booster.predict(xgboost.DMatrix(x)))
+
+
+def test_sklearn_wrapper_keeps_its_class(tmp_path, xy):
+    x, y = xy
+    model = xgboost.XGBClassifier(n_estimators=3, max_depth=2).fit(x, y)
+    lore.serializers.save(model, tmp_path, "model")
+    back = lore.serializers.load(tmp_path, "model")
+    assert type(back) is xgboost.XGBClassifier
+    np.testing.assert_array_equal(back.predict_proba(x), model.predict_proba(x))
