@@ -1,0 +1,283 @@
+"""What every lore estimator promises: the contract models rely on.
+
+An estimator wraps one learning library behind the same few methods:
+``fit(x, y, validation_x=None, validation_y=None, **params) -> dict`` (the training
+history), ``predict(x)``, ``predict_proba(x)``, ``save(folder)`` and
+``Estimator.load(folder)``. Like a scikit-learn estimator, ``__init__`` only stores
+its parameters; what ``fit`` learns lives in attributes ending in ``_`` (``native_``,
+the library's own fitted object, ``task_``, ``feature_names_``...). A parameter the
+estimator does not know is an :class:`~lore.errors.UnknownParameter` that names it
+and lists the valid ones, raised before any library sees it.
+
+The task (``"regression"``, ``"binary"`` or ``"multiclass"``) comes from the pipeline
+when a model calls :meth:`Estimator.configure`, else from the labels: floats are a
+regression, booleans, integers and strings a classification.
+
+>>> import numpy as np
+>>> infer_task(np.array([0.5, 1.5]))
+('regression', None)
+>>> infer_task(np.array([0, 2, 1, 2]))
+('multiclass', 3)
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from lore.errors import CorruptArtifact, MissingColumn, ModelError, NotFittedError, UnknownParameter
+from lore.util import atomic_write
+
+logger = logging.getLogger(__name__)
+
+REGRESSION = "regression"
+BINARY = "binary"
+MULTICLASS = "multiclass"
+#: The file beside the native model that records the estimator's class, params and state.
+RECORD = "estimator.json"
+
+
+def infer_task(y: Any, n_classes: int | None = None) -> tuple[str, int | None]:
+    """``(task, number of classes)`` for labels ``y``; ``n_classes`` overrides the count."""
+    labels = np.asarray(y)
+    if n_classes is None and labels.dtype.kind == "f":
+        return REGRESSION, None
+    if n_classes is None:
+        n_classes = int(labels.max()) + 1 if labels.dtype.kind in "iub" and len(labels) else 2
+    return (BINARY if n_classes <= 2 else MULTICLASS), max(int(n_classes), 2)
+
+
+def to_matrix(x: Any, dtype: Any = np.float32) -> np.ndarray:
+    """``x`` (a DataFrame or array) as a 2-D numpy array, without a copy when possible."""
+    if hasattr(x, "to_numpy"):
+        return x.to_numpy(dtype=dtype, copy=False)
+    matrix = np.asarray(x, dtype=dtype)
+    return matrix.reshape(-1, 1) if matrix.ndim == 1 else matrix
+
+
+def columns_of(x: Any) -> list[str] | None:
+    """The column names of a DataFrame, or ``None`` for an array."""
+    columns = getattr(x, "columns", None)
+    return None if columns is None else [str(column) for column in columns]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return repr(value)
+
+
+def to_json(value: Any) -> str:
+    """JSON text for records; values JSON cannot hold are written as their ``repr``."""
+    return json.dumps(value, default=_json_default, sort_keys=True)
+
+
+class Estimator:
+    """Base of lore's estimators; subclass it to wrap another library.
+
+    Subclasses set :attr:`defaults` (parameter name -> default), may widen
+    :attr:`extra_parameters` (names the library accepts without a lore default), and
+    implement :meth:`_fit`, :meth:`_predict_raw` and, for their native format, nothing
+    else: :meth:`save` and :meth:`load` go through :mod:`lore.serializers`.
+    """
+
+    #: Parameters and their defaults; ``fit(**params)`` may override any of them.
+    defaults: ClassVar[dict[str, Any]] = {}
+    #: Other parameter names the library accepts.
+    extra_parameters: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{key}={value!r}" for key, value in sorted(self.params.items()))
+        return f"{type(self).__name__}({args})"
+
+    # -- parameters ---------------------------------------------------------------------
+
+    def valid_parameters(self) -> list[str]:
+        """Every parameter name this estimator accepts, sorted."""
+        return sorted(set(self.defaults) | set(self.extra_parameters))
+
+    def check_parameters(self, params: dict[str, Any]) -> None:
+        """Raise :class:`UnknownParameter` for the first name this estimator does not accept."""
+        valid = set(self.valid_parameters())
+        unknown = sorted(name for name in params if name not in valid)
+        if unknown:
+            raise UnknownParameter(
+                f"{type(self).__name__} does not accept parameter(s) {', '.join(map(repr, unknown))}; "
+                f"valid ones are: {', '.join(sorted(valid))}"
+            )
+
+    def get_params(self) -> dict[str, Any]:
+        """The parameters a fit would use now: defaults overridden by those given."""
+        return {**self.defaults, **self.params}
+
+    def set_params(self, **params: Any) -> Estimator:
+        """Override parameters (checked) and return ``self``."""
+        self.check_parameters(params)
+        self.params.update(params)
+        return self
+
+    def clone(self) -> Estimator:
+        """A new, unfitted estimator with the same parameters."""
+        return type(self)(**self.params)
+
+    # -- fitting ------------------------------------------------------------------------
+
+    def configure(self, pipeline: Any) -> Estimator:
+        """Take what the estimator needs from a pipeline (task, classes, encoders)."""
+        output = pipeline.output_encoder
+        if pipeline.is_classifier:
+            self.task_, self.n_classes_ = infer_task([], n_classes=output.cardinality() or 2)
+        else:
+            self.task_, self.n_classes_ = REGRESSION, None
+        self.encoders_ = list(pipeline.encoders)
+        return self
+
+    def fit(
+        self,
+        x: Any,
+        y: Any,
+        validation_x: Any = None,
+        validation_y: Any = None,
+        *,
+        folder: str | Path | None = None,
+        **params: Any,
+    ) -> dict[str, Any]:
+        """Fit on ``x, y`` (validating on the validation set when given); return the history.
+
+        ``folder`` is where the estimator may write logs and checkpoints (the fitting's
+        folder when a model fits). ``params`` override this estimator's parameters for
+        this fit and are kept.
+        """
+        self.check_parameters({**self.params, **params})
+        self.params.update(params)
+        if getattr(self, "task_", None) is None:
+            self.task_, self.n_classes_ = infer_task(y)
+        self.feature_names_ = columns_of(x)
+        labels = np.asarray(y)
+        validation = None
+        if validation_x is not None and validation_y is not None and len(validation_y):
+            validation = (validation_x, np.asarray(validation_y))
+        self.history_ = self._fit(x, labels, validation, Path(folder) if folder else None, self.get_params())
+        return self.history_
+
+    def _fit(
+        self,
+        x: Any,
+        y: np.ndarray,
+        validation: tuple[Any, np.ndarray] | None,
+        folder: Path | None,
+        params: dict[str, Any],
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def is_fitted(self) -> bool:
+        return getattr(self, "native_", None) is not None
+
+    def check_fitted(self) -> None:
+        if not self.is_fitted:
+            raise NotFittedError(
+                f"{type(self).__name__} is not fitted: call fit() first, or load a fitted model"
+            )
+
+    def check_columns(self, x: Any) -> None:
+        """:class:`MissingColumn` when ``x`` lacks a feature the estimator was fitted on."""
+        expected = getattr(self, "feature_names_", None)
+        columns = columns_of(x)
+        if expected is None or columns is None or columns == expected:
+            return
+        missing = [name for name in expected if name not in set(columns)]
+        if missing:
+            raise MissingColumn(
+                f"x lacks the column(s) {', '.join(map(repr, missing))} that {type(self).__name__} "
+                "was fitted on; encode raw rows with the pipeline first"
+            )
+
+    # -- predicting ---------------------------------------------------------------------
+
+    def _predict_raw(self, x: Any) -> np.ndarray:
+        """Regression values, or class probabilities ``(rows, classes)`` for a classifier."""
+        raise NotImplementedError
+
+    def predict(self, x: Any) -> np.ndarray:
+        """Predicted values (regression) or class codes (classification)."""
+        self.check_fitted()
+        self.check_columns(x)
+        raw = self._predict_raw(x) if len(x) else self._empty()
+        if self.task_ == REGRESSION:
+            return raw.reshape(-1)
+        return raw.argmax(axis=1)
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        """Class probabilities, one column per class code; classifiers only."""
+        self.check_fitted()
+        if self.task_ == REGRESSION:
+            raise ModelError(f"{type(self).__name__} was fitted for a regression: use predict()")
+        self.check_columns(x)
+        return self._predict_raw(x) if len(x) else self._empty()
+
+    def _empty(self) -> np.ndarray:
+        return np.empty((0,) if self.task_ == REGRESSION else (0, self.n_classes_))
+
+    # -- persistence --------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """The learned attributes, besides the native model, that :meth:`load` restores."""
+        return {
+            "task_": self.task_,
+            "n_classes_": self.n_classes_,
+            "feature_names_": self.feature_names_,
+            "history_": getattr(self, "history_", {}),
+        }
+
+    def save(self, folder: str | Path) -> list[str]:
+        """Write the native model and ``estimator.json`` into ``folder``; return the file names."""
+        self.check_fitted()
+        from lore import serializers
+
+        target = Path(folder)
+        files = serializers.save(self.native_, target, "native")
+        klass = type(self)
+        record = {
+            "class": f"{klass.__module__}.{klass.__qualname__}",
+            "params": {key: value for key, value in self.params.items() if key != "estimator"},
+            "state": self.state(),
+        }
+        with atomic_write(target / RECORD, "w") as stream:
+            stream.write(to_json(record))
+        return [*files, RECORD]
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Estimator:
+        """Read back an estimator written by :meth:`save` (its own class, from the record)."""
+        from lore import serializers
+
+        source = Path(folder)
+        try:
+            record = json.loads((source / RECORD).read_text(encoding="utf-8"))
+            module, _, name = record["class"].rpartition(".")
+            klass = getattr(importlib.import_module(module), name)
+        except FileNotFoundError:
+            raise CorruptArtifact(f"{source / RECORD} is missing; the estimator was not saved") from None
+        except (ValueError, KeyError, TypeError, ImportError, AttributeError) as error:
+            raise CorruptArtifact(f"{source / RECORD} does not name a loadable estimator: {error}") from None
+        if not (isinstance(klass, type) and issubclass(klass, Estimator)):
+            raise CorruptArtifact(f"{source / RECORD}: {record['class']!r} is not a lore estimator")
+        estimator = klass.__new__(klass)
+        estimator.params = dict(record.get("params", {}))
+        estimator.native_ = serializers.load(source, "native")
+        for key, value in record.get("state", {}).items():
+            setattr(estimator, key, value)
+        estimator.restored()
+        return estimator
+
+    def restored(self) -> None:
+        """Hook run after :meth:`load`, to rebuild caches from the native model."""

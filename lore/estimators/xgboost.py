@@ -1,0 +1,137 @@
+"""Gradient boosted trees with XGBoost, for regression and classification.
+
+Training calls ``xgboost.train`` directly on a ``DMatrix``, with early stopping on
+the validation set when there is one; the booster kept is cut at the best round.
+Prediction uses ``Booster.inplace_predict`` on a float32 array, which skips building
+a ``DMatrix`` and keeps a single-row call cheap. The objective follows the task
+(``reg:squarederror``, ``binary:logistic`` or ``multi:softprob``) unless given.
+
+>>> import numpy as np
+>>> x = np.array([[0.0], [1.0], [2.0], [3.0]] * 5)
+>>> estimator = XGBoost(num_boost_round=5, max_depth=2)
+>>> history = estimator.fit(x, np.array([0, 0, 1, 1] * 5))
+>>> estimator.predict(np.array([[0.0], [3.0]])).tolist()
+[0, 1]
+>>> XGBoost(depth=3).fit(x, np.zeros(20))
+Traceback (most recent call last):
+...
+lore.errors.UnknownParameter: XGBoost does not accept parameter(s) 'depth'; valid ones are: ...
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lore.estimators.base import BINARY, MULTICLASS, REGRESSION, Estimator, to_matrix
+from lore.estimators.progress import Progress
+
+OBJECTIVES = {REGRESSION: "reg:squarederror", BINARY: "binary:logistic", MULTICLASS: "multi:softprob"}
+#: lore's own names, and the scikit-learn API's names that ``xgboost.train`` does not take.
+ALIASES = {"n_estimators": "num_boost_round", "n_jobs": "nthread", "random_state": "seed"}
+
+
+class XGBoost(Estimator):
+    """XGBoost booster; every parameter of ``xgboost.train``'s ``params`` is accepted."""
+
+    defaults = {
+        "num_boost_round": 500,
+        "early_stopping_rounds": 20,
+        "learning_rate": 0.1,
+        "max_depth": 6,
+        "tree_method": "hist",
+        "objective": None,
+        "eval_metric": None,
+        "verbosity": 0,
+    }
+    extra_parameters = frozenset(
+        {
+            "alpha", "base_score", "booster", "colsample_bylevel", "colsample_bynode", "colsample_bytree",
+            "device", "eta", "gamma", "grow_policy", "interaction_constraints", "lambda", "max_bin",
+            "max_cat_threshold", "max_cat_to_onehot", "max_delta_step", "max_leaves", "min_child_weight",
+            "min_split_loss", "monotone_constraints", "multi_strategy", "n_estimators", "n_jobs", "nthread",
+            "num_class", "num_parallel_tree", "random_state", "reg_alpha", "reg_lambda", "sampling_method",
+            "scale_pos_weight", "seed", "subsample", "validate_parameters",
+        }
+    )  # fmt: skip
+
+    def booster_parameters(self, params: dict[str, Any]) -> tuple[dict[str, Any], int, int | None]:
+        """``(params for xgboost.train, rounds, early stopping rounds)`` for this task."""
+        settings = {ALIASES.get(key, key): value for key, value in params.items() if value is not None}
+        rounds = int(settings.pop("num_boost_round"))
+        early = settings.pop("early_stopping_rounds", None)
+        settings.setdefault("objective", OBJECTIVES[self.task_])
+        if self.task_ == MULTICLASS:
+            settings.setdefault("num_class", self.n_classes_)
+        return settings, rounds, early
+
+    def _fit(
+        self,
+        x: Any,
+        y: np.ndarray,
+        validation: tuple[Any, np.ndarray] | None,
+        folder: Path | None,
+        params: dict[str, Any],
+    ) -> dict[str, Any]:
+        import xgboost
+
+        settings, rounds, early = self.booster_parameters(params)
+        train = xgboost.DMatrix(to_matrix(x), label=y)
+        evals = []
+        if validation is not None:
+            evals = [(xgboost.DMatrix(to_matrix(validation[0]), label=validation[1]), "validation")]
+        history: dict[str, Any] = {}
+        booster = xgboost.train(
+            settings,
+            train,
+            num_boost_round=rounds,
+            evals=evals,
+            early_stopping_rounds=early if evals else None,
+            evals_result=history,
+            verbose_eval=False,
+            callbacks=[progress_callback(rounds)],
+        )
+        if evals and early:
+            booster = booster[: booster.best_iteration + 1]
+        self.native_ = booster
+        return {
+            "rounds": booster.num_boosted_rounds(),
+            **{
+                f"{split}_{metric}": values
+                for split, scores in history.items()
+                for metric, values in scores.items()
+            },
+        }
+
+    def _predict_raw(self, x: Any) -> np.ndarray:
+        raw = self.native_.inplace_predict(to_matrix(x))
+        if self.task_ == BINARY:
+            return np.column_stack((1.0 - raw, raw))
+        return raw
+
+
+def progress_callback(rounds: int) -> Any:
+    """An XGBoost callback that reports boosting rounds through :class:`Progress`."""
+    import xgboost
+
+    class ReportRounds(xgboost.callback.TrainingCallback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.progress = Progress("boosting round", total=rounds)
+
+        def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, Any]) -> bool:
+            figures = {
+                f"{split}_{metric}": float(values[-1])
+                for split, scores in evals_log.items()
+                for metric, values in scores.items()
+            }
+            self.progress.update(epoch + 1, **figures)
+            return False
+
+        def after_training(self, model: Any) -> Any:
+            self.progress.finish()
+            return model
+
+    return ReportRounds()

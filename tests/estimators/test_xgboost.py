@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lore.estimators import Estimator, XGBoost
+
+
+@pytest.mark.parametrize("dataset", ["binary", "multiclass", "regression"])
+def test_fits_predicts_and_round_trips(dataset: str, request: pytest.FixtureRequest, tmp_path) -> None:
+    data = request.getfixturevalue(dataset)
+    estimator = XGBoost(num_boost_round=30, max_depth=3)
+    history = estimator.fit(**data)
+    assert history["rounds"] <= 30
+    assert [key for key in history if key.startswith("validation_")]
+    predictions = estimator.predict(data["validation_x"])
+    if dataset == "regression":
+        assert estimator.task_ == "regression"
+        assert np.corrcoef(predictions, data["validation_y"])[0, 1] > 0.5
+    else:
+        assert (predictions == data["validation_y"]).mean() > 0.85
+        proba = estimator.predict_proba(data["validation_x"])
+        assert proba.shape == (len(predictions), estimator.n_classes_)
+        assert np.allclose(proba.sum(axis=1), 1, atol=1e-5)
+    files = estimator.save(tmp_path)
+    assert "native.ubj" in files
+    loaded = Estimator.load(tmp_path)
+    assert isinstance(loaded, XGBoost)
+    assert np.allclose(loaded.predict(data["validation_x"]), predictions)
+
+
+def test_early_stopping_keeps_the_best_round(binary: dict) -> None:
+    estimator = XGBoost(num_boost_round=400, learning_rate=0.5, early_stopping_rounds=5)
+    history = estimator.fit(**binary)
+    assert history["rounds"] < 400
+    assert estimator.native_.num_boosted_rounds() == history["rounds"]
+
+
+def test_sklearn_style_aliases(regression: dict) -> None:
+    estimator = XGBoost(n_estimators=4, n_jobs=1, random_state=1)
+    assert estimator.fit(regression["x"], regression["y"])["rounds"] == 4
+
+
+def test_accepts_plain_arrays(binary: dict) -> None:
+    estimator = XGBoost(num_boost_round=5)
+    estimator.fit(binary["x"].to_numpy(), binary["y"].astype(bool))
+    assert estimator.task_ == "binary"
+    assert estimator.predict(binary["x"].to_numpy()[:1]).shape == (1,)
