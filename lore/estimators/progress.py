@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 class Progress:
     """Report ``step`` of ``total`` (``total`` may be ``None``) with a few figures."""
 
-    def __init__(self, label: str, total: int | None = None, stream: IO[str] | None | bool = True) -> None:
+    def __init__(self, label: str, total: int | None = None, stream: IO[str] | bool | None = True) -> None:
         self.label = label
         self.total = total
         if stream is True:

@@ -1,0 +1,329 @@
+"""A model: a pipeline that encodes the data and an estimator that learns from it.
+
+:class:`Base` holds the two and does everything around learning: ``fit(**params)``
+fits the estimator on the pipeline's training data, validates it on the validation
+set, measures it on train, validation and test, and saves the whole fitting
+(pipeline, estimator, parameters, metrics, timings, data signature, code version and
+package versions) into the model store, then records it in the metadata database.
+``predict`` takes raw rows, which the pipeline encodes, or an already-encoded ``x``
+(its columns are exactly the pipeline's feature names), and returns decoded
+predictions. ``Model.load()`` brings back the latest fitting, a number or an alias.
+
+Subclass it (or :class:`~lore.models.SKLearn`, :class:`~lore.models.XGBoost`,
+:class:`~lore.models.Keras`) and give ``__init__`` your pipeline and estimator::
+
+    class BoostedName(lore.models.Base):
+        def __init__(self):
+            super().__init__(pipeline=Subscribers(), estimator=lore.estimators.XGBoost())
+
+>>> Base.name()
+'lore.models.base.Base'
+>>> Base().predict([])
+Traceback (most recent call last):
+...
+lore.errors.NotFittedError: lore.models.base.Base is not fitted: call fit(), or Base.load() a fitting
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import lore.estimators
+from lore.errors import ModelError, NotFittedError, QueryError, StoreError
+from lore.estimators.base import REGRESSION, Estimator, to_json
+from lore.models import metadata as history_db
+from lore.models import metrics as measures
+from lore.models import provenance
+from lore.util import atomic_write, timer
+
+logger = logging.getLogger(__name__)
+
+#: The file in each fitting with the model's own record.
+RECORD = "model.json"
+PIPELINE = "pipeline"
+ESTIMATOR = "estimator"
+
+
+def feature_names(pipeline: Any) -> list[str]:
+    """The columns of the pipeline's encoded ``x``, in order."""
+    names = getattr(pipeline, "feature_names", None)
+    if callable(names):
+        return [str(name) for name in names()]
+    return [str(name) for encoder in pipeline.encoders for name in encoder.feature_names()]
+
+
+class Base:
+    """A pipeline plus an estimator; see the module documentation.
+
+    Parameters
+    ----------
+    pipeline
+        A :class:`lore.pipelines.TrainTestSplit` (or any object with its contract).
+    estimator
+        A :class:`lore.estimators.Estimator`.
+    """
+
+    def __init__(self, pipeline: Any = None, estimator: Estimator | None = None) -> None:
+        self.pipeline = pipeline
+        self.estimator = estimator
+        self.fitting: int | None = None
+        self.params: dict[str, Any] = {}
+        self.metrics: dict[str, Any] = {}
+        self.timings: dict[str, float] = {}
+        self.history: dict[str, Any] = {}
+
+    @classmethod
+    def name(cls) -> str:
+        """``"<module>.<Class>"``: the folder of this model's fittings in models/."""
+        return f"{cls.__module__}.{cls.__qualname__}"
+
+    def __repr__(self) -> str:
+        fitted = f"fitting {self.fitting}" if self.fitting is not None else "not saved"
+        return f"<{self.name()} {type(self.estimator).__name__} ({fitted})>"
+
+    # -- fitting --------------------------------------------------------------------------
+
+    def _require_parts(self) -> tuple[Any, Estimator]:
+        if self.pipeline is None or self.estimator is None:
+            raise ModelError(
+                f"{self.name()} needs a pipeline and an estimator: "
+                "super().__init__(pipeline=MyPipeline(), estimator=lore.estimators.XGBoost())"
+            )
+        return self.pipeline, self.estimator
+
+    def fit(self, **params: Any) -> dict[str, Any]:
+        """Fit on the training data, validate, measure, save a fitting; return the metrics.
+
+        ``params`` are the estimator's (``epochs=20``, ``max_depth=4``...); one it does
+        not know is an :class:`~lore.errors.UnknownParameter`. The metrics are
+        ``{"train": {...}, "validation": {...}, "test": {...}}``.
+        """
+        pipeline, estimator = self._require_parts()
+        estimator.check_parameters({**estimator.params, **params})
+        timings: dict[str, float] = {}
+        with timer(f"{self.name()}.data", log=False) as elapsed:
+            training, validation = pipeline.training_data, pipeline.validation_data
+        timings["data"] = elapsed.seconds
+        estimator.configure(pipeline)
+        store = _model_store()
+        with store.new_fitting(self.name()) as fitting:
+            with timer(f"{self.name()}.fit") as elapsed:
+                self.history = estimator.fit(
+                    training.x, training.y, validation.x, validation.y, folder=fitting.path, **params
+                )
+            timings["fit"] = elapsed.seconds
+            with timer(f"{self.name()}.evaluate", log=False) as elapsed:
+                self.metrics = {
+                    "train": self.evaluate(training.x, training.y),
+                    "validation": self.evaluate(validation.x, validation.y),
+                    "test": self.evaluate(pipeline.test_data.x, pipeline.test_data.y),
+                }
+            timings["evaluate"] = elapsed.seconds
+            self.params = estimator.get_params()
+            self.timings = timings
+            self._write(fitting)
+        self._committed(fitting)
+        logger.info("%s fitting %s: %s", self.name(), self.fitting, to_json(self.metrics["validation"]))
+        return self.metrics
+
+    def save(self) -> int:
+        """Save the fitted model as a new fitting (``fit`` already does); return its number."""
+        self.check_fitted()
+        with _model_store().new_fitting(self.name()) as fitting:
+            self._write(fitting)
+        self._committed(fitting)
+        return fitting.number
+
+    def _write(self, fitting: Any) -> None:
+        """Write pipeline, estimator and record into the fitting's (temporary) folder."""
+        from lore import serializers
+
+        with timer(f"{self.name()}.save", log=False) as elapsed:
+            serializers.save(self.pipeline, fitting.path, PIPELINE)
+            self.estimator.save(fitting.path / ESTIMATOR)
+        self.timings["save"] = elapsed.seconds
+        signature = getattr(self.pipeline, "data_signature", None)
+        self.record_ = {
+            "model": self.name(),
+            "estimator": type(self.estimator).__name__,
+            "params": self.params or self.estimator.get_params(),
+            "metrics": self.metrics,
+            "timings": self.timings,
+            "history": self.history,
+            "data_signature": signature() if callable(signature) else signature,
+            "code_version": provenance.code_version(),
+            "packages": provenance.package_versions(),
+            "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+        }
+        with atomic_write(Path(fitting.path) / RECORD, "w") as stream:
+            stream.write(to_json(self.record_))
+        fitting.metadata.update({key: value for key, value in self.record_.items() if key != "history"})
+        fitting.metadata = json.loads(to_json(fitting.metadata))
+
+    def _committed(self, fitting: Any) -> None:
+        """After the store numbered the fitting: remember it and add it to the metadata database."""
+        self.fitting = fitting.number
+        record = self.record_
+        try:
+            history_db.record(
+                self.name(),
+                fitting.number,
+                params=record["params"],
+                metrics=record["metrics"],
+                timings=record["timings"],
+                data_signature=record["data_signature"],
+                code_version=record["code_version"],
+                created_at=datetime.datetime.fromisoformat(record["created_at"]),
+            )
+        except (QueryError, StoreError, lore.errors.ConnectionFailed) as error:
+            # the fitting itself is saved; a metadata outage must not lose it
+            logger.warning(
+                "%s fitting %s is saved but not in the metadata database: %s",
+                self.name(),
+                fitting.number,
+                error,
+            )
+
+    # -- loading --------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, fitting: int | str | None = None) -> Base:
+        """The model of a saved fitting: the latest (``None``), a number, or an alias.
+
+        The store verifies every file against the fitting's manifest before anything
+        is read. :class:`~lore.errors.FittingNotFound` lists the fittings that exist.
+        """
+        from lore import serializers
+
+        path = _model_store().resolve(cls.name(), fitting)
+        record = json.loads((path / RECORD).read_text(encoding="utf-8"))
+        model = cls.__new__(cls)
+        Base.__init__(model, serializers.load(path, PIPELINE), Estimator.load(path / ESTIMATOR))
+        model.fitting = int(path.name)
+        model.params = record.get("params", {})
+        model.metrics = record.get("metrics", {})
+        model.timings = record.get("timings", {})
+        model.history = record.get("history", {})
+        model.record_ = record
+        return model
+
+    def upload(self) -> int:
+        """Upload this model's fitting to the remote store (S3); return its number."""
+        if self.fitting is None:
+            raise ModelError(f"{self.name()} has no saved fitting to upload: fit() or save() it first")
+        _model_store().upload(self.name(), self.fitting)
+        return self.fitting
+
+    @classmethod
+    def download(cls, fitting: int | str | None = None) -> Base:
+        """Fetch a fitting from the remote store (S3), then :meth:`load` it."""
+        number = _model_store().download(cls.name(), fitting)
+        return cls.load(number if isinstance(number, int) else fitting)
+
+    # -- using ----------------------------------------------------------------------------
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.estimator is not None and self.estimator.is_fitted
+
+    def check_fitted(self) -> None:
+        if not self.is_fitted:
+            raise NotFittedError(
+                f"{self.name()} is not fitted: call fit(), or {type(self).__name__}.load() a fitting"
+            )
+
+    def encode(self, frame: Any) -> Any:
+        """``frame`` as the estimator's ``x``: encoded by the pipeline unless it already is."""
+        names = getattr(self, "feature_names_", None)
+        if names is None:
+            names = self.feature_names_ = feature_names(self.pipeline)
+        columns = getattr(frame, "columns", None)
+        if columns is not None and len(columns) == len(names) and list(columns) == names:
+            return frame
+        if isinstance(frame, dict):
+            import pandas
+
+            frame = pandas.DataFrame({key: [value] for key, value in frame.items()})
+        return self.pipeline.encode_x(frame)
+
+    def predict(self, frame: Any) -> Any:
+        """Decoded predictions for raw rows (or an encoded ``x``)."""
+        self.check_fitted()
+        return self.pipeline.decode(self.estimator.predict(self.encode(frame)))
+
+    def predict_proba(self, frame: Any) -> Any:
+        """Class probabilities ``(rows, classes)`` for raw rows (or an encoded ``x``)."""
+        self.check_fitted()
+        if self.estimator.task_ == REGRESSION:
+            raise ModelError(f"{self.name()} is a regression: predict_proba needs a classifier")
+        return self.estimator.predict_proba(self.encode(frame))
+
+    def _output(self, x: Any) -> Any:
+        if self.estimator.task_ == REGRESSION:
+            return self.estimator.predict(x)
+        return self.estimator.predict_proba(x)
+
+    def evaluate(self, x: Any, y: Any) -> dict[str, float]:
+        """Metrics on encoded ``x`` and ``y``: ``loss`` always, plus accuracy/auc or rmse/mae/r2."""
+        self.check_fitted()
+        return measures.evaluate(self.estimator.task_, y, self._output(x))
+
+    def score(self, x: Any, y: Any) -> float:
+        """One number, higher is better: accuracy for a classifier, R² for a regression."""
+        metrics = self.evaluate(x, y)
+        return metrics["r2"] if self.estimator.task_ == REGRESSION else metrics["accuracy"]
+
+    def benchmark(self) -> dict[str, dict[str, float]]:
+        """Test metrics of the model and of a trivial baseline (majority class / mean)."""
+        self.check_fitted()
+        test = self.pipeline.test_data
+        output = measures.baseline(
+            self.estimator.task_, self.pipeline.training_data.y, len(test.y), self.estimator.n_classes_
+        )
+        return {
+            "model": self.evaluate(test.x, test.y),
+            "baseline": measures.evaluate(self.estimator.task_, test.y, output),
+        }
+
+    # -- tuning ---------------------------------------------------------------------------
+
+    def spawn(self) -> Base:
+        """A copy sharing the pipeline, with a fresh unfitted estimator (for search trials)."""
+        twin = copy.copy(self)
+        twin.estimator = self.estimator.clone()
+        twin.fitting = None
+        return twin
+
+    def hyper_parameter_search(
+        self,
+        space: dict[str, Any],
+        trials: int = 20,
+        timeout: float | None = None,
+        *,
+        storage: str | None = None,
+        study_name: str | None = None,
+        seed: int | None = None,
+    ) -> Any:
+        """Search the estimator's parameters with Optuna; every trial is a saved fitting.
+
+        ``space`` maps parameter names to a list (choices), a ``(low, high)`` pair of
+        ints or floats, or an Optuna distribution. Trials minimize the validation
+        ``loss``. Returns a :class:`~lore.models.search.SearchResult`; load the best
+        with ``Model.load(result.fitting)``.
+        """
+        from lore.models import search
+
+        return search.run(
+            self, space, trials=trials, timeout=timeout, storage=storage, study_name=study_name, seed=seed
+        )
+
+
+def _model_store() -> Any:
+    from lore.stores import model_store
+
+    return model_store()

@@ -1,0 +1,124 @@
+"""Hyper-parameter search with Optuna: each trial fits and saves a fitting.
+
+:func:`run` is the core: give it a model (it spawns a copy per trial that shares the
+pipeline), a search space and an Optuna ``storage`` URL; trials in other processes
+that share the storage and the study name join the same study. Each trial's fitting
+number is kept as the trial's ``fitting`` attribute, so the best one can be loaded.
+Optuna is imported only here (``pip install "lore[search]"``).
+
+>>> distributions({"max_depth": (2, 8), "eta": (0.01, 0.3), "booster": ["gbtree", "dart"]})["max_depth"]
+IntDistribution(high=8, log=False, low=2, step=1)
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from lore.errors import MissingDependency, ModelError
+from lore.estimators.progress import Progress
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SearchResult:
+    """The outcome of a search: the best trial's fitting, parameters and validation loss."""
+
+    fitting: int
+    params: dict[str, Any]
+    value: float
+    trials: int
+    study_name: str
+
+
+def _optuna() -> Any:
+    try:
+        import optuna
+    except ImportError:  # pragma: no cover - optuna is an optional extra
+        raise MissingDependency("optuna", "search", "hyper-parameter search") from None
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    return optuna
+
+
+def distributions(space: dict[str, Any]) -> dict[str, Any]:
+    """Optuna distributions for a space of lists, ``(low, high)`` pairs and distributions."""
+    optuna = _optuna()
+    result = {}
+    for name, spec in space.items():
+        if isinstance(spec, optuna.distributions.BaseDistribution):
+            result[name] = spec
+        elif isinstance(spec, list) and spec:
+            result[name] = optuna.distributions.CategoricalDistribution(spec)
+        elif isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int) for v in spec):
+            result[name] = optuna.distributions.IntDistribution(*spec)
+        elif isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, (int, float)) for v in spec):
+            result[name] = optuna.distributions.FloatDistribution(float(spec[0]), float(spec[1]))
+        else:
+            raise ModelError(
+                f"search space entry {name!r}: {spec!r} is not a list of choices, a (low, high) pair "
+                "or an Optuna distribution"
+            )
+    return result
+
+
+def suggest(optuna: Any, trial: Any, name: str, distribution: Any) -> Any:
+    """Ask ``trial`` for a value of ``name`` from ``distribution`` through Optuna's public API."""
+    kinds = optuna.distributions
+    if isinstance(distribution, kinds.CategoricalDistribution):
+        return trial.suggest_categorical(name, distribution.choices)
+    if isinstance(distribution, kinds.IntDistribution):
+        return trial.suggest_int(
+            name, distribution.low, distribution.high, step=distribution.step, log=distribution.log
+        )
+    return trial.suggest_float(
+        name, distribution.low, distribution.high, step=distribution.step, log=distribution.log
+    )
+
+
+def run(
+    model: Any,
+    space: dict[str, Any],
+    *,
+    trials: int = 20,
+    timeout: float | None = None,
+    storage: str | None = None,
+    study_name: str | None = None,
+    seed: int | None = None,
+) -> SearchResult:
+    """Run ``trials`` fits of ``model`` over ``space`` (or until ``timeout`` seconds)."""
+    optuna = _optuna()
+    model.estimator.check_parameters(dict.fromkeys(space))
+    spaces = distributions(space)
+    name = study_name or f"{model.name()}-search"
+    study = optuna.create_study(
+        study_name=name,
+        storage=storage,
+        direction="minimize",
+        load_if_exists=True,
+        sampler=optuna.samplers.TPESampler(seed=seed),
+    )
+    progress = Progress("trial", total=trials)
+
+    def objective(trial: Any) -> float:
+        params = {key: suggest(optuna, trial, key, distribution) for key, distribution in spaces.items()}
+        candidate = model.spawn()
+        metrics = candidate.fit(**params)
+        trial.set_user_attr("fitting", candidate.fitting)
+        value = float(metrics["validation"]["loss"])
+        progress.update(trial.number + 1, loss=value, fitting=candidate.fitting)
+        return value
+
+    study.optimize(objective, n_trials=trials, timeout=timeout)
+    progress.finish()
+    completed = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    if not completed:
+        raise ModelError(f"no trial of {name} completed; raise the timeout or check the logs")
+    best = study.best_trial
+    logger.info(
+        "best of %s: fitting %s, loss %.6g, %s", name, best.user_attrs["fitting"], best.value, best.params
+    )
+    return SearchResult(
+        best.user_attrs["fitting"], dict(best.params), float(best.value), len(completed), name
+    )
