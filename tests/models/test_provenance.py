@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import subprocess
+
+from lore.models.provenance import code_version, package_versions
+
+
+def test_commit_of_a_git_project(tmp_path) -> None:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    (tmp_path / "a.txt").write_text("1")
+    git("add", "a.txt")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first")
+    head = git("rev-parse", "HEAD").strip()
+    assert code_version(tmp_path) == head
+    (tmp_path / "a.txt").write_text("2")
+    assert code_version(tmp_path) == f"{head}-dirty"
+
+
+def test_no_git_is_none(tmp_path) -> None:
+    assert code_version(tmp_path) is None
+
+
+def test_package_versions() -> None:
+    versions = package_versions()
+    assert {"python", "numpy", "xgboost"} <= set(versions)
+    assert "not-a-package-at-all" not in package_versions(["not-a-package-at-all"])
