@@ -134,6 +134,8 @@ def translated(settings: Settings, what: str) -> Iterator[None]:
                 f"{what}: bucket {settings.bucket!r} does not exist{where}; create it, or set `bucket` "
                 "in [S3] of config/aws.cfg (or LORE_S3_BUCKET) to one that does"
             ) from None
+        if code in ("404", "NoSuchKey"):
+            raise RemoteStorageError(f"{what}: no such object") from None
         if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "ExpiredToken"):
             raise RemoteStorageError(
                 f"{what}: S3 refused the credentials ({code}) for bucket {settings.bucket!r}{where}; "
@@ -190,7 +192,7 @@ class Remote:
             )
         config = botocore.config.Config(
             max_pool_connections=max(10, self.concurrency * 2),
-            retries={"max_attempts": 5, "mode": "standard"},
+            retries={"mode": "standard"},  # AWS_MAX_ATTEMPTS still applies
             # lore checks every file's SHA-256 itself after a download
             response_checksum_validation="when_required",
         )
@@ -221,10 +223,12 @@ class Remote:
         """Upload every ``(local path, remote path)`` pair concurrently; wait for all."""
         with self.transfers() as manager:
             futures = [
-                manager.upload(str(path), self.settings.bucket, self.key(remote)) for path, remote in pairs
+                (remote, manager.upload(str(path), self.settings.bucket, self.key(remote)))
+                for path, remote in pairs
             ]
-            for future in futures:
-                future.result()
+            for remote, future in futures:
+                with translated(self.settings, f"upload to {self.url(remote)}"):
+                    future.result()
 
     def download_files(self, pairs: list[tuple[str, Path]]) -> None:
         """Download every ``(remote path, local path)`` pair concurrently; wait for all."""
@@ -232,9 +236,10 @@ class Remote:
             futures = []
             for remote, path in pairs:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                futures.append(manager.download(self.settings.bucket, self.key(remote), str(path)))
-            for future in futures:
-                future.result()
+                futures.append((remote, manager.download(self.settings.bucket, self.key(remote), str(path))))
+            for remote, future in futures:
+                with translated(self.settings, f"download {self.url(remote)}"):
+                    future.result()
 
     def get_bytes(self, remote: str) -> bytes | None:
         """The content of a small object, or ``None`` when it does not exist."""

@@ -151,12 +151,39 @@ def read_aliases(path: Path) -> dict[str, int]:
 
 def _discard(folder: Path) -> None:
     """Remove ``folder`` by first renaming it aside, so nobody sees it half deleted."""
-    aside = folder.with_name(f".deleting-{folder.name}-{os.getpid()}-{id(folder)}")
+    aside = folder.with_name(f".deleting-{os.getpid()}-{folder.name}")
     try:
         os.rename(folder, aside)
     except FileNotFoundError:
         return
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep(model_folder: Path) -> None:
+    """Remove temporary folders left by processes that died half way (killed, power loss)."""
+    if not model_folder.is_dir():
+        return
+    for entry in model_folder.iterdir():
+        kind, _, rest = entry.name.partition("-")
+        pid = rest.split("-")[0]
+        if kind in (".new", ".download", ".deleting") and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def staging_folder(model_folder: Path, kind: str) -> Path:
+    """A private temporary folder beside the fittings, named after this process."""
+    sweep(model_folder)
+    return Path(tempfile.mkdtemp(prefix=f".{kind}-{os.getpid()}-", dir=model_folder))
 
 
 class ModelStore:
@@ -199,7 +226,7 @@ class ModelStore:
         """
         model_folder = self.folder(model_name)
         model_folder.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(prefix=".new-", dir=model_folder))
+        temporary = staging_folder(model_folder, "new")
         fitting = Fitting(model_name, None, temporary, dict(metadata or {}))
         try:
             yield fitting
@@ -241,6 +268,35 @@ class ModelStore:
                 manifests.forget(model_folder / str(number))
                 _discard(model_folder / str(number))
         return doomed
+
+    # -- remote --------------------------------------------------------------------------
+
+    def upload(self, model_name: str, fitting: int | str | None = None) -> int:
+        """Upload a verified local fitting (latest by default) and its aliases; return its number.
+
+        Files go up first, in parallel multi-part transfers; ``manifest.json`` goes
+        last, so the fitting is invisible remotely until it is complete. See
+        :func:`lore.stores.s3.upload`.
+        """
+        from lore.stores import s3
+
+        return s3.upload(self, model_name, fitting)
+
+    def download(self, model_name: str, fitting: int | str | None = None) -> Path:
+        """Download a remote fitting (latest, a number or an alias); return its verified folder.
+
+        Files go to a temporary folder, are checked against the manifest, and only
+        then renamed into place. See :func:`lore.stores.s3.download`.
+        """
+        from lore.stores import s3
+
+        return s3.download(self, model_name, fitting)
+
+    def remote_fittings(self, model_name: str) -> list[Fitting]:
+        """The complete fittings of ``model_name`` on S3, oldest first, with metadata and aliases."""
+        from lore.stores import s3
+
+        return s3.fittings(self, model_name)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -1,0 +1,215 @@
+"""Fittings on S3: how :class:`~lore.stores.modelstore.ModelStore` uploads and downloads.
+
+Remote layout, under ``<bucket>/<prefix>/<environment>/``::
+
+    <model name>/aliases.json
+    <model name>/<number>/manifest.json     uploaded last: a fitting exists once it does
+    <model name>/<number>/<files...>
+
+An upload sends every file through one transfer manager (parts of all files share
+the pool) and then the manifest. A download reads and checks the manifest first
+(format version, safe paths), fetches the files into a private temporary folder,
+verifies every size and SHA-256, and only then renames the folder into place, so an
+interrupted or corrupted download leaves nothing that loads. A fitting number that
+already exists with different content, locally or remotely, is never overwritten.
+
+>>> remote_path("demo.Model", 3, "manifest.json")
+'demo.Model/3/manifest.json'
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lore.errors import CorruptArtifact, FittingNotFound, RemoteStorageError, StoreError
+from lore.stores import manifest as manifests
+from lore.stores.modelstore import (
+    ALIASES,
+    LATEST,
+    Fitting,
+    check_alias,
+    commit_folder,
+    staging_folder,
+)
+
+if TYPE_CHECKING:
+    from lore.io.s3 import Remote
+    from lore.stores.modelstore import ModelStore
+
+
+def remote_path(model_name: str, number: int, name: str = "") -> str:
+    """The remote path of a fitting's file (or of the fitting folder)."""
+    return f"{model_name}/{number}/{name}" if name else f"{model_name}/{number}"
+
+
+def _remote(store: ModelStore) -> Remote:
+    if store.remote is None:
+        raise RemoteStorageError(
+            "this model store has no remote: set `bucket` in section [S3] of config/aws.cfg "
+            "(or LORE_S3_BUCKET) to upload and download fittings"
+        )
+    return store.remote
+
+
+def remote_numbers(remote: Remote, model_name: str) -> list[int]:
+    """Numbers of the fittings whose manifest is on S3 (complete uploads), sorted."""
+    found = []
+    for path in remote.list(model_name):
+        parts = path.split("/")
+        if len(parts) == 3 and parts[1].isdigit() and parts[2] == manifests.MANIFEST:
+            found.append(int(parts[1]))
+    return sorted(found)
+
+
+def remote_aliases(remote: Remote, model_name: str) -> dict[str, int]:
+    data = remote.get_bytes(f"{model_name}/{ALIASES}")
+    if data is None:
+        return {}
+    try:
+        aliases = json.loads(data)
+    except ValueError:
+        aliases = None
+    if not isinstance(aliases, dict) or not all(isinstance(n, int) for n in aliases.values()):
+        raise CorruptArtifact(f"{remote.url(f'{model_name}/{ALIASES}')} must map aliases to fitting numbers")
+    return aliases
+
+
+def _remote_manifest(remote: Remote, model_name: str, number: int) -> tuple[bytes, dict[str, Any]]:
+    path = remote_path(model_name, number, manifests.MANIFEST)
+    data = remote.get_bytes(path)
+    if data is None:
+        raise FittingNotFound(
+            f"{remote.url(path)} is missing: fitting {number} of {model_name} is not uploaded"
+        )
+    return data, manifests.parse(data, remote.url(path))
+
+
+def fittings(store: ModelStore, model_name: str) -> list[Fitting]:
+    """The complete remote fittings of ``model_name`` with metadata and aliases."""
+    remote = _remote(store)
+    store.folder(model_name)  # validates the name
+    aliases = remote_aliases(remote, model_name)
+    described = []
+    for number in remote_numbers(remote, model_name):
+        _, manifest = _remote_manifest(remote, model_name, number)
+        described.append(
+            Fitting(
+                model_name,
+                number,
+                Path(remote.url(remote_path(model_name, number))),
+                dict(manifest.get("metadata") or {}),
+                sorted(name for name, n in aliases.items() if n == number),
+                manifest.get("created"),
+                manifest.get("lore"),
+            )
+        )
+    return described
+
+
+def upload(store: ModelStore, model_name: str, fitting: int | str | None = None) -> int:
+    """Upload a verified local fitting and the local aliases that point at it."""
+    remote = _remote(store)
+    folder = store.resolve(model_name, fitting)
+    number = int(folder.name)
+    data = (folder / manifests.MANIFEST).read_bytes()
+    manifest = manifests.parse(data, str(folder / manifests.MANIFEST))
+    existing = remote.get_bytes(remote_path(model_name, number, manifests.MANIFEST))
+    if existing is not None and existing != data:
+        raise StoreError(
+            f"{remote.url(remote_path(model_name, number))} already holds a different fitting {number} of "
+            f"{model_name} (uploaded from elsewhere); nothing was overwritten. Download it, or fit again "
+            "to get a new number"
+        )
+    if existing is None:
+        remote.upload_files(
+            [
+                (folder / entry["path"], remote_path(model_name, number, entry["path"]))
+                for entry in manifest["files"]
+            ]
+        )
+        remote.put_bytes(remote_path(model_name, number, manifests.MANIFEST), data)
+    mine = {alias: n for alias, n in store.aliases(model_name).items() if n == number}
+    if mine:
+        aliases = {**remote_aliases(remote, model_name), **mine}
+        remote.put_bytes(f"{model_name}/{ALIASES}", json.dumps(aliases, indent=2, sort_keys=True).encode())
+    return number
+
+
+def _remote_number(remote: Remote, model_name: str, fitting: int | str | None) -> int:
+    existing = remote_numbers(remote, model_name)
+    if fitting is None or fitting == LATEST:
+        if existing:
+            return existing[-1]
+        raise FittingNotFound(f"no fittings of {model_name} at {remote.url(model_name)}: upload one first")
+    if isinstance(fitting, int) or (isinstance(fitting, str) and fitting.isdigit()):
+        number = int(fitting)
+    elif isinstance(fitting, str):
+        number = remote_aliases(remote, model_name).get(fitting, -1)
+    else:
+        raise StoreError(f"fitting must be a number, an alias or None, not {fitting!r}")
+    if number in existing:
+        return number
+    named = ", ".join(f"{a} -> {n}" for a, n in sorted(remote_aliases(remote, model_name).items())) or "none"
+    raise FittingNotFound(
+        f"{model_name} has no fitting {fitting!r} at {remote.url(model_name)}; fittings: "
+        f"{', '.join(map(str, existing)) or 'none'}; aliases: {named}"
+    )
+
+
+def _same_fitting(target: Path, data: bytes) -> bool:
+    try:
+        return (target / manifests.MANIFEST).read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def _conflict(store: ModelStore, model_name: str, number: int) -> StoreError:
+    return StoreError(
+        f"{store.folder(model_name) / str(number)} is a different fitting {number} of {model_name} than the "
+        "one on S3; nothing was overwritten. Upload the local one under a new number by fitting again, or "
+        "move it aside"
+    )
+
+
+def download(store: ModelStore, model_name: str, fitting: int | str | None = None) -> Path:
+    """Download, verify and keep a remote fitting; record the alias used, if any."""
+    remote = _remote(store)
+    model_folder = store.folder(model_name)
+    number = _remote_number(remote, model_name, fitting)
+    data, manifest = _remote_manifest(remote, model_name, number)
+    target = model_folder / str(number)
+    if target.exists():
+        if not _same_fitting(target, data):
+            raise _conflict(store, model_name, number)
+        manifests.verify(target)
+    else:
+        model_folder.mkdir(parents=True, exist_ok=True)
+        staging = staging_folder(model_folder, "download")
+        try:
+            pairs = []
+            for entry in manifest["files"]:
+                relative = manifests.safe_path(entry["path"], remote.url(remote_path(model_name, number)))
+                pairs.append(
+                    (remote_path(model_name, number, entry["path"]), staging.joinpath(*relative.parts))
+                )
+            remote.download_files(pairs)
+            (staging / manifests.MANIFEST).write_bytes(data)
+            manifests.verify(staging)
+            try:
+                commit_folder(staging, model_folder, number)
+            except OSError as error:  # another process downloaded it first
+                if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not _same_fitting(target, data):
+                    raise _conflict(store, model_name, number) from None
+                manifests.verify(target)
+            else:
+                manifests.remember(target, manifest)  # hashed in staging; the rename kept the files
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already unless something failed
+            manifests.forget(staging)
+    if isinstance(fitting, str) and not fitting.isdigit() and fitting != LATEST:
+        store.alias(model_name, number, check_alias(fitting))
+    return target

@@ -1,0 +1,262 @@
+"""Fittings to and from moto's S3 server over real HTTP (lore/stores/s3.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import lore.serializers
+from lore.errors import CorruptArtifact, FittingNotFound, RemoteStorageError, StoreError
+from lore.io.s3 import Remote, Settings
+from lore.stores.modelstore import ModelStore
+
+pytestmark = pytest.mark.s3
+NAME = "demo_app.models.Churn"
+MB = 1024 * 1024
+
+
+def fit(store, value=1.0, extra_bytes=0):
+    with store.new_fitting(NAME, {"metrics": {"auc": value}}) as fitting:
+        lore.serializers.save(np.full(3, value), fitting.path, "weights")
+        if extra_bytes:
+            (fitting.path / "blobs").mkdir()
+            (fitting.path / "blobs" / "big.bin").write_bytes(os.urandom(extra_bytes))
+    return fitting
+
+
+@pytest.fixture
+def laptop(tmp_path, remote):
+    return ModelStore(tmp_path / "laptop", remote=remote)
+
+
+@pytest.fixture
+def server(tmp_path, remote):
+    return ModelStore(tmp_path / "server", remote=remote)
+
+
+def keys(s3_client, bucket):
+    listed = s3_client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return sorted(item["Key"] for item in listed)
+
+
+def test_round_trip_with_layout_and_aliases(laptop, server, s3_client, bucket):
+    fit(laptop, 0.5), fit(laptop, 0.6)
+    laptop.alias(NAME, 1, "production")
+    assert laptop.upload(NAME, "production") == 1
+    assert laptop.upload(NAME) == 2
+    assert keys(s3_client, bucket) == [
+        f"team/test/{NAME}/1/manifest.json",
+        f"team/test/{NAME}/1/weights.npy",
+        f"team/test/{NAME}/1/weights.serializer.json",
+        f"team/test/{NAME}/2/manifest.json",
+        f"team/test/{NAME}/2/weights.npy",
+        f"team/test/{NAME}/2/weights.serializer.json",
+        f"team/test/{NAME}/aliases.json",
+    ]
+    assert [(f.number, f.aliases, f.metrics) for f in server.remote_fittings(NAME)] == [
+        (1, ["production"], {"auc": 0.5}),
+        (2, [], {"auc": 0.6}),
+    ]
+    assert server.download(NAME).name == "2"  # latest by default
+    assert server.download(NAME, "production").name == "1"
+    assert server.resolve(NAME, "production").name == "1"  # the alias came along
+    assert lore.serializers.load(server.resolve(NAME, 1), "weights").tolist() == [0.5] * 3
+    assert server.download(NAME, 1) == server.resolve(NAME, 1)  # again: a no-op
+
+
+def test_large_file_goes_up_in_parts(laptop, server, s3_client, bucket):
+    fitting = fit(laptop, extra_bytes=20 * MB)
+    laptop.upload(NAME, fitting.number)
+    head = s3_client.head_object(Bucket=bucket, Key=f"team/test/{NAME}/1/blobs/big.bin")
+    assert head["ETag"].strip('"').endswith("-3")  # 20 MB in 8 MB parts
+    folder = server.download(NAME)
+    assert (folder / "blobs" / "big.bin").read_bytes() == (fitting.path / "blobs" / "big.bin").read_bytes()
+
+
+def test_concurrent_uploads_of_two_fittings(laptop, server):
+    first, second = fit(laptop, 1.0, extra_bytes=3 * MB), fit(laptop, 2.0, extra_bytes=3 * MB)
+    errors = []
+
+    def upload(number):
+        try:
+            laptop.upload(NAME, number)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=upload, args=(n,)) for n in (first.number, second.number)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [f.number for f in server.remote_fittings(NAME)] == [1, 2]
+    for number, value in ((1, 1.0), (2, 2.0)):
+        folder = server.download(NAME, number)
+        assert lore.serializers.load(folder, "weights").tolist() == [value] * 3
+
+
+def test_corrupted_object_is_named_and_nothing_is_kept(laptop, server, s3_client, bucket):
+    fit(laptop)
+    laptop.upload(NAME)
+    s3_client.put_object(Bucket=bucket, Key=f"team/test/{NAME}/1/weights.npy", Body=b"tampered")
+    with pytest.raises(CorruptArtifact, match=r"weights\.npy is \d+ bytes but the manifest says"):
+        server.download(NAME)
+    assert not (server.root / NAME).exists() or list((server.root / NAME).iterdir()) == []
+    with pytest.raises(FittingNotFound):
+        server.resolve(NAME)
+
+
+def test_missing_object_is_a_clear_error(laptop, server, s3_client, bucket):
+    fit(laptop)
+    laptop.upload(NAME)
+    s3_client.delete_object(Bucket=bucket, Key=f"team/test/{NAME}/1/weights.npy")
+    with pytest.raises(
+        RemoteStorageError, match=r"download s3://lore-models/team/test/.*weights\.npy: no such"
+    ):
+        server.download(NAME)
+    with pytest.raises(FittingNotFound):
+        server.resolve(NAME)
+
+
+def test_incomplete_upload_is_invisible(laptop, server, s3_client, bucket):
+    fit(laptop)
+    laptop.upload(NAME)
+    s3_client.delete_object(Bucket=bucket, Key=f"team/test/{NAME}/1/manifest.json")
+    with pytest.raises(FittingNotFound, match="no fittings"):
+        server.download(NAME)
+
+
+def test_unknown_fitting_or_alias_lists_what_exists(laptop, server):
+    fit(laptop), fit(laptop)
+    laptop.alias(NAME, 2, "candidate")
+    laptop.upload(NAME, 1), laptop.upload(NAME, 2)
+    with pytest.raises(FittingNotFound, match=r"fittings: 1, 2; aliases: candidate -> 2"):
+        server.download(NAME, "production")
+    with pytest.raises(FittingNotFound, match=r"fittings: 1, 2"):
+        server.download(NAME, 5)
+    with pytest.raises(FittingNotFound, match="no fittings of other.Model"):
+        server.download("other.Model")
+
+
+def _rewrite_remote_manifest(s3_client, bucket, **changes):
+    key = f"team/test/{NAME}/1/manifest.json"
+    data = json.loads(s3_client.get_object(Bucket=bucket, Key=key)["Body"].read())
+    data.update(changes)
+    s3_client.put_object(Bucket=bucket, Key=key, Body=json.dumps(data).encode())
+
+
+def test_newer_manifest_format_is_refused_before_downloading(laptop, server, s3_client, bucket):
+    fit(laptop)
+    laptop.upload(NAME)
+    _rewrite_remote_manifest(s3_client, bucket, format=99, lore="7.0")
+    with pytest.raises(StoreError, match="format 99.*upgrade lore"):
+        server.download(NAME)
+    assert not (server.root / NAME / "1").exists()
+
+
+@pytest.mark.parametrize("bad", ["../../escaped.txt", "/tmp/escaped.txt"])
+def test_path_traversal_in_remote_manifest_is_refused(laptop, server, s3_client, bucket, tmp_path, bad):
+    fit(laptop)
+    laptop.upload(NAME)
+    _rewrite_remote_manifest(s3_client, bucket, files=[{"path": bad, "size": 1, "sha256": "0" * 64}])
+    with pytest.raises(CorruptArtifact, match="unsafe path"):
+        server.download(NAME)
+    assert not (tmp_path / "escaped.txt").exists() and not (server.root / "escaped.txt").exists()
+
+
+def test_different_fittings_with_one_number_are_never_overwritten(laptop, server, tmp_path, remote):
+    fit(laptop, 1.0)
+    laptop.upload(NAME)
+    elsewhere = ModelStore(tmp_path / "elsewhere", remote=remote)
+    fit(elsewhere, 9.0)
+    with pytest.raises(StoreError, match="already holds a different fitting 1"):
+        elsewhere.upload(NAME)
+    with pytest.raises(StoreError, match="different fitting 1"):
+        elsewhere.download(NAME, 1)
+    assert lore.serializers.load(elsewhere.resolve(NAME), "weights").tolist() == [9.0] * 3
+    assert lore.serializers.load(server.download(NAME), "weights").tolist() == [1.0] * 3
+
+
+def test_environments_do_not_clash(laptop, s3_endpoint, bucket, tmp_path):
+    fit(laptop)
+    laptop.upload(NAME)
+    production = Remote(
+        Settings(bucket=bucket, prefix="team", endpoint_url=s3_endpoint, environment="production")
+    )
+    with pytest.raises(FittingNotFound, match="team/production"):
+        ModelStore(tmp_path / "prod", remote=production).download(NAME)
+
+
+def test_missing_credentials(laptop, monkeypatch, tmp_path):
+    fit(laptop)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    laptop.remote.__dict__.pop("client", None)
+    with pytest.raises(RemoteStorageError, match="no AWS credentials found; set AWS_ACCESS_KEY_ID"):
+        laptop.upload(NAME)
+
+
+def test_bucket_that_does_not_exist(laptop, s3_endpoint, tmp_path):
+    fit(laptop)
+    store = ModelStore(laptop.root, remote=Remote(Settings(bucket="nope", endpoint_url=s3_endpoint)))
+    with pytest.raises(RemoteStorageError, match="bucket 'nope' does not exist"):
+        store.upload(NAME)
+    with pytest.raises(RemoteStorageError, match="bucket 'nope' does not exist"):
+        store.download(NAME)
+
+
+def test_store_without_remote(tmp_path):
+    store = ModelStore(tmp_path)
+    with pytest.raises(RemoteStorageError, match="LORE_S3_BUCKET"):
+        store.download(NAME)
+
+
+DOWNLOADER = textwrap.dedent(
+    """
+    import sys
+    from lore.io.s3 import Remote, Settings
+    from lore.stores.modelstore import ModelStore
+    settings = Settings(bucket=sys.argv[2], prefix="team", endpoint_url=sys.argv[3], environment="test")
+    remote = Remote(settings, part_size=5 * 1024 * 1024, concurrency=1)
+    ModelStore(sys.argv[1], remote=remote).download(sys.argv[4])
+    """
+)
+
+
+@pytest.mark.slow
+def test_interrupted_download_leaves_nothing_that_loads(laptop, server, s3_endpoint, bucket):
+    fit(laptop, extra_bytes=60 * MB)
+    laptop.upload(NAME)
+    process = subprocess.Popen(
+        [sys.executable, "-c", DOWNLOADER, str(server.root), bucket, s3_endpoint, NAME],
+        env={**os.environ},
+    )
+    model_folder = server.root / NAME
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until the download is under way
+        partial = (
+            [p for p in model_folder.glob(".download-*/**/*") if p.is_file()] if model_folder.exists() else []
+        )
+        if partial and sum(p.stat().st_size for p in partial) > 0:
+            break
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert any(model_folder.glob(".download-*"))  # killed half way: the staging folder is left
+    with pytest.raises(FittingNotFound):
+        server.resolve(NAME)
+    folder = server.download(NAME)  # a new download sweeps the dead one's folder and succeeds
+    assert not any(model_folder.glob(".download-*"))
+    assert lore.serializers.load(folder, "weights").tolist() == [1.0] * 3
