@@ -216,14 +216,13 @@ class Base:
         """Upload this model's fitting to the remote store (S3); return its number."""
         if self.fitting is None:
             raise ModelError(f"{self.name()} has no saved fitting to upload: fit() or save() it first")
-        _model_store().upload(self.name(), self.fitting)
-        return self.fitting
+        return _model_store().upload(self.name(), self.fitting)
 
     @classmethod
     def download(cls, fitting: int | str | None = None) -> Base:
         """Fetch a fitting from the remote store (S3), then :meth:`load` it."""
-        number = _model_store().download(cls.name(), fitting)
-        return cls.load(number if isinstance(number, int) else fitting)
+        folder = _model_store().download(cls.name(), fitting)
+        return cls.load(int(Path(folder).name))
 
     # -- using ----------------------------------------------------------------------------
 

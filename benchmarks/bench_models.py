@@ -1,0 +1,203 @@
+"""Benchmark lore.models against the raw libraries on 200,000 rows of mixed data.
+
+(a) ``fit`` of a lore XGBoost model end to end (split and encoding excluded, then
+    included) vs ``xgboost.train`` on the same encoded arrays with the same
+    parameters and early stopping: lore's overhead.
+(b) ``predict`` of one row and of 10,000 rows from a loaded model (raw rows, and an
+    already-encoded ``x``) vs the raw booster's ``inplace_predict`` on encoded arrays.
+(c) ``save`` and ``load`` of each model kind (XGBoost, scikit-learn, Keras).
+
+Prints one JSON object per line. Run: ``python benchmarks/bench_models.py [rows]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+ROOT = Path(tempfile.mkdtemp(prefix="bench_models_"))
+(ROOT / "runtime.txt").write_text("python-3.11\n")
+os.environ["LORE_ROOT"] = str(ROOT)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+import pandas as pd
+import xgboost
+
+import lore.estimators
+import lore.models
+import lore.pipelines
+from lore.encoders import Boolean, Norm, Unique
+
+XGB_PARAMS = {"num_boost_round": 100, "early_stopping_rounds": 10, "max_depth": 6, "learning_rate": 0.1}
+
+
+def table(rows: int) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    cities = np.array([f"city_{i}" for i in range(200)])
+    frame = pd.DataFrame(
+        {
+            "city": cities[rng.integers(0, len(cities), rows)],
+            "plan": np.array(["free", "basic", "plus", "pro", "team"])[rng.integers(0, 5, rows)],
+            "device": np.array([f"device_{i}" for i in range(12)])[rng.integers(0, 12, rows)],
+            "age": rng.normal(40, 12, rows).round(),
+            "spend": rng.gamma(2.0, 30.0, rows),
+            "visits": rng.poisson(5, rows).astype(float),
+        }
+    )
+    signal = (frame["plan"].isin(["plus", "pro"])).astype(float) + frame["spend"] / 100 - frame["age"] / 80
+    frame["converted"] = (signal + rng.normal(0, 0.5, rows)) > 0.6
+    return frame
+
+
+DATA = table(ROWS)
+
+
+class Mixed(lore.pipelines.TrainTestSplit):
+    def get_data(self) -> pd.DataFrame:
+        return DATA
+
+    def get_encoders(self) -> tuple:
+        return (
+            Unique("city"),
+            Unique("plan"),
+            Unique("device"),
+            Norm("age"),
+            Norm("spend"),
+            Norm("visits"),
+        )
+
+    def get_output_encoder(self) -> Boolean:
+        return Boolean("converted")
+
+
+class Boosted(lore.models.Base):
+    def __init__(self) -> None:
+        super().__init__(pipeline=Mixed(), estimator=lore.estimators.XGBoost(**XGB_PARAMS))
+
+
+class Linear(lore.models.SKLearn):
+    def __init__(self) -> None:
+        super().__init__(pipeline=Mixed())
+
+
+class Deep(lore.models.Keras):
+    def __init__(self) -> None:
+        super().__init__(
+            pipeline=Mixed(),
+            estimator=lore.estimators.Keras(epochs=1, hidden_width=32, batch_size=1024, tensorboard=False),
+        )
+
+
+def emit(benchmark: str, metric: str, value: float, unit: str, vs: str | None = None, ratio=None) -> None:
+    record = {"benchmark": benchmark, "metric": metric, "value": round(value, 6), "unit": unit, "vs": vs}
+    record["ratio"] = None if ratio is None else round(ratio, 4)
+    print(json.dumps(record), flush=True)
+
+
+def best_of(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def per_call(function, calls: int) -> float:
+    function()  # warm caches
+    samples = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def raw_train(pipeline: Mixed) -> xgboost.Booster:
+    train, validation = pipeline.training_data, pipeline.validation_data
+    params = {"max_depth": 6, "learning_rate": 0.1, "tree_method": "hist", "objective": "binary:logistic"}
+    params["verbosity"] = 0
+    dtrain = xgboost.DMatrix(train.x.to_numpy(np.float32), label=train.y)
+    dvalid = xgboost.DMatrix(validation.x.to_numpy(np.float32), label=validation.y)
+    return xgboost.train(
+        params,
+        dtrain,
+        num_boost_round=100,
+        evals=[(dvalid, "validation")],
+        early_stopping_rounds=10,
+        verbose_eval=False,
+    )
+
+
+def bench_fit() -> None:
+    warm = Boosted()
+    raw_train(warm.pipeline)  # imports, thread pools
+    raw = best_of(lambda: raw_train(warm.pipeline), 3)
+    emit("fit", "xgboost.train on encoded arrays", raw, "s")
+
+    def lore_encoded() -> None:
+        model = Boosted()
+        model.pipeline = warm.pipeline  # already split and encoded
+        model.fit()
+
+    excluded = best_of(lore_encoded, 3)
+    emit("fit", "lore XGBoost fit, encoding excluded", excluded, "s", "xgboost.train", excluded / raw)
+    emit("fit", "lore overhead, encoding excluded", (excluded - raw) / raw * 100, "%", "xgboost.train")
+    included = best_of(lambda: Boosted().fit(), 2)
+    emit("fit", "lore XGBoost fit, encoding included", included, "s", "xgboost.train", included / raw)
+    emit("fit", "lore overhead, encoding included", (included - raw) / raw * 100, "%", "xgboost.train")
+
+
+def bench_predict() -> None:
+    model = Boosted.load()
+    booster = model.estimator.native_
+    test = model.pipeline.test_data
+    raw_rows = DATA.drop(columns=["converted"])
+    for rows, calls in ((1, 300), (10_000, 20)):
+        frame = raw_rows.iloc[:rows]
+        x = test.x.iloc[:rows]
+        matrix = x.to_numpy(np.float32)
+        raw = per_call(lambda matrix=matrix: booster.inplace_predict(matrix), calls)
+        emit("predict", f"xgboost inplace_predict, {rows} rows", raw * 1000, "ms")
+        encoded = per_call(lambda x=x: model.predict(x), calls)
+        emit(
+            "predict",
+            f"lore predict encoded x, {rows} rows",
+            encoded * 1000,
+            "ms",
+            "inplace_predict",
+            encoded / raw,
+        )
+        emit("predict", f"lore added per call, encoded x, {rows} rows", (encoded - raw) * 1000, "ms")
+        full = per_call(lambda frame=frame: model.predict(frame), calls)
+        emit(
+            "predict", f"lore predict raw rows, {rows} rows", full * 1000, "ms", "inplace_predict", full / raw
+        )
+        emit(
+            "predict", f"lore added per call, raw rows incl. encoding, {rows} rows", (full - raw) * 1000, "ms"
+        )
+
+
+def bench_save_load() -> None:
+    global DATA
+    DATA = DATA.iloc[:20_000]  # save and load time depends on the model, not the rows
+    for klass in (Boosted, Linear, Deep):
+        model = klass()
+        model.fit()
+        save = best_of(model.save, 3)
+        load = best_of(klass.load, 3)
+        emit("save_load", f"{klass.__name__} ({type(model.estimator).__name__}) save", save * 1000, "ms")
+        emit("save_load", f"{klass.__name__} ({type(model.estimator).__name__}) load", load * 1000, "ms")
+
+
+if __name__ == "__main__":
+    bench_fit()
+    bench_predict()
+    bench_save_load()

@@ -1,0 +1,52 @@
+"""A small users table and pipelines over it, for real fits in a temporary project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+
+def users(rows: int = 600) -> Any:
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "city": np.array(["paris", "lima", "oslo", "pune", "kyiv"])[rng.integers(0, 5, rows)],
+            "plan": np.array(["free", "pro", "team"])[rng.integers(0, 3, rows)],
+            "age": rng.normal(40, 10, rows).round(),
+        }
+    )
+    frame["spend"] = (frame["plan"] != "free") * 50.0 + frame["age"] + rng.normal(0, 5, rows)
+    frame["subscribed"] = (frame["plan"] == "pro") | ((frame["city"] == "oslo") & (frame["age"] > 40))
+    return frame
+
+
+@pytest.fixture(scope="session")
+def users_frame() -> Any:
+    return users()
+
+
+@pytest.fixture(scope="session")
+def pipelines(users_frame: Any) -> Any:
+    """``(Classifier, Regressor)`` pipeline classes over the users table."""
+    import lore.pipelines
+    from lore.encoders import Boolean, Norm, Unique
+
+    class Subscribers(lore.pipelines.TrainTestSplit):
+        def get_data(self) -> Any:
+            return users_frame
+
+        def get_encoders(self) -> tuple:
+            return (Unique("city"), Unique("plan"), Norm("age"))
+
+        def get_output_encoder(self) -> Any:
+            return Boolean("subscribed")
+
+    class Spend(Subscribers):
+        def get_output_encoder(self) -> Any:
+            return Norm("spend")
+
+    return Subscribers, Spend

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lore.estimators
+import lore.models
+from lore.errors import FittingNotFound, MissingColumn, ModelError, NotFittedError, UnknownParameter
+from lore.models import metadata
+
+PIPELINES: dict[str, Any] = {}
+
+
+class Boosted(lore.models.Base):
+    def __init__(self, **params: Any) -> None:
+        super().__init__(pipeline=PIPELINES["classifier"](), estimator=lore.estimators.XGBoost(**params))
+
+
+class Interrupted(Boosted):
+    def evaluate(self, x: Any, y: Any) -> dict[str, float]:
+        raise KeyboardInterrupt("stopped after the estimator trained")
+
+
+@pytest.fixture(autouse=True)
+def _pipelines(pipelines: tuple, project) -> None:
+    PIPELINES["classifier"], PIPELINES["regressor"] = pipelines
+
+
+@pytest.fixture
+def fitted() -> Boosted:
+    model = Boosted(num_boost_round=20)
+    model.fit()
+    return model
+
+
+def test_fit_writes_a_complete_fitting(fitted: Boosted, project) -> None:
+    folder = project / "models" / Boosted.name() / "1"
+    assert fitted.fitting == 1
+    assert {"model.json", "manifest.json", "pipeline.serializer.json"} <= {p.name for p in folder.iterdir()}
+    assert (folder / "estimator" / "native.ubj").is_file()
+    record = json.loads((folder / "model.json").read_text())
+    assert set(record["metrics"]) == {"train", "validation", "test"}
+    assert {"data", "fit", "evaluate", "save"} <= set(record["timings"])
+    assert record["params"]["num_boost_round"] == 20
+    assert "code_version" in record and "xgboost" in record["packages"]
+    assert record["data_signature"]
+    assert fitted.metrics["validation"]["accuracy"] > 0.8
+
+
+def test_fit_is_recorded_in_the_metadata_database(fitted: Boosted) -> None:
+    (row,) = metadata.history(Boosted.name())
+    assert row["fitting"] == 1 and row["metrics"]["test"] == fitted.metrics["test"]
+
+
+def test_load_latest_number_and_alias(fitted: Boosted) -> None:
+    from lore.stores import model_store
+
+    second = Boosted(num_boost_round=5)
+    second.fit()
+    model_store().alias(Boosted.name(), 1, "production")
+    assert Boosted.load().fitting == 2
+    loaded = Boosted.load("production")
+    assert loaded.fitting == 1 and isinstance(loaded, Boosted)
+    x = fitted.pipeline.test_data.x
+    assert np.array_equal(loaded.predict(x), fitted.predict(x))
+    assert loaded.metrics == json.loads(json.dumps(fitted.metrics))
+
+
+def test_predict_raw_rows_or_encoded_x(fitted: Boosted, users_frame) -> None:
+    raw = users_frame.drop(columns=["subscribed"]).iloc[:50]
+    encoded = fitted.pipeline.encode_x(raw)
+    from_raw = fitted.predict(raw)
+    assert np.array_equal(from_raw, fitted.predict(encoded))
+    assert set(np.unique(from_raw)) <= {True, False}
+    one = fitted.predict({"city": "oslo", "plan": "pro", "age": 30.0})
+    assert len(one) == 1
+    proba = fitted.predict_proba(raw)
+    assert proba.shape == (50, 2) and np.allclose(proba.sum(axis=1), 1)
+
+
+def test_unseen_categories_are_predicted(fitted: Boosted) -> None:
+    import pandas as pd
+
+    rows = pd.DataFrame({"city": ["atlantis", "paris"], "plan": ["enterprise", "pro"], "age": [30.0, 50.0]})
+    assert len(fitted.predict(rows)) == 2
+
+
+def test_missing_column_is_named(fitted: Boosted, users_frame) -> None:
+    with pytest.raises(MissingColumn, match="plan"):
+        fitted.predict(users_frame.drop(columns=["plan"]))
+
+
+def test_unfitted_model_refuses_to_predict(users_frame) -> None:
+    with pytest.raises(NotFittedError, match=r"call fit\(\)"):
+        Boosted().predict(users_frame)
+
+
+def test_missing_pipeline_or_estimator() -> None:
+    with pytest.raises(ModelError, match="needs a pipeline and an estimator"):
+        lore.models.Base().fit()
+
+
+def test_unknown_parameter_before_any_work(project) -> None:
+    with pytest.raises(UnknownParameter, match=r"'max_dept'.*max_depth"):
+        Boosted().fit(max_dept=3)
+    assert not (project / "models" / Boosted.name()).exists()
+
+
+def test_load_of_a_missing_fitting_lists_what_exists(fitted: Boosted) -> None:
+    with pytest.raises(FittingNotFound, match=r"no fitting 7.*fittings: 1"):
+        Boosted.load(7)
+    with pytest.raises(FittingNotFound, match="fit the model first"):
+        Interrupted.load()
+
+
+def test_interrupted_fit_leaves_nothing_to_load(project) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        Interrupted(num_boost_round=5).fit()
+    with pytest.raises(FittingNotFound):
+        Interrupted.load()
+    folder = project / "models" / Interrupted.name()
+    assert not [path for path in folder.glob("*") if path.is_dir()]
+    assert metadata.history(Interrupted.name()) == []
+
+
+def test_evaluate_score_and_benchmark(fitted: Boosted) -> None:
+    test = fitted.pipeline.test_data
+    metrics = fitted.evaluate(test.x, test.y)
+    assert metrics == fitted.metrics["test"]
+    assert fitted.score(test.x, test.y) == metrics["accuracy"]
+    report = fitted.benchmark()
+    assert report["model"]["loss"] < report["baseline"]["loss"]
+    assert report["baseline"]["auc"] == 0.5
+
+
+def test_save_makes_another_fitting(fitted: Boosted) -> None:
+    assert fitted.save() == 2
+    assert [row["fitting"] for row in metadata.history(Boosted.name())] == [1, 2]
+
+
+def test_regression_model(project) -> None:
+    model = lore.models.XGBoost(PIPELINES["regressor"](), lore.estimators.XGBoost(num_boost_round=30))
+    metrics = model.fit()
+    assert metrics["test"]["r2"] > 0.5
+    with pytest.raises(ModelError, match="regression"):
+        model.predict_proba(model.pipeline.test_data.x)
+    predictions = model.predict(model.pipeline.test_data.x)
+    assert abs(float(np.mean(predictions)) - 90) < 30  # decoded back to spend, not normalized
+
+
+def test_metadata_on_postgresql(project, postgres_url: str) -> None:
+    import sqlalchemy as sa
+
+    (project / "config" / "database.cfg").write_text(f"[METADATA]\nurl: {postgres_url}\n")
+    engine = sa.create_engine(postgres_url)
+    delete = sa.text("DELETE FROM fittings WHERE model = :m")
+    with engine.begin() as connection:
+        connection.execute(delete, {"m": Boosted.name()})
+    model = Boosted(num_boost_round=3)
+    model.fit()
+    with engine.begin() as connection:
+        rows = connection.execute(
+            sa.text("SELECT fitting, metrics FROM fittings WHERE model = :m"), {"m": Boosted.name()}
+        ).all()
+        connection.execute(delete, {"m": Boosted.name()})
+    assert [(row.fitting, row.metrics["test"]["loss"]) for row in rows] == [
+        (1, model.metrics["test"]["loss"])
+    ]

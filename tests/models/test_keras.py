@@ -1,0 +1,27 @@
+"""One small Keras model through fit, save, load and predict (TensorFlow imported once)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+import lore.estimators
+import lore.models
+
+
+def test_keras_model_end_to_end(pipelines: tuple, project) -> None:
+    model = lore.models.Keras(pipelines[0](), lore.estimators.Keras(hidden_layers=1, hidden_width=8, seed=0))
+    metrics = model.fit(epochs=2, batch_size=64)
+    folder = project / "models" / lore.models.Keras.name() / "1"
+    assert (folder / "estimator" / "native.keras").is_file()
+    assert len(list((folder / "checkpoints").iterdir())) == 2
+    assert any((folder / "tensorboard").rglob("events.out.tfevents.*"))
+    record = json.loads((folder / "model.json").read_text())
+    assert len(record["history"]["val_loss"]) == 2 and record["params"]["epochs"] == 2
+    assert 0 <= metrics["test"]["accuracy"] <= 1
+    embeddings = [layer.name for layer in model.estimator.native_.layers if layer.name.endswith("_embedding")]
+    assert len(embeddings) == 2  # city and plan
+    loaded = lore.models.Keras.load()
+    x = model.pipeline.test_data.x
+    assert np.allclose(loaded.predict_proba(x), model.predict_proba(x), atol=1e-5)
