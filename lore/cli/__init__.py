@@ -22,7 +22,24 @@ from lore.errors import LoreError
 
 #: command name -> ("module under lore.cli", "click command attribute", "one-line help")
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "api": ("api", "api", "Serve the project's models over HTTP."),
     "env": ("env", "env", "Show the project root, environment and where each setting came from."),
+    "init": ("init", "init", "Create a new project, with an example that fits at once."),
+    "install": ("install", "install", "Make the project's virtualenv and install its locked requirements."),
+    "fit": ("fit", "fit", "Fit a model (MODULE.CLASS) with --param value options; print its metrics."),
+    "test": ("test", "test", "Run the project's tests with LORE_ENV=test."),
+    "generate": (
+        "generate",
+        "generate",
+        "Add a model, pipeline, estimator, test, notebook... to the project.",
+    ),
+    "console": ("console", "console", "An interactive shell with the project loaded."),
+    "notebook": ("notebook", "notebook", "Jupyter Notebook in notebooks/, with the project's kernel."),
+    "lab": ("notebook", "lab", "JupyterLab in notebooks/, with the project's kernel."),
+    "pip": ("passthrough", "pip", "Run the virtualenv's pip."),
+    "python": ("passthrough", "python", "Run the virtualenv's python."),
+    "exec": ("passthrough", "exec_", "Run a command inside the virtualenv."),
+    "task": ("task", "task", "Run a function of the app's tasks module with arguments."),
 }
 
 
@@ -53,6 +70,10 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``lore`` console script; user errors are one line on stderr."""
     try:
+        if argv is None:  # a real command line: run it in the project's virtualenv
+            from lore.cli.bootstrap import reexec
+
+            reexec(sys.argv[1:])
         cli.main(args=argv, prog_name="lore", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
