@@ -169,3 +169,20 @@ def test_metadata_on_postgresql(project, postgres_url: str) -> None:
     assert [(row.fitting, row.metrics["test"]["loss"]) for row in rows] == [
         (1, model.metrics["test"]["loss"])
     ]
+
+
+def test_upload_then_download_elsewhere(fitted: Boosted, project, s3_endpoint: str, monkeypatch) -> None:
+    import shutil
+
+    import boto3
+
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket="team-models")
+    monkeypatch.setenv("LORE_S3_BUCKET", "team-models")
+    monkeypatch.setenv("LORE_S3_ENDPOINT_URL", s3_endpoint)
+    assert fitted.upload() == 1
+    shutil.rmtree(project / "models")
+    loaded = Boosted.download()
+    x = fitted.pipeline.test_data.x
+    assert loaded.fitting == 1 and np.array_equal(loaded.predict(x), fitted.predict(x))
+    with pytest.raises(ModelError, match="no saved fitting"):
+        Boosted().upload()
