@@ -271,6 +271,7 @@ class Estimator:
             raise CorruptArtifact(f"{source / RECORD} does not name a loadable estimator: {error}") from None
         if not (isinstance(klass, type) and issubclass(klass, Estimator)):
             raise CorruptArtifact(f"{source / RECORD}: {record['class']!r} is not a lore estimator")
+        klass.prepare()
         estimator = klass.__new__(klass)
         estimator.params = dict(record.get("params", {}))
         estimator.native_ = serializers.load(source, "native")
@@ -278,6 +279,10 @@ class Estimator:
             setattr(estimator, key, value)
         estimator.restored()
         return estimator
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Hook run before :meth:`load` reads the native model (to set up its library)."""
 
     def restored(self) -> None:
         """Hook run after :meth:`load`, to rebuild caches from the native model."""

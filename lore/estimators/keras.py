@@ -280,6 +280,10 @@ class Keras(Estimator):
         self.native_ = model
         return {key: [float(value) for value in values] for key, values in history.history.items()}
 
+    @classmethod
+    def prepare(cls) -> None:
+        keras_module()  # the backend must be chosen before the first import of keras
+
     def restored(self) -> None:
         self.positions_ = None
 
