@@ -41,9 +41,10 @@ VARIABLES = {
     "endpoint_url": "LORE_S3_ENDPOINT_URL",
     "region": "LORE_S3_REGION",
 }
-#: Transfer tuning: parts of 32 MiB, 8 parts in flight (measured in benchmarks/bench_store.py).
-PART_SIZE = 32 * 1024 * 1024
-CONCURRENCY = 8
+#: Transfer tuning: 16 MiB parts, 10 parts (of one or several files) in flight; see
+#: benchmarks/bench_store.py and docs/stores.rst for the measurements behind them.
+PART_SIZE = 16 * 1024 * 1024
+CONCURRENCY = 10
 CREDENTIALS_HELP = (
     "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or run where an "
     "instance role is available)"

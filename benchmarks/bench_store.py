@@ -1,0 +1,232 @@
+"""Model store speed: S3 transfer throughput against plain boto3, and model load times.
+
+Starts moto's S3 server (``ThreadedMotoServer``) on 127.0.0.1 in this process, then:
+
+- uploads and downloads a fitting of ``--megabytes`` MB in four files (the largest
+  three quarters of it) with ``ModelStore.upload`` / ``ModelStore.download``, and the
+  same files with boto3's ``upload_file`` / ``download_file`` at default settings,
+  one file after the other, which is what ``aws s3 cp`` does per file. lore's figure
+  includes verifying every SHA-256 after the download. Runs alternate between the two
+  and the median of ``--runs`` is reported;
+- loads a fitted scikit-learn, XGBoost and Keras model, cold (the first load in a
+  fresh Python process, imports included) and warm (the next load in that process).
+
+Prints one JSON line per figure.
+
+    python benchmarks/bench_store.py [--megabytes 200] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+MB = 1024 * 1024
+NAME = "bench.models.Big"
+
+
+def emit(metric: str, value: float, unit: str, vs: str | None = None, other: float | None = None) -> None:
+    entry: dict[str, object] = {
+        "benchmark": "store",
+        "metric": metric,
+        "value": round(value, 4),
+        "unit": unit,
+    }
+    if vs is not None and other is not None:
+        entry.update(vs=vs, vs_value=round(other, 4), ratio=round(value / other, 3))
+    print(json.dumps(entry), flush=True)
+
+
+def start_moto() -> tuple[object, str]:
+    import logging
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server, f"http://127.0.0.1:{port}"
+
+
+def make_fitting(store: object, megabytes: int) -> list[Path]:
+    sizes = [int(megabytes * share * MB) for share in (0.75, 0.15, 0.075, 0.025)]
+    with store.new_fitting(NAME, {"metrics": {"auc": 0.5}}) as fitting:
+        for index, size in enumerate(sizes):
+            (fitting.path / f"part{index}.bin").write_bytes(os.urandom(size))
+    return sorted(fitting.path.glob("part*.bin"))
+
+
+def medians(runs: int, *actions) -> list[float]:
+    """Median seconds of each action, run in turn (interleaved, so drift hits all alike)."""
+    times: list[list[float]] = [[] for _ in actions]
+    for run in range(runs):
+        for action, spent in zip(actions, times):
+            start = time.perf_counter()
+            action(run)
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
+
+
+def transfers(args: argparse.Namespace, endpoint: str, work: Path) -> None:
+    import shutil
+
+    import boto3
+
+    from lore.io.s3 import Remote, Settings
+    from lore.stores.modelstore import ModelStore
+
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="bench")
+    local = ModelStore(work / "local")
+    files = make_fitting(local, args.megabytes)
+    total = sum(path.stat().st_size for path in files) / MB
+
+    def remote(run: int) -> Remote:
+        settings = Settings(bucket="bench", prefix=f"lore{run}", endpoint_url=endpoint, environment="bench")
+        return Remote(settings, **({"part_size": args.part_size * MB} if args.part_size else {}))
+
+    def lore_upload(run: int) -> None:
+        ModelStore(local.root, remote=remote(run)).upload(NAME, 1)
+
+    def lore_download(run: int) -> None:
+        target = work / f"down{run}"
+        ModelStore(target, remote=remote(run)).download(NAME, 1)
+        shutil.rmtree(target)
+
+    def plain_upload(run: int) -> None:
+        client = boto3.client("s3", endpoint_url=endpoint)  # lore's figure includes its client too
+        for path in files:
+            client.upload_file(str(path), "bench", f"plain{run}/{path.name}")
+
+    def plain_download(run: int) -> None:
+        client = boto3.client("s3", endpoint_url=endpoint)
+        target = work / f"plain{run}"
+        target.mkdir()
+        for path in files:
+            client.download_file("bench", f"plain{run}/{path.name}", str(target / path.name))
+        shutil.rmtree(target)
+
+    up_lore, up_plain = medians(args.runs, lore_upload, plain_upload)
+    down_lore, down_plain = medians(args.runs, lore_download, plain_download)
+    emit(
+        f"upload {total:.0f} MB fitting",
+        total / up_lore,
+        "MB/s",
+        "boto3 upload_file, default settings",
+        total / up_plain,
+    )
+    emit(
+        f"download {total:.0f} MB fitting (with SHA-256 verification)",
+        total / down_lore,
+        "MB/s",
+        "boto3 download_file, default settings",
+        total / down_plain,
+    )
+
+
+MODELS = textwrap.dedent(
+    """
+    import lore.models
+
+    class Forest(lore.models.SKLearn):
+        pass
+
+    class Boosted(lore.models.XGBoost):
+        pass
+
+    class Network(lore.models.Keras):
+        pass
+    """
+)
+
+FIT = textwrap.dedent(
+    """
+    import numpy as np, pandas as pd
+    import bench_models
+    from sklearn.ensemble import RandomForestClassifier
+    from lore.estimators import XGBoost, Keras
+
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.normal(size=(2000, 10)), columns=[f"f{i}" for i in range(10)])
+    y = (x["f0"] + x["f1"] > 0).astype(int).to_numpy()
+    models = [
+        bench_models.Forest(pipeline={"bench": True}, estimator=RandomForestClassifier(n_estimators=100)),
+        bench_models.Boosted(pipeline={"bench": True}, estimator=XGBoost(n_estimators=100)),
+        bench_models.Network(pipeline={"bench": True}, estimator=Keras(epochs=1)),
+    ]
+    for model in models:
+        model.estimator.fit(x, y)
+        model.save()
+    """
+)
+
+LOAD = textwrap.dedent(
+    """
+    import json, sys, time
+    start = time.perf_counter()
+    import bench_models
+    model = getattr(bench_models, sys.argv[1])
+    model.load()
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    model.load()
+    print(json.dumps({"cold": cold, "warm": time.perf_counter() - start}))
+    """
+)
+
+
+def loads(work: Path, runs: int) -> None:
+    project = work / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "runtime.txt").write_text("python-3.11\n")
+    (project / "bench_models.py").write_text(MODELS)
+    env = {**os.environ, "LORE_ROOT": str(project), "PYTHONPATH": str(project), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    subprocess.run([sys.executable, "-c", FIT], cwd=project, env=env, check=True, capture_output=True)
+    for kind in ("Forest", "Boosted", "Network"):
+        figures = []
+        for _ in range(runs):
+            done = subprocess.run(
+                [sys.executable, "-c", LOAD, kind], cwd=project, env=env, check=True, capture_output=True
+            )
+            figures.append(json.loads(done.stdout.decode().strip().splitlines()[-1]))
+        label = {"Forest": "scikit-learn", "Boosted": "XGBoost", "Network": "Keras"}[kind]
+        cold = statistics.median(f["cold"] for f in figures)
+        warm = statistics.median(f["warm"] for f in figures)
+        emit(f"Model.load() {label}, cold (fresh process, imports included)", cold, "s")
+        emit(f"Model.load() {label}, warm (second load in the process)", warm, "s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--megabytes", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--part-size", type=int, default=0, help="MB per part (default: lore's)")
+    parser.add_argument("--skip-loads", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    server, endpoint = start_moto()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            transfers(args, endpoint, Path(folder))
+            if not args.skip_loads:
+                loads(Path(folder), args.runs)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
