@@ -1,0 +1,413 @@
+"""The ``lore api`` application: every model of the app behind one HTTP server.
+
+:func:`create_app` finds the model classes of the app (``<app>.models``), mounts
+the custom routers of ``<app>/api/``, and returns a FastAPI application with:
+
+- ``POST /models/<name>/predict``: one record, a list of records, or columns in;
+  decoded predictions out (with ``classes`` and ``probabilities`` for a classifier);
+- ``POST /models/<name>/reload``: serve the fitting the alias points at now;
+- ``GET /models``: names, fittings, aliases, metrics and input schemas;
+- ``GET /health`` (the process answers), ``GET /ready`` (every model is loaded);
+- ``GET /metrics``: Prometheus text;
+- ``GET /openapi.json`` and ``/docs``, with each model's request schema.
+
+Models load in the background once the server starts, so ``/health`` answers at
+once and ``/ready`` turns 200 when they are all in. The predict path skips
+FastAPI's request parsing: the body is read with a size limit and a timeout,
+decoded with orjson and checked column by column against the pipeline's input
+schema (:mod:`lore.server.validation`); the OpenAPI document still describes it,
+from the same schema (:mod:`lore.server.schema`).
+
+>>> app = create_app(models=[])
+>>> sorted(route.path for route in app.routes if "models" in route.path)
+['/models', '/models/{name}/predict', '/models/{name}/reload']
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from lore.errors import BadRequest, LoreError, MissingDependency, NotInProject
+from lore.server import schema as schemas
+from lore.server import validation
+from lore.server.batching import MicroBatcher
+from lore.server.metrics import Metrics
+from lore.server.middleware import Observe
+from lore.server.registry import Loaded, ServedModel, discover, to_list
+from lore.server.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+try:
+    import orjson
+    from fastapi import APIRouter, FastAPI, Request
+    from fastapi.openapi.utils import get_openapi
+    from starlette.responses import Response
+except ImportError as missing:  # pragma: no cover - exercised without the extra installed
+    raise MissingDependency(missing.name or "fastapi", "api", "lore api") from None
+
+
+JSON = "application/json"
+
+
+def json_response(content: Any, status: int = 200) -> Response:
+    """A JSON response serialized by orjson (numpy arrays included)."""
+    return Response(orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY), status, media_type=JSON)
+
+
+def error_response(error: LoreError) -> Response:
+    """``{"detail": message}`` with the error's status (422 for a lore error without one)."""
+    return json_response({"detail": str(error)}, getattr(error, "status", 422))
+
+
+class Server:
+    """The state behind one app: models, settings, metrics and the prediction thread."""
+
+    def __init__(self, served: Sequence[ServedModel], settings: Settings) -> None:
+        self.settings = settings
+        self.models = {model.short_name: model for model in served}
+        self.by_name = {**{model.name: model for model in served}, **self.models}
+        self.metrics = Metrics()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lore-predict")
+        self.batchers: dict[str, MicroBatcher] = {}
+        if settings.batching:
+            for model in served:
+                self.batchers[model.short_name] = MicroBatcher(
+                    lambda frame, model=model: predict(model.current, frame), self.executor
+                )
+
+    def find(self, name: str) -> ServedModel:
+        """The served model called ``name`` (short or full), or a 404 listing them."""
+        model = self.by_name.get(name)
+        if model is None:
+            known = ", ".join(sorted(self.models)) or "none"
+            raise BadRequest(f"no model {name!r}: this server has {known}", status=404)
+        return model
+
+    async def load_all(self) -> None:
+        """Load every model's fitting (in threads); a failure is logged and shown by /ready."""
+        for model in self.models.values():
+            try:
+                loaded = await asyncio.to_thread(model.load)
+            except LoreError as error:
+                logger.error("%s is not served: %s", model.name, error)
+            else:
+                self.metrics.fitting.labels(model.short_name).set(loaded.fitting or 0)
+
+    async def read_body(self, request: Request) -> bytes:
+        """The request body, at most ``max_body`` bytes, arriving within ``read_timeout``."""
+        limit = self.settings.max_body
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            raise _too_large(int(length), limit)
+        message = await request.receive()
+        body = message.get("body", b"")
+        if not message.get("more_body", False):
+            if len(body) > limit:
+                raise _too_large(len(body), limit)
+            return body
+        chunks, size = [body], len(body)
+
+        async def rest() -> None:
+            nonlocal message, size
+            while message.get("more_body", False):
+                message = await request.receive()
+                if message["type"] == "http.disconnect":
+                    raise BadRequest("the client went away before sending its whole body", status=400)
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                if size > limit:
+                    raise _too_large(size, limit)
+
+        try:
+            await asyncio.wait_for(rest(), self.settings.read_timeout)
+        except TimeoutError:
+            raise BadRequest(
+                f"the body did not arrive within {self.settings.read_timeout:g}s (LORE_API_READ_TIMEOUT)",
+                status=408,
+            ) from None
+        return b"".join(chunks)
+
+    async def answer(self, model: ServedModel, request: Request) -> Response:
+        """Validate a predict request and predict, within the request timeout."""
+        loaded = model.current
+        if loaded is None:
+            why = model.error or "still loading; try again when GET /ready says so"
+            raise BadRequest(f"{model.short_name} is not loaded: {why}", status=503)
+        body = await self.read_body(request)
+        loop = asyncio.get_running_loop()
+        batcher = self.batchers.get(model.short_name)
+        if batcher is not None:
+            frame = validation.parse(body, loaded.schema, self.settings.max_rows)
+            if len(frame) == 1:
+                work = batcher.submit(frame)
+            else:
+                work = loop.run_in_executor(self.executor, predict, loaded, frame)
+        else:
+            work = loop.run_in_executor(self.executor, parse_and_predict, loaded, body, self.settings)
+        try:
+            result = await asyncio.wait_for(work, self.settings.timeout)
+        except TimeoutError:
+            raise BadRequest(
+                f"{model.short_name} took longer than {self.settings.timeout:g}s to predict "
+                "(LORE_API_TIMEOUT); send fewer rows",
+                status=504,
+            ) from None
+        rows = len(result["predictions"])
+        self.metrics.predictions.labels(model.short_name).inc(rows)
+        content: dict[str, Any] = {
+            "model": model.short_name,
+            "fitting": loaded.fitting,
+            "predictions": to_list(result["predictions"]),
+        }
+        if "probabilities" in result:
+            content["classes"] = loaded.classes
+            content["probabilities"] = result["probabilities"]
+        return json_response(content)
+
+    async def close(self) -> None:
+        for batcher in self.batchers.values():
+            await batcher.close()
+        self.executor.shutdown(wait=True)
+
+
+def _too_large(size: int, limit: int) -> BadRequest:
+    return BadRequest(
+        f"the body is {size} bytes, more than the {limit} allowed (LORE_API_MAX_BODY)", status=413
+    )
+
+
+def predict(loaded: Loaded | None, frame: Any) -> dict[str, Any]:
+    """Predictions (and class probabilities) of ``loaded``'s model, encoding ``frame`` once.
+
+    A classifier predicts probabilities once; its predictions are their decoded argmax,
+    as ``model.predict`` would return, without a second pass through the estimator.
+    """
+    if loaded is None:
+        raise BadRequest("the model is not loaded", status=503)
+    import numpy
+
+    model = loaded.model
+    x = model.encode(frame)
+    if not loaded.is_classifier:
+        return {"predictions": model.predict(x)}
+    probabilities = numpy.ascontiguousarray(model.predict_proba(x))
+    predictions = model.pipeline.decode(probabilities.argmax(axis=1))
+    return {"predictions": predictions, "probabilities": probabilities}
+
+
+def parse_and_predict(loaded: Loaded, body: bytes, settings: Settings) -> dict[str, Any]:
+    """Validate ``body`` and predict: the whole CPU part of a request, off the event loop."""
+    return predict(loaded, validation.parse(body, loaded.schema, settings.max_rows))
+
+
+def mount_api(app: FastAPI, package: str) -> list[str]:
+    """Include the ``router`` of every module in ``<package>`` (the app's ``api/``)."""
+    try:
+        api = importlib.import_module(package)
+    except ModuleNotFoundError as error:
+        if error.name in (package, package.rpartition(".")[0]):
+            return []
+        raise
+    mounted = []
+    modules = [api]
+    if hasattr(api, "__path__"):
+        modules += [
+            importlib.import_module(info.name) for info in pkgutil.walk_packages(api.__path__, f"{package}.")
+        ]
+    for module in modules:
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):
+            app.include_router(router)
+            mounted.append(module.__name__)
+    return mounted
+
+
+def create_app(
+    app_name: str | None = None, settings: Settings | None = None, models: Sequence[type] | None = None
+) -> FastAPI:
+    """The FastAPI application serving ``app_name``'s models (the current project's by default).
+
+    Parameters
+    ----------
+    app_name
+        The app package; ``lore.env.current().app`` by default.
+    settings
+        Server settings; :meth:`Settings.from_environment` by default.
+    models
+        The model classes to serve; those :func:`~lore.server.registry.discover` finds
+        in ``<app>.models`` by default.
+    """
+    import lore.env
+    from lore import __version__
+
+    env = lore.env.current()
+    app_name = app_name or env.app
+    settings = settings or Settings.from_environment(environment=env.name)
+    if models is None:
+        if app_name is None:
+            raise NotInProject(
+                "lore api serves a project's models: run it inside a project, or set LORE_ROOT"
+            )
+        models = discover(app_name)
+        if not models:
+            raise NotInProject(f"{app_name}.models defines no lore model class to serve")
+    served = [ServedModel(cls, app_name, settings.alias) for cls in models]
+    server = Server(served, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        loading = asyncio.create_task(server.load_all())
+        yield
+        loading.cancel()
+        await server.close()
+
+    app = FastAPI(title=f"{app_name or 'lore'} models", version=__version__, lifespan=lifespan)
+    app.state.server = server
+    add_routes(app, server)
+    if app_name is not None:
+        for module in mount_api(app, f"{app_name}.api"):
+            logger.info("mounted the endpoints of %s", module)
+    app.openapi = lambda: openapi(app, server)  # type: ignore[method-assign]
+    app.add_middleware(Observe, metrics=server.metrics, token=settings.token, access_log=settings.access_log)
+    return app
+
+
+def from_environment() -> FastAPI:
+    """:func:`create_app` for the current project, with its logging set up (``lore api``'s factory)."""
+    import lore.log
+
+    lore.log.setup()
+    return create_app()
+
+
+def add_routes(app: FastAPI, server: Server) -> None:
+    """The built-in endpoints."""
+
+    @app.get("/health", tags=["operations"])
+    async def health() -> Response:
+        """Liveness: the process is up and answering."""
+        return json_response({"status": "ok"})
+
+    @app.get("/ready", tags=["operations"], responses={503: {"description": "Some model is not loaded"}})
+    async def ready() -> Response:
+        """Readiness: every model has a fitting loaded."""
+        states = {
+            name: {
+                "ready": model.ready,
+                "fitting": model.current.fitting if model.current else None,
+                "error": model.error,
+            }
+            for name, model in server.models.items()
+        }
+        everyone = all(model.ready for model in server.models.values())
+        return json_response({"ready": everyone, "models": states}, 200 if everyone else 503)
+
+    @app.get("/metrics", tags=["operations"])
+    async def metrics() -> Response:
+        """Prometheus metrics: requests, latency, predictions per model."""
+        body, content_type = server.metrics.render()
+        return Response(body, media_type=content_type)
+
+    @app.get("/models", tags=["models"])
+    async def models() -> Response:
+        """Every model served: fitting, aliases, metrics and the columns it expects."""
+        return json_response(
+            {name: await asyncio.to_thread(describe, model) for name, model in server.models.items()}
+        )
+
+    for name, model in server.models.items():
+        app.add_api_route(
+            f"/models/{name}/predict",
+            _predictor(server, model),
+            methods=["POST"],
+            tags=["models"],
+            summary=f"Predict with {name}",
+            operation_id=f"predict_{name.replace('.', '_')}",
+        )
+
+    @app.post("/models/{name}/predict", include_in_schema=False)
+    async def unknown(name: str) -> Response:
+        return error_response(
+            BadRequest(f"no model {name!r}: this server has {', '.join(server.models) or 'none'}", 404)
+        )
+
+    @app.post("/models/{name}/reload", tags=["models"], responses={404: {}, 409: {}})
+    async def reload(name: str) -> Response:
+        """Load the fitting the alias points at now and swap it in; no request is dropped."""
+        try:
+            model = server.find(name)
+            previous = model.current.fitting if model.current else None
+            loaded = await asyncio.to_thread(model.load)
+        except BadRequest as error:
+            return error_response(error)
+        except LoreError as error:
+            return error_response(BadRequest(f"{name} keeps its fitting: {error}", 409))
+        server.metrics.fitting.labels(model.short_name).set(loaded.fitting or 0)
+        return json_response({"model": model.short_name, "fitting": loaded.fitting, "previous": previous})
+
+
+def _predictor(server: Server, model: ServedModel) -> Any:
+    async def predict_endpoint(request: Request) -> Response:
+        try:
+            return await server.answer(model, request)
+        except LoreError as error:
+            return error_response(error)
+
+    predict_endpoint.__doc__ = (
+        f"Decoded predictions of {model.name} for one record, a list of records, or columns."
+    )
+    return predict_endpoint
+
+
+def describe(model: ServedModel) -> dict[str, Any]:
+    """What ``GET /models`` says about one model."""
+    from lore.stores import model_store
+
+    loaded = model.current
+    try:
+        fittings = [
+            {"number": f.number, "aliases": f.aliases, "created": f.created, "metrics": f.metrics}
+            for f in model_store().fittings(model.name)
+        ]
+    except LoreError as error:
+        fittings, model.error = [], model.error or str(error)
+    return {
+        "model": model.name,
+        "fitting": loaded.fitting if loaded else None,
+        "alias": model.alias,
+        "ready": loaded is not None,
+        "error": model.error,
+        "classifier": loaded.is_classifier if loaded else None,
+        "classes": loaded.classes if loaded else None,
+        "input_schema": loaded.schema if loaded else None,
+        "metrics": getattr(loaded.model, "metrics", None) if loaded else None,
+        "fittings": fittings,
+    }
+
+
+def openapi(app: FastAPI, server: Server) -> dict[str, Any]:
+    """FastAPI's document, with each loaded model's request and response schemas filled in."""
+    document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    for name, model in server.models.items():
+        operation = document["paths"][f"/models/{name}/predict"]["post"]
+        loaded = model.current
+        if loaded is None:
+            continue
+        operation["requestBody"] = schemas.request_body(loaded.schema, server.settings.max_rows)
+        operation["responses"] = {
+            str(code): value for code, value in schemas.responses(loaded.is_classifier).items()
+        }
+    if server.settings.token:
+        document.setdefault("components", {})["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer"}
+        }
+        document["security"] = [{"bearer": []}]
+    return document

@@ -1,0 +1,67 @@
+"""Prometheus metrics of one server: requests, latency and predictions per model.
+
+Each app gets its own registry (so several apps can live in one process, as tests
+do); ``GET /metrics`` renders it in the Prometheus text format. With several
+uvicorn workers each worker counts its own requests; set
+``PROMETHEUS_MULTIPROC_DIR`` to a writable empty folder to have them summed
+(prometheus-client's multiprocess mode).
+
+>>> metrics = Metrics()
+>>> metrics.observe("POST", "/models/{name}/predict", 200, 0.004)
+>>> metrics.predictions.labels(model="demo.Model").inc(3)
+>>> b'lore_api_predictions_total{model="demo.Model"} 3.0' in metrics.render()[0]
+True
+"""
+
+from __future__ import annotations
+
+import os
+
+#: Latency buckets in seconds, fine-grained where a fast model answers.
+BUCKETS = (0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """The server's counters and histograms, in a registry of their own."""
+
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+        self.registry = CollectorRegistry()
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            from prometheus_client import multiprocess
+
+            multiprocess.MultiProcessCollector(self.registry)
+        self.requests = Counter(
+            "lore_api_requests",
+            "HTTP requests answered",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "lore_api_request_seconds",
+            "Time to answer a request, in seconds",
+            ("method", "route"),
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
+        self.predictions = Counter(
+            "lore_api_predictions", "Rows predicted", ("model",), registry=self.registry
+        )
+        self.fitting = Gauge(
+            "lore_api_model_fitting",
+            "The fitting number each model serves",
+            ("model",),
+            registry=self.registry,
+        )
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one answered request and its latency."""
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
+    def render(self) -> tuple[bytes, str]:
+        """``(body, content type)`` of the Prometheus text exposition."""
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
