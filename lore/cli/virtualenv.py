@@ -67,9 +67,14 @@ def interpreter(root: Path) -> str:
     return str(python(root)) if exists(root) and not active(root) else sys.executable
 
 
-def environ(root: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+def environ_base() -> dict[str, str]:
+    """A copy of this process's environment variables."""
+    return dict(os.environ)
+
+
+def environ(root: Path) -> dict[str, str]:
     """Environment variables for a child process that runs inside the virtualenv."""
-    env = dict(os.environ if base is None else base)
+    env = environ_base()
     if exists(root):
         env["VIRTUAL_ENV"] = str(folder(root))
         env["PATH"] = os.pathsep.join([str(bin_dir(root)), env.get("PATH", "")])

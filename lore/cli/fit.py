@@ -1,0 +1,140 @@
+"""``lore fit MODULE.CLASS [--param value ...]``: fit a model, print its metrics.
+
+Parameters after the model path go to ``fit()``; each is converted to the type of
+its default (the estimator's defaults, then the model's ``fit`` signature), so
+``--max-depth 4`` arrives as ``4`` and ``--learning-rate 0.1`` as ``0.1``. A name
+the model does not accept is refused before any data is read.
+
+``--search trials=50[,timeout=600]`` runs the hyper-parameter search instead: the
+space is the model class's ``search_space`` (``{"max_depth": (2, 8)}``), extended
+by parameters written as ranges (``--max-depth 2:8``) or choices
+(``--booster gbtree|dart``).
+
+>>> parse_search("trials=50,timeout=60")
+{'trials': 50, 'timeout': 60}
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import click
+
+from lore.cli.project import convert, enter, import_object, literal, split_options
+from lore.errors import ModelError, UnknownParameter
+
+
+def parse_search(text: str) -> dict[str, Any]:
+    """``trials=50,timeout=60`` -> ``{"trials": 50, "timeout": 60}``."""
+    settings: dict[str, Any] = {}
+    for part in filter(None, text.split(",")):
+        key, equals, value = part.partition("=")
+        if not equals or key.strip() not in {"trials", "timeout"}:
+            raise click.BadParameter(f"--search takes trials=N[,timeout=SECONDS], not {part!r}")
+        settings[key.strip()] = literal(value.strip())
+    return settings
+
+
+def accepted(model: Any) -> tuple[dict[str, Any], bool]:
+    """Parameter name -> an example of its type; and whether any other name is allowed."""
+    examples: dict[str, Any] = {}
+    open_ended = True
+    estimator = getattr(model, "estimator", None)
+    if estimator is not None and hasattr(estimator, "valid_parameters"):
+        examples.update(dict.fromkeys(estimator.valid_parameters()))
+        examples.update(estimator.get_params())
+        open_ended = False
+    signature = inspect.signature(model.fit)
+    for name, parameter in signature.parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            open_ended = open_ended and estimator is None
+        elif parameter.kind is not inspect.Parameter.VAR_POSITIONAL:
+            example = parameter.default if parameter.default is not inspect.Parameter.empty else None
+            if example is None and parameter.annotation is not inspect.Parameter.empty:
+                example = parameter.annotation
+            examples[name] = example
+    return examples, open_ended
+
+
+def refuse_unknown(model: Any, names: list[str]) -> dict[str, Any]:
+    """Raise :class:`UnknownParameter` for names the model does not accept; return the examples."""
+    examples, open_ended = accepted(model)
+    unknown = sorted(name for name in names if name not in examples)
+    if unknown and not open_ended:
+        flags = ", ".join("--" + name.replace("_", "-") for name in unknown)
+        valid = ", ".join("--" + name.replace("_", "-") for name in sorted(examples))
+        raise UnknownParameter(f"{type(model).__name__} does not accept {flags}; it accepts: {valid}")
+    return examples
+
+
+def typed(model: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The options converted to their parameters' types; unknown names refused."""
+    examples = refuse_unknown(model, list(options))
+    return {name: convert(name, value, examples.get(name)) for name, value in options.items()}
+
+
+def search_space(model: Any, options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split options into search-space entries (ranges, choices) and fixed parameters."""
+    space = dict(getattr(model, "search_space", None) or {})
+    fixed = {}
+    for name, value in options.items():
+        if isinstance(value, str) and ":" in value:
+            low, high = (literal(part) for part in value.split(":", 1))
+            space[name] = (low, high)
+        elif isinstance(value, str) and "|" in value:
+            space[name] = [literal(part) for part in value.split("|")]
+        else:
+            fixed[name] = value
+    return space, fixed
+
+
+def show_metrics(metrics: dict[str, Any]) -> None:
+    for split, values in metrics.items():
+        if isinstance(values, dict):
+            shown = "  ".join(f"{key}={value:.4g}" if isinstance(value, float) else f"{key}={value}"
+                              for key, value in values.items())  # fmt: skip
+            click.echo(f"  {split:<11} {shown}")
+        else:
+            click.echo(f"  {split:<11} {values}")
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("model_path", metavar="MODULE.CLASS")
+@click.option("--search", metavar="trials=N[,timeout=S]", help="Run a hyper-parameter search instead.")
+@click.pass_context
+def fit(ctx: click.Context, model_path: str, search: str | None) -> None:
+    """Fit MODULE.CLASS (e.g. my_app.models.subscribers.BoostedName) and save the fitting.
+
+    Any --name value after it is a parameter of fit() (--num-boost-round 50).
+    """
+    enter()
+    model_class = import_object(model_path, "model", ModelError)
+    if not isinstance(model_class, type) or not hasattr(model_class, "fit"):
+        raise ModelError(f"{model_path} is not a model class (a subclass of lore.models.Base)")
+    model = model_class()
+    options = split_options(ctx.args)
+    if search is not None:
+        settings = parse_search(search)
+        space, fixed = search_space(model, options)
+        if not space:
+            raise ModelError(
+                f"{model_class.__name__} has no search space: give it a search_space class attribute "
+                "or pass ranges such as --max-depth 2:8"
+            )
+        refuse_unknown(model, [*space, *fixed])  # before any data is read
+        if fixed:
+            model.estimator.set_params(**typed(model, fixed))
+        result = model.hyper_parameter_search(space, **settings)
+        click.echo(
+            f"Best of {result.trials} trials: fitting {result.fitting}, validation loss {result.value:.4g}"
+        )
+        click.echo(f"  parameters: {result.params}")
+        return
+    params = typed(model, options)
+    metrics = model.fit(**params)
+    click.echo(f"Fitted {model_class.__name__} with {params or 'its defaults'}:")
+    show_metrics(metrics)
+    fitting = getattr(model, "fitting", None)
+    if fitting is not None:
+        click.echo(f"Saved fitting {fitting} of {model.name()} (load it with {model_class.__name__}.load())")
