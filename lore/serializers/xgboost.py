@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from lore.errors import CorruptArtifact
-from lore.serializers.registry import from_library
+from lore.serializers.registry import Unsupported, from_library
 
 NAME = "xgboost"
 LIBRARIES = ("xgboost",)
@@ -24,6 +24,10 @@ def claims(obj: Any) -> bool:
 
 
 def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]:
+    import xgboost
+
+    if getattr(xgboost, type(obj).__name__, None) is not type(obj):
+        raise Unsupported(f"{type(obj).__qualname__} is not one of XGBoost's own classes")
     file = f"{name}.ubj"
     obj.save_model(folder / file)
     return [file], {"class": type(obj).__name__}

@@ -58,7 +58,8 @@ class Fitting:
 
     model_name: str
     number: int | None
-    path: Path
+    #: the local folder; for :meth:`ModelStore.remote_fittings`, the ``s3://`` URL
+    path: Path | str
     metadata: dict[str, Any] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
     created: str | None = None
@@ -388,7 +389,11 @@ def model_store() -> ModelStore:
     return ModelStore(remote=s3.remote(required=False))
 
 
-def list_fittings(model: Any) -> list[Fitting]:
-    """The local fittings of ``model`` (a model class, instance or name) with their metrics."""
+def list_fittings(model: Any, remote: bool = False) -> list[Fitting]:
+    """The fittings of ``model`` (a model class, instance or name) with their metrics.
+
+    ``remote=True`` lists those on S3 instead of the local ones.
+    """
     name = model if isinstance(model, str) else model.name()
-    return model_store().fittings(name)
+    store = model_store()
+    return store.remote_fittings(name) if remote else store.fittings(name)

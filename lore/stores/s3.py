@@ -100,7 +100,7 @@ def fittings(store: ModelStore, model_name: str) -> list[Fitting]:
             Fitting(
                 model_name,
                 number,
-                Path(remote.url(remote_path(model_name, number))),
+                remote.url(remote_path(model_name, number)),
                 dict(manifest.get("metadata") or {}),
                 sorted(name for name, n in aliases.items() if n == number),
                 manifest.get("created"),

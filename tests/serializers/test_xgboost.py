@@ -23,3 +23,16 @@ def test_sklearn_wrapper_keeps_its_class(tmp_path, xy):
     back = lore.serializers.load(tmp_path, "model")
     assert type(back) is xgboost.XGBClassifier
     np.testing.assert_array_equal(back.predict_proba(x), model.predict_proba(x))
+
+
+class Tuned(xgboost.XGBRegressor):
+    """A user's subclass: not rebuildable from XGBoost's own classes."""
+
+
+def test_subclass_of_an_xgboost_model_falls_back(tmp_path, xy):
+    x, y = xy
+    model = Tuned(n_estimators=2).fit(x, y)
+    lore.serializers.save(model, tmp_path, "model")
+    back = lore.serializers.load(tmp_path, "model")
+    assert type(back) is Tuned
+    np.testing.assert_array_equal(back.predict(x), model.predict(x))

@@ -62,9 +62,9 @@ def test_round_trip_with_layout_and_aliases(laptop, server, s3_client, bucket):
         f"team/test/{NAME}/2/weights.serializer.json",
         f"team/test/{NAME}/aliases.json",
     ]
-    assert [(f.number, f.aliases, f.metrics) for f in server.remote_fittings(NAME)] == [
-        (1, ["production"], {"auc": 0.5}),
-        (2, [], {"auc": 0.6}),
+    assert [(f.number, f.aliases, f.metrics, f.path) for f in server.remote_fittings(NAME)] == [
+        (1, ["production"], {"auc": 0.5}, f"s3://lore-models/team/test/{NAME}/1"),
+        (2, [], {"auc": 0.6}, f"s3://lore-models/team/test/{NAME}/2"),
     ]
     assert server.download(NAME).name == "2"  # latest by default
     assert server.download(NAME, "production").name == "1"
