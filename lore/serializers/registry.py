@@ -19,12 +19,12 @@ import json
 import logging
 import os
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from lore.errors import CorruptArtifact, ModelError
+from lore.stores.manifest import library_versions
 from lore.util import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -48,15 +48,6 @@ def modules_of(obj: Any) -> list[str]:
 def from_library(obj: Any, *packages: str) -> bool:
     """Whether ``obj``'s class, or one of its bases, is defined in one of ``packages``."""
     return any(module.split(".")[0] in packages for module in modules_of(obj))
-
-
-def library_versions(*packages: str) -> dict[str, str]:
-    """Versions of the named packages that are imported in this process."""
-    return {
-        package: str(getattr(sys.modules[package], "__version__", "unknown"))
-        for package in packages
-        if package in sys.modules
-    }
 
 
 def qualified_type(obj: Any) -> str:

@@ -83,11 +83,11 @@ def _files(folder: Path) -> list[str]:
     return sorted(name for name in found if name != MANIFEST)
 
 
-def library_versions() -> dict[str, str]:
-    """Versions of the data libraries imported in this process."""
+def library_versions(*packages: str) -> dict[str, str]:
+    """Versions of ``packages`` (default: the data libraries) imported in this process."""
     return {
         name: str(getattr(sys.modules[name], "__version__", "unknown"))
-        for name in LIBRARIES
+        for name in packages or LIBRARIES
         if name in sys.modules
     }
 
