@@ -150,7 +150,7 @@ def read_aliases(path: Path) -> dict[str, int]:
     return aliases
 
 
-def _discard(folder: Path) -> None:
+def discard(folder: Path) -> None:
     """Remove ``folder`` by first renaming it aside, so nobody sees it half deleted."""
     aside = folder.with_name(f".deleting-{os.getpid()}-{folder.name}")
     try:
@@ -267,7 +267,7 @@ class ModelStore:
             doomed = [n for n in existing[:-keep] if n not in aliased]
             for number in doomed:
                 manifests.forget(model_folder / str(number))
-                _discard(model_folder / str(number))
+                discard(model_folder / str(number))
         return doomed
 
     # -- remote --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,12 +34,15 @@ from lore.stores.modelstore import (
     Fitting,
     check_alias,
     commit_folder,
+    discard,
     staging_folder,
 )
 
 if TYPE_CHECKING:
     from lore.io.s3 import Remote
     from lore.stores.modelstore import ModelStore
+
+logger = logging.getLogger(__name__)
 
 
 def remote_path(model_name: str, number: int, name: str = "") -> str:
@@ -175,6 +179,37 @@ def _conflict(store: ModelStore, model_name: str, number: int) -> StoreError:
     )
 
 
+def _fetch(
+    remote: Remote, model_folder: Path, model_name: str, number: int, data: bytes, manifest: dict[str, Any]
+) -> None:
+    """Download a fitting into a staging folder, verify it, then rename it into place."""
+    target = model_folder / str(number)
+    model_folder.mkdir(parents=True, exist_ok=True)
+    staging = staging_folder(model_folder, "download")
+    try:
+        pairs = []
+        for entry in manifest["files"]:
+            relative = manifests.safe_path(entry["path"], remote.url(remote_path(model_name, number)))
+            pairs.append((remote_path(model_name, number, entry["path"]), staging.joinpath(*relative.parts)))
+        remote.download_files(pairs)
+        (staging / manifests.MANIFEST).write_bytes(data)
+        manifests.verify(staging)
+        try:
+            commit_folder(staging, model_folder, number)
+        except OSError as error:  # another process downloaded it first
+            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not _same_fitting(target, data):
+                raise StoreError(
+                    f"{target} appeared while downloading and differs from the fitting on S3; nothing was "
+                    "overwritten"
+                ) from None
+            manifests.verify(target)
+        else:
+            manifests.remember(target, manifest)  # hashed in staging; the rename kept the files
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already unless something failed
+        manifests.forget(staging)
+
+
 def download(store: ModelStore, model_name: str, fitting: int | str | None = None) -> Path:
     """Download, verify and keep a remote fitting; record the alias used, if any."""
     remote = _remote(store)
@@ -185,31 +220,14 @@ def download(store: ModelStore, model_name: str, fitting: int | str | None = Non
     if target.exists():
         if not _same_fitting(target, data):
             raise _conflict(store, model_name, number)
-        manifests.verify(target)
-    else:
-        model_folder.mkdir(parents=True, exist_ok=True)
-        staging = staging_folder(model_folder, "download")
         try:
-            pairs = []
-            for entry in manifest["files"]:
-                relative = manifests.safe_path(entry["path"], remote.url(remote_path(model_name, number)))
-                pairs.append(
-                    (remote_path(model_name, number, entry["path"]), staging.joinpath(*relative.parts))
-                )
-            remote.download_files(pairs)
-            (staging / manifests.MANIFEST).write_bytes(data)
-            manifests.verify(staging)
-            try:
-                commit_folder(staging, model_folder, number)
-            except OSError as error:  # another process downloaded it first
-                if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not _same_fitting(target, data):
-                    raise _conflict(store, model_name, number) from None
-                manifests.verify(target)
-            else:
-                manifests.remember(target, manifest)  # hashed in staging; the rename kept the files
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)  # gone already unless something failed
-            manifests.forget(staging)
+            manifests.verify(target)
+        except CorruptArtifact as damage:  # the same fitting, damaged on disk: fetch it again
+            logger.warning("%s; replacing it with the copy on S3", damage)
+            manifests.forget(target)
+            discard(target)
+    if not target.exists():
+        _fetch(remote, model_folder, model_name, number, data, manifest)
     if isinstance(fitting, str) and not fitting.isdigit() and fitting != LATEST:
         store.alias(model_name, number, check_alias(fitting))
     return target

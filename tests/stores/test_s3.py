@@ -115,6 +115,17 @@ def test_corrupted_object_is_named_and_nothing_is_kept(laptop, server, s3_client
         server.resolve(NAME)
 
 
+def test_download_repairs_a_damaged_local_copy(laptop, server):
+    fit(laptop, 3.0)
+    laptop.upload(NAME)
+    folder = server.download(NAME)
+    (folder / "weights.npy").write_bytes(b"bit rot")
+    with pytest.raises(CorruptArtifact):
+        server.resolve(NAME)
+    assert server.download(NAME) == folder
+    assert lore.serializers.load(server.resolve(NAME), "weights").tolist() == [3.0] * 3
+
+
 def test_missing_object_is_a_clear_error(laptop, server, s3_client, bucket):
     fit(laptop)
     laptop.upload(NAME)
