@@ -10,7 +10,7 @@ Records are read with ``operator.itemgetter`` and ``zip``, which walk them in C.
 
 >>> schema = {"age": "number", "name": "string"}
 >>> parse(b'{"age": 31, "name": "Ann"}', schema, max_rows=10).to_dict("list")
-{'age': [31], 'name': ['Ann']}
+{'age': [31.0], 'name': ['Ann']}
 >>> parse(b'[{"age": "old", "name": "Ann"}]', schema, max_rows=10)
 Traceback (most recent call last):
 ...
