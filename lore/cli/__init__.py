@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             from lore.cli.bootstrap import reexec
 
             reexec(sys.argv[1:])
-        cli.main(args=argv, prog_name="lore", standalone_mode=False)
+        status = cli.main(args=argv, prog_name="lore", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.exceptions.Abort:
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     except LoreError as error:
         click.echo(f"lore: {error}", err=True)
         return 1
-    return 0
+    return status if isinstance(status, int) else 0  # ctx.exit(n) of a pass-through command
 
 
 if __name__ == "__main__":  # pragma: no cover

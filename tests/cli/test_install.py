@@ -1,0 +1,71 @@
+"""lore install: the runtime's Python, a locked virtualenv, and a fast second run."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from lore.cli import main, virtualenv
+from lore.cli.install import lock_lines, pin_lore
+
+
+def test_pin_lore_points_only_the_lore_line_at_the_checkout(tmp_path):
+    text = "# deps\nlore[sql,xgboost]>=0.1\nlorem-ipsum==1\nnumpy\n"
+    pinned = pin_lore(text, str(tmp_path)).splitlines()
+    assert pinned == ["# deps", f"lore[sql,xgboost] @ {tmp_path.as_uri()}", "lorem-ipsum==1", "numpy"]
+
+
+def test_lock_keeps_exact_pins_but_not_lore_or_editables():
+    freeze = "numpy==2.4.0\n-e /work/lore\nlore==0.1.0\nlore @ file:///work/lore\nPandas==3.1.0\n"
+    assert lock_lines(freeze) == ["numpy==2.4.0", "Pandas==3.1.0"]
+
+
+def test_missing_runtime_python_says_which_and_how(new_project, capsys):
+    (new_project / "runtime.txt").write_text("python-3.99.1\n")
+    assert main(["install"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "Python 3.99.1, which is not installed" in err[0] and "pyenv install 3.99.1" in err[0]
+    assert not (new_project / ".venv").exists()
+
+
+def test_bad_python_override_and_bad_runtime(new_project, capsys):
+    assert main(["install", "--python", str(new_project / "no-python")]) == 1
+    assert "does not run as a Python interpreter" in capsys.readouterr().err
+    (new_project / "runtime.txt").write_text("3.11\n")
+    assert main(["install"]) == 1
+    assert "write one line like python-3.11.7" in capsys.readouterr().err
+    assert not (new_project / ".venv").exists()
+
+
+def test_install_outside_a_project(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["install"]) == 1
+    assert "not inside a lore project" in capsys.readouterr().err
+
+
+def test_failed_pip_removes_the_new_virtualenv(new_project, run_lore):
+    (new_project / "requirements.txt").write_text("this-package-does-not-exist-anywhere==0.0.1\n")
+    result = run_lore(new_project, "install", "--system-site-packages", PIP_NO_INDEX="1")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("lore: pip could not install requirements.txt")
+    assert not (new_project / ".venv").exists()
+
+
+@pytest.mark.slow
+def test_install_locks_and_a_second_run_is_fast(installed_project, run_lore):
+    root = installed_project
+    assert virtualenv.installed(root)
+    state = json.loads((root / ".venv" / virtualenv.STATE).read_text())
+    assert state["system_site_packages"] is True
+    lock = (root / "requirements.lock").read_text().splitlines()
+    assert lock[0].startswith("# Resolved by `lore install`")
+    assert any(line.lower().startswith("xgboost==") for line in lock)
+    assert not any(line.lower().startswith("lore==") for line in lock)
+    started = time.perf_counter()
+    again = run_lore(root, "install", "--system-site-packages")
+    elapsed = time.perf_counter() - started
+    assert again.returncode == 0 and "is up to date" in again.stdout
+    assert elapsed < 2.0
