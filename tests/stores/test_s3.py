@@ -115,6 +115,14 @@ def test_corrupted_object_is_named_and_nothing_is_kept(laptop, server, s3_client
         server.resolve(NAME)
 
 
+def test_a_damaged_local_fitting_is_never_uploaded(laptop, s3_client, bucket):
+    fitting = fit(laptop)
+    (fitting.path / "weights.npy").write_bytes(b"bit rot")
+    with pytest.raises(CorruptArtifact, match=r"weights\.npy"):
+        laptop.upload(NAME)
+    assert keys(s3_client, bucket) == []
+
+
 def test_download_repairs_a_damaged_local_copy(laptop, server):
     fit(laptop, 3.0)
     laptop.upload(NAME)
@@ -271,3 +279,17 @@ def test_interrupted_download_leaves_nothing_that_loads(laptop, server, s3_endpo
     folder = server.download(NAME)  # a new download sweeps the dead one's folder and succeeds
     assert not any(model_folder.glob(".download-*"))
     assert lore.serializers.load(folder, "weights").tolist() == [1.0] * 3
+
+
+def test_project_store_gets_a_remote_when_s3_is_configured(project, monkeypatch, s3_endpoint, bucket):
+    import lore.stores
+
+    monkeypatch.setenv("LORE_S3_BUCKET", bucket)
+    monkeypatch.setenv("LORE_S3_ENDPOINT_URL", s3_endpoint)
+    store = lore.stores.model_store()
+    assert store.remote.url(NAME) == f"s3://{bucket}/development/{NAME}"
+    fit(store, 0.8)
+    store.upload(NAME)
+    assert [(f.number, f.metrics) for f in lore.stores.list_fittings(NAME, remote=True)] == [
+        (1, {"auc": 0.8})
+    ]
