@@ -1,0 +1,86 @@
+"""lore fit: model paths, typed parameters, and clear refusals before any data is read."""
+
+from __future__ import annotations
+
+import pytest
+
+from lore.cli import main
+from lore.cli.fit import parse_search, search_space, typed
+from lore.cli.project import split_options
+from lore.errors import UnknownParameter
+
+TOY = """
+import lore.estimators
+import lore.models
+
+
+class Toy(lore.models.XGBoost):
+    search_space = {"max_depth": (2, 4)}
+
+
+class Forest(lore.models.SKLearn):
+    pass
+
+
+def helper():
+    pass
+"""
+
+
+@pytest.fixture
+def toy(new_project):
+    (new_project / "shop" / "models" / "toy.py").write_text(TOY)
+    (new_project / "shop" / "models" / "broken.py").write_text("import no_such_library_anywhere\n")
+    return new_project
+
+
+def test_options_become_typed_parameters(toy):
+    import sys
+
+    sys.path.insert(0, str(toy))
+    from shop.models.toy import Toy
+
+    options = split_options(["--max-depth", "4", "--learning-rate=0.25", "--objective", "binary:logistic"])
+    assert typed(Toy(), options) == {"max_depth": 4, "learning_rate": 0.25, "objective": "binary:logistic"}
+    with pytest.raises(UnknownParameter, match="Toy does not accept --colour; it accepts: .*--max-depth"):
+        typed(Toy(), {"colour": "red"})
+
+
+def test_search_space_from_the_class_and_the_command_line(toy):
+    import sys
+
+    sys.path.insert(0, str(toy))
+    from shop.models.toy import Toy
+
+    space, fixed = search_space(Toy(), {"learning_rate": "0.01:0.3", "booster": "gbtree|dart", "seed": "1"})
+    assert space == {"max_depth": (2, 4), "learning_rate": (0.01, 0.3), "booster": ["gbtree", "dart"]}
+    assert fixed == {"seed": "1"}
+    assert parse_search("trials=5") == {"trials": 5}
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["shop.models.toy.Toy", "--max-depth", "deep"], 2, "--max-depth expects int, got 'deep'"),
+        (["shop.models.toy.Toy", "--colour", "red"], 1, "Toy does not accept --colour"),
+        (["shop.models.toy.Nope"], 1, "shop.models.toy has no 'Nope'; it defines: Forest, Toy, helper"),
+        (["models.toy.helper"], 1, "models.toy.helper is not a model class"),
+        (["shop.models.broken.Model"], 1, "No module named 'no_such_library_anywhere'"),
+        (["no_such_package.Model"], 1, "cannot import model no_such_package.Model: No module named"),
+        (["Toy"], 1, "'Toy' is not a model path"),
+        (["shop.models.toy.Toy", "positional"], 2, "unexpected argument 'positional'"),
+        (["shop.models.toy.Toy", "--search", "tries=3"], 2, "--search takes trials=N"),
+        (["shop.models.toy.Forest", "--search", "trials=3"], 1, "Forest has no search space"),
+        (["shop.models.toy.Toy"], 1, "needs a pipeline and an estimator"),
+    ],
+)
+def test_bad_input_is_one_line(toy, capsys, args, code, message):
+    assert main(["fit", *args]) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+
+
+def test_fit_outside_a_project(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["fit", "shop.models.toy.Toy"]) == 1
+    assert "not inside a lore project" in capsys.readouterr().err
