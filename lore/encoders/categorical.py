@@ -1,0 +1,288 @@
+"""Categorical encoders: distinct values, one-hot columns, booleans and equality.
+
+>>> import pandas as pd
+>>> from lore.encoders import Boolean, OneHot, Unique
+>>> frame = pd.DataFrame({"city": ["oslo", "lima", "oslo", None, "rome"]})
+>>> encoder = Unique("city", minimum_occurrences=2).fit(frame)
+>>> encoder.transform(frame).tolist(), encoder.cardinality()
+([2, 1, 2, 0, 1], 3)
+>>> encoder.reverse_transform([2, 1, 0]).tolist()
+['oslo', '__other__', None]
+>>> OneHot("city").fit(frame).transform(frame)[:2].tolist()
+[[1, 0, 0, 0], [0, 1, 0, 0]]
+>>> flags = Boolean("ok").fit(pd.DataFrame({"ok": [True, False]}))
+>>> flags.transform(pd.DataFrame({"ok": ["yes", 0]})).tolist()
+[1, 0]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lore.encoders.base import Encoder, code_dtype
+from lore.errors import EncodingError
+from lore.transformers.base import Source, read, source_columns, source_name
+
+#: What ``reverse_transform`` returns for the shared code of rare and unseen values.
+OTHER = "__other__"
+MISSING_CODE = 0
+OTHER_CODE = 1
+
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
+FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0")
+
+
+def value_kind(dtype: Any) -> str:
+    """``"text"``, ``"number"``, ``"boolean"``, ``"datetime"`` or ``"other"`` for a dtype."""
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "number"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if pd.api.types.is_string_dtype(dtype) and str(dtype) != "object":
+        return "text"
+    return "other"
+
+
+class Unique(Encoder):
+    """One code per distinct value seen at fit.
+
+    Code 0 is for missing values, code 1 is shared by values seen fewer than
+    ``minimum_occurrences`` times at fit and by values never seen (the long tail),
+    and the others get codes from 2 in order of decreasing frequency. With
+    ``maximum_cardinality`` only the most frequent values are kept so that
+    ``cardinality() <= maximum_cardinality``. Text fitted and numbers given (or the
+    reverse) raise :class:`~lore.errors.EncodingError` rather than silently becoming
+    "other".
+    """
+
+    def __init__(
+        self,
+        column: Source,
+        name: str | None = None,
+        minimum_occurrences: int = 1,
+        maximum_cardinality: int | None = None,
+    ) -> None:
+        super().__init__(column, name)
+        self.minimum_occurrences = minimum_occurrences
+        self.maximum_cardinality = maximum_cardinality
+
+    def _summarize(self, series: Any) -> dict[str, Any]:
+        return {"counts": series.value_counts(dropna=True, sort=False), "kind": value_kind(series.dtype)}
+
+    def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        kind = a["kind"] if a["kind"] == b["kind"] else "other"
+        return {"counts": a["counts"].add(b["counts"], fill_value=0), "kind": kind}
+
+    def _learn(self, stats: dict[str, Any]) -> None:
+        import numpy as np
+        import pandas as pd
+
+        counts = stats["counts"]
+        counts = counts[counts >= self.minimum_occurrences]
+        order = np.lexsort((np.arange(len(counts)), -counts.to_numpy()))  # frequent first, stable
+        kept = counts.index[order]
+        if self.maximum_cardinality is not None:
+            if int(self.maximum_cardinality) < 3:
+                raise EncodingError(
+                    f"{self.name}: maximum_cardinality must be at least 3 (missing, other and one value), "
+                    f"got {self.maximum_cardinality!r}"
+                )
+            kept = kept[: int(self.maximum_cardinality) - 2]
+        self.values_ = pd.Index(kept)
+        self.counts_ = counts.iloc[order[: len(kept)]].to_numpy(dtype="int64")
+        self.value_kind_ = stats["kind"]
+
+    def cardinality(self) -> int:
+        self.check_fitted()
+        return len(self.values_) + 2
+
+    def _check_kind(self, series: Any) -> None:
+        kind = value_kind(series.dtype)
+        fitted = self.value_kind_
+        if {kind, fitted} == {"text", "number"} and len(series):
+            raise EncodingError(
+                f"{self.name} was fitted on {fitted} values but {series.name!r} holds {kind} "
+                f"({series.dtype}); convert the column to the type it had at fit"
+            )
+
+    def positions(self, series: Any) -> Any:
+        """Each row's index into ``values_``, -1 for unseen values and missing."""
+        self._check_kind(series)
+        return self.values_.get_indexer(series) if len(self.values_) else _minus_ones(len(series))
+
+    def _encode(self, series: Any) -> Any:
+        import numpy as np
+
+        positions = self.positions(series)
+        codes = np.where(positions >= 0, positions + 2, OTHER_CODE).astype(code_dtype(self.cardinality()))
+        codes[series.isna().to_numpy()] = MISSING_CODE
+        return codes
+
+    def reverse_transform(self, encoded: Any) -> Any:
+        """The value of each code; ``OTHER`` for the long tail and ``None`` for missing."""
+        import numpy as np
+
+        lookup = np.array([None, OTHER, *self.values_.tolist()], dtype=object)
+        codes = np.asarray(encoded, dtype="int64")
+        return lookup[np.clip(codes, 0, len(lookup) - 1)]
+
+
+def _minus_ones(rows: int) -> Any:
+    import numpy as np
+
+    return np.full(rows, -1, dtype="int64")
+
+
+class OneHot(Unique):
+    """One 0/1 column per kept value, plus one for "other" (rare or unseen values).
+
+    Takes :class:`Unique`'s ``minimum_occurrences`` and ``maximum_cardinality`` (here
+    the number of columns, at least 2). Missing values are all zeros. Meant for
+    low-cardinality columns; prefer :class:`Unique` with an embedding otherwise.
+    """
+
+    def _learn(self, stats: dict[str, Any]) -> None:
+        if self.maximum_cardinality is not None and int(self.maximum_cardinality) < 2:
+            raise EncodingError(
+                f"{self.name}: maximum_cardinality must be at least 2, got {self.maximum_cardinality!r}"
+            )
+        limit = self.maximum_cardinality
+        self.maximum_cardinality = None if limit is None else int(limit) + 1  # Unique counts missing too
+        try:
+            super()._learn(stats)
+        finally:
+            self.maximum_cardinality = limit
+
+    def cardinality(self) -> int:
+        self.check_fitted()
+        return len(self.values_) + 1
+
+    def feature_names(self) -> list[str]:
+        self.check_fitted()
+        labels = [re.sub(r"\W+", "_", str(value)).strip("_") for value in self.values_]
+        if len(set(labels)) < len(labels) or "other" in labels:
+            labels = [str(index) for index in range(len(labels))]
+        return [f"{self.name}_{label}" for label in labels] + [f"{self.name}_other"]
+
+    def _encode(self, series: Any) -> Any:
+        import numpy as np
+
+        positions = self.positions(series)
+        width = len(self.values_) + 1
+        positions[positions < 0] = width - 1
+        matrix = np.zeros((len(series), width), dtype="uint8")
+        rows = np.flatnonzero(series.notna().to_numpy())
+        matrix[rows, positions[rows]] = 1
+        return matrix
+
+    def reverse_transform(self, encoded: Any) -> Any:
+        """The value of each row's hot column; ``OTHER``; ``None`` for an all-zero row."""
+        import numpy as np
+
+        matrix = np.asarray(encoded)
+        lookup = np.array([*self.values_.tolist(), OTHER, None], dtype=object)
+        hot = np.where(matrix.any(axis=1), matrix.argmax(axis=1), len(lookup) - 1) if matrix.size else []
+        return lookup[np.asarray(hot, dtype="int64")]
+
+
+def booleans(series: Any, reader: str) -> Any:
+    """``(values, missing)`` as numpy arrays; text must be true/false/yes/no/t/f/y/n/1/0."""
+    import numpy as np
+    import pandas as pd
+
+    missing = series.isna().to_numpy()
+    kind = value_kind(series.dtype)
+    if kind in ("boolean", "number"):
+        return series.fillna(0).to_numpy(dtype="float64") != 0, missing
+    codes, uniques = pd.factorize(series)
+    words = pd.Index(uniques, dtype=object).astype(str).str.strip().str.lower()
+    truth = words.isin(TRUE_WORDS)
+    unknown = ~(truth | words.isin(FALSE_WORDS))
+    if unknown.any():
+        examples = ", ".join(repr(value) for value in list(uniques[unknown])[:5])
+        raise EncodingError(
+            f"{reader}: {series.name!r} holds values that are not booleans: {examples} "
+            f"(use true/false, yes/no, 1/0)"
+        )
+    return np.append(np.asarray(truth), False)[codes], missing
+
+
+class Boolean(Encoder):
+    """False is 0 and True is 1, from booleans, numbers (non-zero is True) or words.
+
+    If the training data had missing values they get code 2 (``cardinality() == 3``);
+    otherwise ``cardinality() == 2`` (a binary target) and a missing value met later
+    raises :class:`~lore.errors.EncodingError` rather than being guessed.
+    """
+
+    def _summarize(self, series: Any) -> dict[str, Any]:
+        _, missing = booleans(series, self.name)
+        return {"missing": int(missing.sum())}
+
+    def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        return {"missing": a["missing"] + b["missing"]}
+
+    def _learn(self, stats: dict[str, Any]) -> None:
+        self.has_missing_ = stats["missing"] > 0
+
+    def cardinality(self) -> int:
+        self.check_fitted()
+        return 3 if self.has_missing_ else 2
+
+    def _encode(self, series: Any) -> Any:
+        values, missing = booleans(series, self.name)
+        codes = values.astype("uint8")
+        if missing.any():
+            if not self.has_missing_:
+                raise EncodingError(
+                    f"{self.name}: {int(missing.sum())} missing values in {series.name!r}, but the training "
+                    "data had none; fill them (e.g. with Map or IsNull) or fit on data that has some"
+                )
+            codes[missing] = 2
+        return codes
+
+    def reverse_transform(self, encoded: Any) -> Any:
+        """``True`` / ``False``, or ``None`` for the missing code (probabilities round at 0.5)."""
+        import numpy as np
+
+        values = np.asarray(encoded, dtype="float64")
+        result = (values.round() == 1).astype(object)
+        result[values.round() >= 2] = None
+        return result
+
+
+class Equals(Encoder):
+    """1 where ``column`` equals ``other`` (two columns or transformers), else 0.
+
+    A missing value on either side is "not equal". Nothing is learned.
+    """
+
+    def __init__(self, column: Source, other: Source, name: str | None = None) -> None:
+        super().__init__(column, name or f"equals_{source_name(column)}_{source_name(other)}")
+        self.other = other
+
+    def input_columns(self) -> list[str]:
+        return list(dict.fromkeys(source_columns(self.column) + source_columns(self.other)))
+
+    def summarize(self, frame: Any) -> dict[str, Any]:
+        read(frame, self.other, self.name)
+        return super().summarize(frame)
+
+    def cardinality(self) -> int:
+        return 2
+
+    def transform(self, frame: Any) -> Any:
+        self.check_fitted()
+        left, right = self.series(frame), read(frame, self.other, self.name)
+        same = left.to_numpy() == right.to_numpy()
+        return (same & left.notna().to_numpy() & right.notna().to_numpy()).astype("uint8")
+
+    def reverse_transform(self, encoded: Any) -> Any:
+        import numpy as np
+
+        return np.asarray(encoded) == 1
