@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -24,20 +25,21 @@ def users(rows: int = 600) -> Any:
     return frame
 
 
-@pytest.fixture(scope="session")
-def users_frame() -> Any:
+@functools.lru_cache(maxsize=1)
+def users_frame_cached() -> Any:
     return users()
 
 
-@pytest.fixture(scope="session")
-def pipelines(users_frame: Any) -> Any:
-    """``(Classifier, Regressor)`` pipeline classes over the users table."""
+def _pipeline_classes() -> tuple[type, type]:
+    """Module-level classes (fitted pipelines pickle by reference to their class)."""
     import lore.pipelines
     from lore.encoders import Boolean, Norm, Unique
 
+    global Subscribers, Spend
+
     class Subscribers(lore.pipelines.TrainTestSplit):
         def get_data(self) -> Any:
-            return users_frame
+            return users_frame_cached()
 
         def get_encoders(self) -> tuple:
             return (Unique("city"), Unique("plan"), Norm("age"))
@@ -49,4 +51,17 @@ def pipelines(users_frame: Any) -> Any:
         def get_output_encoder(self) -> Any:
             return Norm("spend")
 
+    for klass in (Subscribers, Spend):
+        klass.__qualname__ = klass.__name__
     return Subscribers, Spend
+
+
+@pytest.fixture(scope="session")
+def users_frame() -> Any:
+    return users_frame_cached()
+
+
+@pytest.fixture(scope="session")
+def pipelines() -> tuple[type, type]:
+    """``(Classifier, Regressor)`` pipeline classes over the users table."""
+    return _pipeline_classes()
