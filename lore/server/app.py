@@ -334,10 +334,12 @@ def add_routes(app: FastAPI, server: Server) -> None:
         )
 
     @app.post("/models/{name}/predict", include_in_schema=False)
-    async def unknown(name: str) -> Response:
-        return error_response(
-            BadRequest(f"no model {name!r}: this server has {', '.join(server.models) or 'none'}", 404)
-        )
+    async def by_name(name: str, request: Request) -> Response:
+        """A model by its full name (``my_app.models.churn.Churn``), or a 404 listing them."""
+        try:
+            return await server.answer(server.find(name), request)
+        except LoreError as error:
+            return error_response(error)
 
     @app.post("/models/{name}/reload", tags=["models"], responses={404: {}, 409: {}})
     async def reload(name: str) -> Response:
