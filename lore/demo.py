@@ -1,8 +1,11 @@
 """The main job, end to end, on the embedded defaults: ``python -m lore.demo``.
 
-It works in a temporary folder and touches nothing else. Today it shows the
-environment lore resolves; each layer that lands adds its step here (extract on
-SQLite, pipeline, fit, local model store, prediction).
+In a temporary folder it does what a new user does: ``lore init`` a project (its
+example reads a sample ``users`` table from the embedded SQLite database), fits the
+example XGBoost model with its pipeline, which saves a fitting in the local model
+store, loads that fitting back and predicts on raw rows, printing the metrics and
+the predictions. It runs in this process, without making a virtualenv, and touches
+nothing outside the temporary folder.
 
 >>> import lore.demo
 >>> callable(lore.demo.main)
@@ -11,18 +14,52 @@ True
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 
 def main(folder: Path | None = None) -> int:
     """Run the demo in ``folder`` (a new temporary folder by default); 0 on success."""
-    import lore.env
+    import importlib
 
-    folder = folder or Path(tempfile.mkdtemp(prefix="lore-demo-"))
-    (folder / "runtime.txt").write_text("python-3.11.7\n")
-    env = lore.env.load(folder)
-    print(f"lore demo in {folder}: environment {env.name}, root {env.root}")
+    import lore.env
+    from lore.cli.init import create
+
+    started = time.perf_counter()
+    folder = Path(folder or tempfile.mkdtemp(prefix="lore-demo-"))
+    root = create(folder / "demo_shop", ".".join(map(str, sys.version_info[:3])))
+    print(f"1. lore init: project {root.name} in {root}")
+    saved = {name: os.environ.get(name) for name in ("LORE_ROOT", "LORE_ENV")}
+    os.environ["LORE_ROOT"] = str(root)
+    os.environ.pop("LORE_ENV", None)
+    sys.path.insert(0, str(root))
+    lore.env.reset()
+    try:
+        model_class = importlib.import_module("demo_shop.models.subscribers").BoostedName
+        model = model_class()
+        metrics = model.fit()
+        print(f"2. fit {model.name()} on {len(model.pipeline.training_data)} training rows from SQLite:")
+        for split, values in metrics.items():
+            print(f"   {split:<10}  " + "  ".join(f"{key}={value:.3f}" for key, value in values.items()))
+        print(f"3. saved fitting {model.fitting} in {lore.env.current().models_dir / model.name()}")
+        loaded = model_class.load()
+        frame = model.pipeline.get_data().head(5)
+        predictions = loaded.predict(frame)
+        print(f"4. loaded fitting {loaded.fitting} back; predictions on raw rows:")
+        for name, actual, predicted in zip(frame["first_name"], frame["has_subscription"], predictions):
+            print(f"   {name:<12} subscribes={bool(actual)!s:<5}  predicted={bool(predicted)}")
+    finally:
+        sys.path.remove(str(root))
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        lore.env.reset()
+    print(f"done in {time.perf_counter() - started:.1f}s")
     return 0
 
 
