@@ -53,7 +53,7 @@ class Unique(Encoder):
 
     Code 0 is for missing values, code 1 is shared by values seen fewer than
     ``minimum_occurrences`` times at fit and by values never seen (the long tail),
-    and the others get codes from 2 in order of decreasing frequency. With
+    and the others get codes from 2 in order of decreasing frequency (ties in value order). With
     ``maximum_cardinality`` only the most frequent values are kept so that
     ``cardinality() <= maximum_cardinality``. Text fitted and numbers given (or the
     reverse) raise :class:`~lore.errors.EncodingError` rather than silently becoming
@@ -84,7 +84,11 @@ class Unique(Encoder):
 
         counts = stats["counts"]
         counts = counts[counts >= self.minimum_occurrences]
-        order = np.lexsort((np.arange(len(counts)), -counts.to_numpy()))  # frequent first, stable
+        try:  # ties in value order, so that the codes do not depend on row order or chunking
+            counts = counts.sort_index()
+        except TypeError:  # values of mixed types
+            counts = counts.iloc[np.argsort(counts.index.astype(str), kind="stable")]
+        order = np.argsort(-counts.to_numpy(), kind="stable")  # most frequent first
         kept = counts.index[order]
         if self.maximum_cardinality is not None:
             if int(self.maximum_cardinality) < 3:

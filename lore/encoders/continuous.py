@@ -88,6 +88,9 @@ class Pass(Numeric):
         self.values(series)  # checks the type
         return {}
 
+    def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
     def _encode(self, series: Any) -> Any:
         return self.values(series)
 

@@ -9,7 +9,7 @@ count from 2, most frequent first, as in :class:`~lore.encoders.Unique`.
 >>> frame = pd.DataFrame({"title": ["Red shoes", "red, red hat!", None]})
 >>> encoder = Token("title", sequence_length=3).fit(frame)
 >>> encoder.transform(frame).tolist()
-[[2, 3, 0], [2, 2, 4], [0, 0, 0]]
+[[2, 4, 0], [2, 2, 3], [0, 0, 0]]
 >>> encoder.reverse_transform(encoder.transform(frame)).tolist()
 ['red shoes', 'red red hat', '']
 >>> steps = pd.DataFrame({"position": [0, 1, 2, 3, 4, 5, 6], "length": 7})

@@ -68,7 +68,8 @@ class DateTime(Transformer):
         values = datetimes(series, self.name)
         if self.part == "epoch":
             return seconds(values)
-        return getattr(values.dt, self.part).astype("float64")
+        attribute = {"dayofweek": "day_of_week", "dayofyear": "day_of_year"}.get(self.part, self.part)
+        return getattr(values.dt, attribute).astype("float64")
 
 
 class Age(Transformer):
