@@ -4,13 +4,14 @@ skops refuses, on load, any type it does not trust by default. lore trusts only
 types from scikit-learn, numpy, scipy and lore itself; an estimator holding any
 other type (a custom transformer, an XGBoost model inside a Pipeline) is checked
 when it is saved and goes to the pickle fallback instead, so that what skops wrote
-can always be read back.
+can always be read back. The trusted types found at save time are recorded in the
+sidecar and filtered again on load, which spares a second pass over the file.
 
 >>> import tempfile, pathlib
 >>> from sklearn.preprocessing import StandardScaler
 >>> folder = pathlib.Path(tempfile.mkdtemp())
->>> files, _ = write(StandardScaler().fit([[1.0], [3.0]]), folder, "scaler")
->>> read(folder, "scaler", {"files": files}).mean_.tolist()
+>>> files, details = write(StandardScaler().fit([[1.0], [3.0]]), folder, "scaler")
+>>> read(folder, "scaler", {"files": files, **details}).mean_.tolist()
 [2.0]
 """
 
@@ -50,14 +51,14 @@ def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]
     path = folder / file
     try:
         skops.io.dump(obj, path)
-        _, refused = untrusted(path)
+        trusted, refused = untrusted(path)
     except Exception as error:  # skops cannot walk some objects; pickle can
         path.unlink(missing_ok=True)
         raise Unsupported(f"skops cannot store it: {error}") from None
     if refused:
         path.unlink()
         raise Unsupported(f"it holds types skops would not load: {', '.join(refused)}")
-    return [file], {}
+    return [file], {"trusted": trusted}
 
 
 def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
@@ -65,11 +66,17 @@ def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
         import skops.io
     except ImportError:
         raise MissingDependency("skops", "skops", f"loading {name}") from None
+    from skops.io.exceptions import UntrustedTypesFoundException
+
     path = folder / record["files"][0]
-    trusted, refused = untrusted(path)
-    if refused:
+    # the types listed at save time, filtered again: skops refuses any other type in the file
+    trusted = [name for name in record.get("trusted", []) if name.split(".")[0] in TRUSTED]
+    try:
+        return skops.io.load(path, trusted=trusted)
+    except UntrustedTypesFoundException:
+        ours, others = untrusted(path)
+        refused = [name for name in [*others, *ours] if name not in trusted]
         raise ModelError(
             f"{path} holds types lore does not trust: {', '.join(refused)}. Only types from "
-            f"{', '.join(TRUSTED)} are loaded from skops files"
-        )
-    return skops.io.load(path, trusted=trusted)
+            f"{', '.join(TRUSTED)} recorded when the file was saved are loaded from skops files"
+        ) from None

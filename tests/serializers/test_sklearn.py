@@ -43,3 +43,17 @@ def test_skops_file_with_untrusted_types_is_refused_on_load(tmp_path, xy):
     skops.io.dump(FunctionTransformer(_double), tmp_path / "s.skops")
     with pytest.raises(ModelError, match="does not trust"):
         lore.serializers.load(tmp_path, "s")
+
+
+def test_types_added_to_the_sidecar_are_not_trusted(tmp_path, xy):
+    import skops.io
+
+    x, _ = xy
+    lore.serializers.save(StandardScaler().fit(x), tmp_path, "s")
+    skops.io.dump(FunctionTransformer(_double), tmp_path / "s.skops")
+    sidecar = tmp_path / "s.serializer.json"
+    record = json.loads(sidecar.read_text())
+    record["trusted"] = skops.io.get_untrusted_types(file=tmp_path / "s.skops")  # someone widens the list
+    sidecar.write_text(json.dumps(record))
+    with pytest.raises(ModelError, match="_double"):
+        lore.serializers.load(tmp_path, "s")
