@@ -84,3 +84,56 @@ def test_fit_outside_a_project(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["fit", "shop.models.toy.Toy"]) == 1
     assert "not inside a lore project" in capsys.readouterr().err
+
+
+QUICK = """
+import sqlite3
+
+import pandas as pd
+
+import lore.estimators
+import lore.models
+import lore.pipelines
+from lore.encoders import Boolean, Unique
+
+
+class Users(lore.pipelines.Holdout):
+    def get_data(self):
+        with sqlite3.connect("data/main.sqlite") as db:
+            return pd.read_sql("SELECT first_name, has_subscription FROM users LIMIT 600", db)
+
+    def get_encoders(self):
+        return (Unique("first_name", minimum_occurrences=3),)
+
+    def get_output_encoder(self):
+        return Boolean("has_subscription")
+
+
+class Quick(lore.models.XGBoost):
+    search_space = {"max_depth": (2, 4)}
+
+    def __init__(self):
+        super().__init__(pipeline=Users(), estimator=lore.estimators.XGBoost(num_boost_round=5))
+"""
+
+
+@pytest.fixture
+def quick(new_project):
+    (new_project / "shop" / "models" / "quick.py").write_text(QUICK)
+    return new_project
+
+
+def test_fit_prints_metrics_and_the_fitting_saved(quick, capsys):
+    assert main(["fit", "shop.models.quick.Quick", "--max-depth", "2", "--learning-rate", "0.3"]) == 0
+    out = capsys.readouterr().out
+    assert "Fitted Quick with {'max_depth': 2, 'learning_rate': 0.3}:" in out
+    assert "validation" in out and "auc=" in out
+    assert "Saved fitting 1 of shop.models.quick.Quick" in out
+    assert (quick / "models" / "shop.models.quick.Quick" / "1" / "manifest.json").is_file()
+
+
+def test_fit_search_runs_trials(quick, capsys):
+    pytest.importorskip("optuna")
+    assert main(["fit", "shop.models.quick.Quick", "--search", "trials=2", "--learning-rate", "0.1:0.3"]) == 0
+    out = capsys.readouterr().out
+    assert "Best of 2 trials: fitting" in out and "learning_rate" in out
