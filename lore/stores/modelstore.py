@@ -150,9 +150,17 @@ def read_aliases(path: Path) -> dict[str, int]:
     return aliases
 
 
+def _owner() -> str:
+    """``<pid>-<host tag>``: who made a temporary folder, so only this host sweeps it."""
+    import hashlib
+    import socket
+
+    return f"{os.getpid()}-{hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]}"
+
+
 def discard(folder: Path) -> None:
     """Remove ``folder`` by first renaming it aside, so nobody sees it half deleted."""
-    aside = folder.with_name(f".deleting-{os.getpid()}-{folder.name}")
+    aside = folder.with_name(f".deleting-{_owner()}-{folder.name}")
     try:
         os.rename(folder, aside)
     except FileNotFoundError:
@@ -171,20 +179,29 @@ def _alive(pid: int) -> bool:
 
 
 def sweep(model_folder: Path) -> None:
-    """Remove temporary folders left by processes that died half way (killed, power loss)."""
+    """Remove temporary folders left by dead processes of this host (killed, power loss).
+
+    Folders made on another host sharing the volume are left alone: their process
+    ids mean nothing here.
+    """
     if not model_folder.is_dir():
         return
+    host = _owner().split("-")[1]
     for entry in model_folder.iterdir():
-        kind, _, rest = entry.name.partition("-")
-        pid = rest.split("-")[0]
-        if kind in (".new", ".download", ".deleting") and pid.isdigit() and not _alive(int(pid)):
+        kind, pid, tag, *_ = [*entry.name.split("-"), "", ""]
+        if (
+            kind in (".new", ".download", ".deleting")
+            and tag == host
+            and pid.isdigit()
+            and not _alive(int(pid))
+        ):
             shutil.rmtree(entry, ignore_errors=True)
 
 
 def staging_folder(model_folder: Path, kind: str) -> Path:
     """A private temporary folder beside the fittings, named after this process."""
     sweep(model_folder)
-    return Path(tempfile.mkdtemp(prefix=f".{kind}-{os.getpid()}-", dir=model_folder))
+    return Path(tempfile.mkdtemp(prefix=f".{kind}-{_owner()}-", dir=model_folder))
 
 
 class ModelStore:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 
 import numpy as np
@@ -136,3 +137,24 @@ def test_model_store_of_the_project_and_list_fittings(project):
             return NAME
 
     assert [(f.number, f.metrics) for f in lore.stores.list_fittings(Churn)] == [(1, {"auc": 0.7})]
+
+
+def test_temporary_folders_of_dead_processes_on_this_host_are_swept(store):
+    import subprocess
+
+    from lore.stores.modelstore import _owner
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid, host = int(dead.stdout), _owner().split("-")[1]
+    folder = store.root / NAME
+    mine, elsewhere, alive = (
+        folder / f".new-{pid}-{host}-abc",
+        folder / f".download-{pid}-0badc0de-abc",
+        folder / f".new-{os.getpid()}-{host}-abc",
+    )
+    for path in (mine, elsewhere, alive):
+        path.mkdir(parents=True)
+    fit(store)
+    assert not mine.exists() and elsewhere.exists() and alive.exists()
