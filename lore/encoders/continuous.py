@@ -109,9 +109,10 @@ class Norm(Numeric):
 
     By default the center is the mean and the scale the standard deviation; with
     ``robust=True`` they are the median and the interquartile range / 1.349, so a few
-    extreme values do not squash everyone else. Values outside the range seen at fit
-    are clipped to it (``clip=False`` to keep them), so an outlier at prediction time
-    cannot produce an input the model never saw. Missing values encode as 0 (the
+    extreme values do not squash everyone else. With ``clip=True`` values outside the
+    range seen at fit are clipped to it, so an outlier at prediction time cannot
+    produce an input the model never saw (leave it off for a target, whose test values
+    must not be altered). Missing values encode as 0 (the
     center). A constant column has ``scale_ == 1`` and encodes as 0. An all-missing
     column cannot be fitted (:class:`~lore.errors.EncodingError`).
     """
@@ -119,7 +120,7 @@ class Norm(Numeric):
     kind = CONTINUOUS
 
     def __init__(
-        self, column: Source, name: str | None = None, robust: bool = False, clip: bool = True
+        self, column: Source, name: str | None = None, robust: bool = False, clip: bool = False
     ) -> None:
         super().__init__(column, name)
         self.robust = robust

@@ -12,5 +12,7 @@ True
 from __future__ import annotations
 
 from lore.pipelines.holdout import Holdout, Observations, TrainTestSplit
+from lore.pipelines.low_memory import LowMemory
+from lore.pipelines.timed import TimedTrainTestSplit
 
-__all__ = ["Holdout", "Observations", "TrainTestSplit"]
+__all__ = ["Holdout", "LowMemory", "Observations", "TimedTrainTestSplit", "TrainTestSplit"]

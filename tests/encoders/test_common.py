@@ -39,7 +39,7 @@ ENCODERS = [
     Continuous("count"),
     Norm("age"),
     Norm("age", robust=True),
-    Norm("age", clip=False),
+    Norm("age", clip=True),
     Uniform("age"),
     Discrete("age", bins=5),
     Quantile("age", quantiles=4),

@@ -1,0 +1,231 @@
+"""Data larger than memory: stream chunks, fit encoders in pieces, encode to disk.
+
+``get_data()`` returns an iterable of DataFrames (a generator, or
+``lore.io.main.dataframe(sql, chunksize=100_000)``), or one DataFrame, which is cut
+into ``chunksize`` rows. Two passes run on first access:
+
+1. each chunk's rows are assigned to a split at random (seeded per chunk), the chunk
+   is spilled to Parquet, and the encoders ``partial_fit`` its training rows;
+2. after ``finalize()``, each spilled chunk is encoded into one float32 ``.npy`` file
+   per split (``x``) plus ``y``, written under ``data/pipelines/<Class>/``.
+
+``training_data.x`` is then a DataFrame over a read-only memory map of that file:
+pages are read from disk as a model touches them, so memory holds one chunk at a
+time, never the whole data set. Sizes are fractions (each row is placed at random,
+so split sizes are approximate); stratification is not supported.
+
+>>> import pandas as pd
+>>> from lore.encoders import Norm, Unique
+>>> from lore.pipelines import LowMemory
+>>> class Stream(LowMemory):
+...     chunksize = 50
+...     def get_data(self):
+...         for start in range(0, 200, 50):
+...             yield pd.DataFrame({"n": range(start, start + 50), "city": ["a", "b"] * 25})
+...     def get_encoders(self):
+...         return (Unique("city"),)
+...     def get_output_encoder(self):
+...         return Norm("n")
+>>> import tempfile
+>>> pipeline = Stream(folder=tempfile.mkdtemp())
+>>> len(pipeline.training_data) + len(pipeline.validation_data) + len(pipeline.test_data)
+200
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lore.errors import EmptySplit, EncodingError
+from lore.pipelines.holdout import SPLITS, Observations, TrainTestSplit, schema_type
+
+SPLIT_CODES = {name: code for code, name in enumerate(SPLITS)}
+
+
+class LowMemory(TrainTestSplit):
+    """A :class:`~lore.pipelines.TrainTestSplit` over a stream of chunks, encoded to disk.
+
+    Parameters
+    ----------
+    folder
+        Where the encoded splits are written (default ``data/pipelines/<module.Class>``
+        of the project); replaced atomically on each preparation.
+    """
+
+    #: Rows per chunk when ``get_data()`` returns a single DataFrame.
+    chunksize = 100_000
+
+    def __init__(
+        self,
+        test_size: float = 0.1,
+        validation_size: float = 0.1,
+        random_state: int = 1,
+        subsample: float | None = None,
+        folder: str | Path | None = None,
+    ) -> None:
+        super().__init__(test_size, validation_size, random_state, stratify=None, subsample=subsample)
+        self.folder = folder
+
+    def _folder(self) -> Path:
+        if self.folder is not None:
+            return Path(self.folder)
+        import lore.env
+
+        cls = type(self)
+        return lore.env.current().data_dir / "pipelines" / f"{cls.__module__}.{cls.__qualname__}"
+
+    def chunks(self) -> Any:
+        """The chunks of :meth:`get_data` (subsampled), recording the queries that ran."""
+        import numpy as np
+        import pandas as pd
+
+        from lore.pipelines.holdout import recording
+
+        with recording() as queries:
+            data = self.get_data()
+            if isinstance(data, pd.DataFrame):
+                size = self.chunksize
+                data = (data.iloc[start : start + size] for start in range(0, len(data), size))
+            for index, chunk in enumerate(data):
+                if not isinstance(chunk, pd.DataFrame):
+                    raise EncodingError(
+                        f"{type(self).__name__}.get_data() yielded {type(chunk).__name__}; yield DataFrames"
+                    )
+                if self.subsample:
+                    if self.subsample >= 1:
+                        raise EncodingError(f"{type(self).__name__}: subsample must be a fraction below 1")
+                    draw = np.random.default_rng([self.random_state, index, 1]).random(len(chunk))
+                    chunk = chunk[draw < self.subsample]
+                yield index, chunk.reset_index(drop=True)
+        self._extracts = list(queries)
+
+    def assign(self, index: int, rows: int) -> Any:
+        """Split codes (0 training, 1 validation, 2 test) for chunk ``index``."""
+        import numpy as np
+
+        for what, size in (("test", self.test_size), ("validation", self.validation_size)):
+            if not 0 <= size < 1:
+                message = f"{what}_size must be a fraction below 1, got {size!r}"
+                raise EncodingError(f"{type(self).__name__}: {message}")
+        draw = np.random.default_rng([self.random_state, index]).random(rows)
+        codes = np.zeros(rows, dtype="int8")
+        codes[draw < self.test_size + self.validation_size] = SPLIT_CODES["validation"]
+        codes[draw < self.test_size] = SPLIT_CODES["test"]
+        return codes
+
+    def _split_frames(self) -> dict[str, Any]:
+        if "_encoders" not in self.__dict__ or not self._observations:
+            self._prepare()
+        return {}
+
+    def _prepare(self) -> None:
+        import hashlib
+
+        import pandas as pd
+
+        target = self._folder()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+        try:
+            encoders = list(self.get_encoders())
+            output = self.get_output_encoder()
+            counts = dict.fromkeys(SPLITS, 0)
+            digest = None
+            schema: dict[str, str] = {}
+            spilled = []
+            for index, chunk in self.chunks():
+                codes = self.assign(index, len(chunk))
+                path = work / f"raw-{index:06d}.parquet"
+                chunk.assign(_split=codes).to_parquet(path)
+                spilled.append(path)
+                training = chunk[codes == SPLIT_CODES["training"]]
+                for encoder in [*encoders, output]:
+                    encoder.partial_fit(training)
+                for name, code in SPLIT_CODES.items():
+                    counts[name] += int((codes == code).sum())
+                if digest is None:
+                    digest = hashlib.sha256(",".join(map(str, chunk.columns)).encode())
+                    columns = [c for encoder in encoders for c in encoder.input_columns()]
+                    schema = {c: schema_type(chunk[c].dtype) for c in dict.fromkeys(columns) if c in chunk}
+                digest.update(pd.util.hash_pandas_object(training, index=False).to_numpy().tobytes())
+            if not counts["training"]:
+                total = sum(counts.values())
+                raise EmptySplit(f"{type(self).__name__}: no training rows ({total} rows in all)")
+            self._encoders = tuple(encoder.finalize() for encoder in encoders)
+            self._output_encoder = output.finalize()
+            self._schema = schema
+            self._encode_to_disk(work, spilled, counts)
+            for path in spilled:
+                path.unlink()
+            if target.exists():
+                shutil.rmtree(target)
+            work.rename(target)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        self._signature = {
+            "extracts": self._extracts,
+            "rows": {"data": sum(counts.values()), **counts},
+            "training_sha256": digest.hexdigest() if digest else None,
+            "random_state": self.random_state,
+            "folder": str(target),
+        }
+        self._load(target)
+
+    def _encode_to_disk(self, work: Path, spilled: list[Path], counts: dict[str, int]) -> None:
+        import numpy as np
+        import pandas as pd
+
+        width = len(self.feature_names())
+        memmap = np.lib.format.open_memmap
+        xs = {
+            name: memmap(work / f"{name}_x.npy", mode="w+", dtype="float32", shape=(rows, width))
+            for name, rows in counts.items()
+        }
+        ys: dict[str, Any] = {}
+        offsets = dict.fromkeys(SPLITS, 0)
+        for path in spilled:
+            chunk = pd.read_parquet(path)
+            codes = chunk.pop("_split").to_numpy()
+            for name, code in SPLIT_CODES.items():
+                rows = chunk[codes == code]
+                if not len(rows):
+                    continue
+                start, end = offsets[name], offsets[name] + len(rows)
+                xs[name][start:end] = self.encode_x(rows).to_numpy(dtype="float32")
+                y = self.encode_y(rows)
+                if name not in ys:
+                    ys[name] = memmap(
+                        work / f"{name}_y.npy", mode="w+", dtype=y.dtype, shape=(counts[name], *y.shape[1:])
+                    )
+                ys[name][start:end] = y
+                offsets[name] = end
+        for name in SPLITS:
+            xs[name].flush()
+            if name not in ys:  # an empty split
+                np.save(work / f"{name}_y.npy", np.empty(0, dtype="float32"))
+            else:
+                ys[name].flush()
+
+    def _load(self, folder: Path) -> None:
+        import numpy as np
+        import pandas as pd
+
+        names = self.feature_names()
+        for name in SPLITS:
+            x = np.load(folder / f"{name}_x.npy", mmap_mode="r")
+            y = np.load(folder / f"{name}_y.npy", mmap_mode="r")
+            self._observations[name] = Observations(pd.DataFrame(x, columns=names, copy=False), y)
+
+    def _observations_of(self, name: str) -> Observations:
+        self._split_frames()
+        return self._observations[name]
+
+    @property
+    def data(self) -> Any:
+        raise EncodingError(
+            f"{type(self).__name__} streams its data and never holds it whole; iterate over chunks() instead"
+        )
