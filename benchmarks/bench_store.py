@@ -174,17 +174,25 @@ FIT = textwrap.dedent(
 
 LOAD = textwrap.dedent(
     """
-    import json, sys, time
+    import importlib, json, sys, time
     start = time.perf_counter()
     import bench_models
     model = getattr(bench_models, sys.argv[1])
+    importlib.import_module(sys.argv[2])
+    imports = time.perf_counter() - start
     model.load()
     cold = time.perf_counter() - start
     start = time.perf_counter()
     model.load()
-    print(json.dumps({"cold": cold, "warm": time.perf_counter() - start}))
+    print(json.dumps({"cold": cold, "imports": imports, "warm": time.perf_counter() - start}))
     """
 )
+#: model class in MODELS -> (label, the library module its load imports)
+KINDS = {
+    "Forest": ("scikit-learn", "sklearn.ensemble"),
+    "Boosted": ("XGBoost", "xgboost"),
+    "Network": ("Keras", "keras"),
+}
 
 
 def loads(work: Path, runs: int) -> None:
@@ -194,17 +202,22 @@ def loads(work: Path, runs: int) -> None:
     (project / "bench_models.py").write_text(MODELS)
     env = {**os.environ, "LORE_ROOT": str(project), "PYTHONPATH": str(project), "TF_CPP_MIN_LOG_LEVEL": "3"}
     subprocess.run([sys.executable, "-c", FIT], cwd=project, env=env, check=True, capture_output=True)
-    for kind in ("Forest", "Boosted", "Network"):
+    for kind, (label, library) in KINDS.items():
         figures = []
         for _ in range(runs):
             done = subprocess.run(
-                [sys.executable, "-c", LOAD, kind], cwd=project, env=env, check=True, capture_output=True
+                [sys.executable, "-c", LOAD, kind, library],
+                cwd=project,
+                env=env,
+                check=True,
+                capture_output=True,
             )
             figures.append(json.loads(done.stdout.decode().strip().splitlines()[-1]))
-        label = {"Forest": "scikit-learn", "Boosted": "XGBoost", "Network": "Keras"}[kind]
-        cold = statistics.median(f["cold"] for f in figures)
-        warm = statistics.median(f["warm"] for f in figures)
+        cold, imports, warm = (
+            statistics.median(f[key] for f in figures) for key in ("cold", "imports", "warm")
+        )
         emit(f"Model.load() {label}, cold (fresh process, imports included)", cold, "s")
+        emit(f"Model.load() {label}, cold: of which importing lore.models and {library}", imports, "s")
         emit(f"Model.load() {label}, warm (second load in the process)", warm, "s")
 
 
