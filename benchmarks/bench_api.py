@@ -144,9 +144,10 @@ def rss_mib(pid: int) -> float:
 def wrk(url: str, body: bytes, connections: int, seconds: int, folder: Path) -> dict[str, float]:
     """Run wrk with a POST body; return requests/s, p50/p99 in ms and the error count."""
     script = folder / f"post-{len(body)}.lua"
-    text = body.decode().replace("\\", "\\\\").replace("]]", "] ]")
+    text = body.decode()
+    assert "]==]" not in text
     script.write_text(
-        f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[{text}]]\n'
+        f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[{text}]==]\n'
     )
     threads = min(2, connections)
     output = subprocess.run(
@@ -319,6 +320,7 @@ def main() -> None:
                 figures[load]["rps"] / mlflow[load]["rps"],
                 mlflow=mlflow[load]["rps"],
                 errors=figures[load]["errors"],
+                mlflow_errors=mlflow[load]["errors"],
             )
             for pct in ("p50", "p99"):
                 emit(
@@ -337,6 +339,8 @@ def main() -> None:
             "mlflow models serve",
             rows / (mlflow["batch"]["rps"] * 1000),
             mlflow=mlflow["batch"]["rps"] * 1000,
+            errors=figures["batch"]["errors"],
+            mlflow_errors=mlflow["batch"]["errors"],
         )
         emit(
             f"{name}: 1,000-row batches, p99 latency",

@@ -15,8 +15,8 @@ variable                   default      meaning
 ``LORE_API_MAX_ROWS``      ``10000``    most rows in one request (413 above)
 ``LORE_API_TIMEOUT``       ``30``       seconds a prediction may take (504 after)
 ``LORE_API_READ_TIMEOUT``  ``10``       seconds a client may take to send its body (408)
-``LORE_API_BATCHING``      ``0``        ``1`` merges concurrent single-row requests
-                                        into one prediction (see :mod:`lore.server.batching`)
+``LORE_API_BATCHING``      ``1``        merge concurrent single-row requests into one
+                                        prediction (:mod:`lore.server.batching`); ``0``: off
 ``LORE_API_ACCESS_LOG``    production   ``1`` or ``0``: one log record per request
 =========================  ===========  ==============================================
 
@@ -51,7 +51,7 @@ class Settings:
     max_rows: int = 10_000
     timeout: float = 30.0
     read_timeout: float = 10.0
-    batching: bool = False
+    batching: bool = True
     access_log: bool = False
 
     @classmethod
@@ -72,7 +72,7 @@ class Settings:
             max_rows=_number(environ, "LORE_API_MAX_ROWS", cls.max_rows, int),
             timeout=_number(environ, "LORE_API_TIMEOUT", cls.timeout, float),
             read_timeout=_number(environ, "LORE_API_READ_TIMEOUT", cls.read_timeout, float),
-            batching=_flag(environ, "LORE_API_BATCHING", False),
+            batching=_flag(environ, "LORE_API_BATCHING", True),
             access_log=_flag(environ, "LORE_API_ACCESS_LOG", production),
         )
 

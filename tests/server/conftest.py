@@ -198,7 +198,7 @@ def start(root: Path, name: str, **settings: str) -> Server:
 @pytest.fixture(scope="session")
 def server(shop: Path) -> Iterator[Server]:
     """``lore api`` in development: no token, no batching, default limits."""
-    running = start(shop, "development")
+    running = start(shop, "development", LORE_API_BATCHING="0")
     yield running
     running.stop()
 

@@ -11,7 +11,7 @@ from lore.server.settings import Settings
 def test_defaults():
     settings = Settings.from_environment({}, "development")
     assert settings == Settings()
-    assert settings.access_log is False and settings.batching is False
+    assert settings.access_log is False and settings.batching is True
 
 
 def test_values_are_read_and_checked():
@@ -21,7 +21,7 @@ def test_values_are_read_and_checked():
             "LORE_API_TOKEN": "t",
             "LORE_API_MAX_BODY": "1000",
             "LORE_API_TIMEOUT": "0.5",
-            "LORE_API_BATCHING": "yes",
+            "LORE_API_BATCHING": "no",
             "LORE_API_ACCESS_LOG": "0",
         },
         "production",
@@ -32,7 +32,7 @@ def test_values_are_read_and_checked():
         1000,
         0.5,
     )
-    assert settings.batching is True and settings.access_log is False
+    assert settings.batching is False and settings.access_log is False
 
 
 def test_the_token_is_off_in_development_and_access_logs_on_in_production():
@@ -48,3 +48,13 @@ def test_the_token_is_off_in_development_and_access_logs_on_in_production():
 def test_bad_values_name_the_variable(name, value):
     with pytest.raises(ConfigError, match=name):
         Settings.from_environment({name: value}, "development")
+
+
+def test_the_package_exports_its_public_names_lazily():
+    import lore.server
+
+    assert lore.server.__all__ == sorted(
+        ["Metrics", "MicroBatcher", "ServedModel", "Settings", "create_app", "discover", "parse"]
+    )
+    for name in lore.server.__all__:
+        assert getattr(lore.server, name).__name__ == name
