@@ -35,6 +35,11 @@ class SKLearn(Estimator):
         names = set(inner.get_params()) if inner is not None else set()
         return sorted(names | {"estimator"})
 
+    def check_parameters(self, params: dict[str, Any]) -> None:
+        if self.params.get("estimator") is None:
+            return  # the default estimator is chosen by configure(); fit checks again then
+        super().check_parameters(params)
+
     def get_params(self) -> dict[str, Any]:
         return dict(self.params)
 
