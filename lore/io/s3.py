@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lore.errors import RemoteStorageError
-from lore.util import atomic_path
+from lore.util import atomic_path, mask_url
 
 #: [S3] key -> environment variable that overrides it
 VARIABLES = {
@@ -117,14 +117,15 @@ def translated(settings: Settings, what: str) -> Iterator[None]:
     import boto3.exceptions
     import botocore.exceptions
 
-    where = f" at {settings.endpoint_url}" if settings.endpoint_url else ""
+    where = f" at {mask_url(settings.endpoint_url)}" if settings.endpoint_url else ""
     try:
         yield
     except (botocore.exceptions.NoCredentialsError, botocore.exceptions.PartialCredentialsError):
         raise RemoteStorageError(f"{what}: no AWS credentials found; {CREDENTIALS_HELP}") from None
     except botocore.exceptions.EndpointConnectionError as error:
         raise RemoteStorageError(
-            f"{what}: cannot reach {error.kwargs.get('endpoint_url', 'S3')}; check endpoint_url in [S3] "
+            f"{what}: cannot reach {mask_url(str(error.kwargs.get('endpoint_url', 'S3')))}; check "
+            "endpoint_url in [S3] "
             "of config/aws.cfg (or LORE_S3_ENDPOINT_URL) and the network"
         ) from None
     except (botocore.exceptions.ClientError, boto3.exceptions.S3UploadFailedError) as error:
