@@ -46,6 +46,7 @@ def test_install_outside_a_project(tmp_path, monkeypatch, capsys):
     assert "not inside a lore project" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_failed_pip_removes_the_new_virtualenv(new_project, run_lore):
     (new_project / "requirements.txt").write_text("this-package-does-not-exist-anywhere==0.0.1\n")
     result = run_lore(new_project, "install", "--system-site-packages", PIP_NO_INDEX="1")
@@ -69,3 +70,21 @@ def test_install_locks_and_a_second_run_is_fast(installed_project, run_lore):
     elapsed = time.perf_counter() - started
     assert again.returncode == 0 and "is up to date" in again.stdout
     assert elapsed < 2.0
+
+
+def test_fingerprint_follows_requirements_lock_runtime_and_options(new_project):
+    import sys
+    from pathlib import Path
+
+    from lore.cli.install import fingerprint
+
+    python = Path(sys.executable)
+    base = fingerprint(new_project, python, {"system_site_packages": False})
+    assert base == fingerprint(new_project, python, {"system_site_packages": False})
+    assert base != fingerprint(new_project, python, {"system_site_packages": True})
+    (new_project / "requirements.lock").write_text("numpy==2.4.0\n")
+    locked = fingerprint(new_project, python, {"system_site_packages": False})
+    assert locked != base
+    with open(new_project / "requirements.txt", "a") as stream:
+        stream.write("pyarrow\n")
+    assert fingerprint(new_project, python, {"system_site_packages": False}) != locked

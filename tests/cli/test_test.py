@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lore.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _no_plugins(monkeypatch):
+    """The project's pytest need not load every plugin installed here (faster)."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
 
 ENVIRONMENT_TEST = """
 import lore.env
