@@ -71,14 +71,17 @@ def render(kinds: tuple[str, ...], root: Path, variables: dict[str, str]) -> lis
 
 
 def workflow_part(kind: str, root: Path, app: str, name: str, stage: str | None) -> list[Path]:
-    from lore.workflow import scaffold as workflow_scaffold
+    if kind == "step" and not stage:
+        raise click.UsageError("a step belongs to a stage: lore generate step NAME --stage STAGE")
+    try:
+        from lore.workflow import scaffold as workflow_scaffold
 
-    if kind == "step":
-        if not stage:
-            raise click.UsageError("a step belongs to a stage: lore generate step NAME --stage STAGE")
-        result = workflow_scaffold.generate_step(root, app, stage, name)
-    else:
-        result = getattr(workflow_scaffold, f"generate_{kind}")(root, app, name)
+        make = getattr(workflow_scaffold, f"generate_{kind}")
+    except (ImportError, AttributeError):
+        raise LoreError(
+            f"this lore cannot generate a {kind}: lore.workflow.scaffold has no generate_{kind}"
+        ) from None
+    result = make(root, app, stage, name) if kind == "step" else make(root, app, name)
     return [Path(path) for path in result] if isinstance(result, (list, tuple)) else [Path(result)]
 
 

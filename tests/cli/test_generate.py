@@ -106,3 +106,17 @@ def test_every_template_kind_exists():
     import lore.scaffold
 
     assert set(TEMPLATES) <= set(lore.scaffold.kinds())
+
+
+def test_workflow_kinds_come_from_the_workflow_layer(new_project, capsys):
+    import importlib.util
+
+    assert main(["generate", "step", "clean"]) == 2
+    assert "lore generate step NAME --stage STAGE" in capsys.readouterr().err
+    if importlib.util.find_spec("lore.workflow.scaffold") is None:
+        assert main(["generate", "stage", "prepare"]) == 1
+        assert "lore.workflow.scaffold has no generate_stage" in capsys.readouterr().err
+    else:
+        assert main(["generate", "stage", "prepare"]) == 0
+        assert main(["generate", "step", "clean", "--stage", "prepare"]) == 0
+        assert "created" in capsys.readouterr().out
