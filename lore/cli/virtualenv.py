@@ -132,7 +132,7 @@ def pyenv_versions() -> Path | None:
 
 def candidates(wanted: str) -> list[Path]:
     """Executables that may be Python ``wanted``, most likely first (not yet checked)."""
-    found: list[Path] = [Path(sys.executable)]
+    found: list[Path] = [Path(getattr(sys, "_base_executable", sys.executable))]  # not a venv's
     versions = pyenv_versions()
     if versions is not None and versions.is_dir():
         exact = sorted(versions.glob(f"{wanted}*/bin/python"), reverse=True)
