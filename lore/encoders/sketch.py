@@ -60,6 +60,7 @@ class Sketch:
         targets = (np.arange(self.capacity) + 0.5) * total / self.capacity
         picks = np.searchsorted(cumulative, targets, side="left").clip(0, len(self.values) - 1)
         values = self.values[picks]
+        values[[0, -1]] = self.values[[0, -1]]  # the extremes stay exact
         weights = np.full(self.capacity, total / self.capacity)
         return Sketch(values, weights, self.capacity)
 

@@ -45,6 +45,16 @@ from lore.pipelines.holdout import SPLITS, Observations, TrainTestSplit, schema_
 SPLIT_CODES = {name: code for code, name in enumerate(SPLITS)}
 
 
+def _npy(path: Path, dtype: Any, shape: tuple[int, ...]) -> Any:
+    """An open file with a ``.npy`` header for an array of ``dtype`` and ``shape``; write the data after."""
+    import numpy as np
+
+    stream = open(path, "wb")  # noqa: SIM115 - closed by the caller
+    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
+    np.lib.format.write_array_header_2_0(stream, header)
+    return stream
+
+
 class LowMemory(TrainTestSplit):
     """A :class:`~lore.pipelines.TrainTestSplit` over a stream of chunks, encoded to disk.
 
@@ -176,39 +186,36 @@ class LowMemory(TrainTestSplit):
         self._load(target)
 
     def _encode_to_disk(self, work: Path, spilled: list[Path], counts: dict[str, int]) -> None:
+        """Encode the spilled chunks into ``<split>_x.npy`` / ``<split>_y.npy``, appending.
+
+        Written with plain sequential writes after a ``.npy`` header (not through a
+        memory map), so the process holds one chunk, not the files' pages.
+        """
         import numpy as np
         import pandas as pd
 
         width = len(self.feature_names())
-        memmap = np.lib.format.open_memmap
-        xs = {
-            name: memmap(work / f"{name}_x.npy", mode="w+", dtype="float32", shape=(rows, width))
-            for name, rows in counts.items()
-        }
-        ys: dict[str, Any] = {}
-        offsets = dict.fromkeys(SPLITS, 0)
-        for path in spilled:
-            chunk = pd.read_parquet(path)
-            codes = chunk.pop("_split").to_numpy()
-            for name, code in SPLIT_CODES.items():
-                rows = chunk[codes == code]
-                if not len(rows):
-                    continue
-                start, end = offsets[name], offsets[name] + len(rows)
-                xs[name][start:end] = self.encode_x(rows).to_numpy(dtype="float32")
-                y = self.encode_y(rows)
-                if name not in ys:
-                    ys[name] = memmap(
-                        work / f"{name}_y.npy", mode="w+", dtype=y.dtype, shape=(counts[name], *y.shape[1:])
-                    )
-                ys[name][start:end] = y
-                offsets[name] = end
-        for name in SPLITS:
-            xs[name].flush()
-            if name not in ys:  # an empty split
-                np.save(work / f"{name}_y.npy", np.empty(0, dtype="float32"))
-            else:
-                ys[name].flush()
+        streams: dict[str, Any] = {}
+        try:
+            for path in spilled:
+                chunk = pd.read_parquet(path)
+                codes = chunk.pop("_split").to_numpy()
+                if not streams:
+                    y_shape = self.encode_y(chunk.iloc[:0])
+                    for name, rows in counts.items():
+                        streams[f"{name}_x"] = _npy(
+                            work / f"{name}_x.npy", np.dtype("float32"), (rows, width)
+                        )
+                        shape = (rows, *y_shape.shape[1:])
+                        streams[f"{name}_y"] = _npy(work / f"{name}_y.npy", y_shape.dtype, shape)
+                for name, code in SPLIT_CODES.items():
+                    rows = chunk[codes == code]
+                    if len(rows):
+                        streams[f"{name}_x"].write(self.encode_x(rows).to_numpy(dtype="float32").tobytes())
+                        streams[f"{name}_y"].write(np.ascontiguousarray(self.encode_y(rows)).tobytes())
+        finally:
+            for stream in streams.values():
+                stream.close()
 
     def _load(self, folder: Path) -> None:
         import numpy as np

@@ -1,0 +1,272 @@
+"""Encoders against scikit-learn on 1,000,000 rows, and LowMemory under a memory cap.
+
+Side by side, in one run, each in its own subprocess (so peak memory is its own):
+
+- lore: ``Unique``, ``Norm``, ``Discrete(bins=10)``, ``Quantile``, ``OneHot`` and
+  ``NameAge`` / ``NameSex`` on a first-name column, fit + transform into one frame;
+- scikit-learn: a ``ColumnTransformer`` of ``OrdinalEncoder``, ``StandardScaler``,
+  ``KBinsDiscretizer`` (uniform and quantile) and ``OneHotEncoder``, plus a pandas
+  ``map`` of the same name table for the name lookups.
+
+Peak memory is the growth of the process's peak RSS (``VmHWM``, reset after the data
+is built) over the input frame's own size. Then ``LowMemory`` encodes a generated
+stream whose in-memory size is 4x a memory budget (``--cap-mib``), in a fresh process
+whose peak RSS is measured against that budget.
+
+    python benchmarks/bench_encoders.py [--rows 1000000] [--repeat 3] [--cap-mib 320]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCHMARK = "encoders"
+
+
+def emit(metric: str, value: float, unit: str, **extra: object) -> None:
+    print(
+        json.dumps(
+            {"benchmark": BENCHMARK, "metric": metric, "value": round(value, 4), "unit": unit, **extra}
+        )
+    )
+
+
+def make_frame(rows: int, seed: int = 0):
+    import numpy as np
+    import pandas as pd
+
+    from lore.transformers.names import name_table
+
+    rng = np.random.default_rng(seed)
+    names = name_table().nlargest(2000, "population").index.str.title().to_numpy(dtype=object)
+    cities = np.array([f"city_{i}" for i in range(5000)], dtype=object)
+    return pd.DataFrame(
+        {
+            "city": pd.array(cities[rng.zipf(1.3, rows) % 5000], dtype="str"),
+            "amount": rng.lognormal(3, 1, rows),
+            "age": rng.normal(40, 12, rows),
+            "income": rng.gamma(2.0, 20_000, rows),
+            "plan": pd.array(
+                np.array(["free", "pro", "team", "gold", "edu"], dtype=object)[rng.integers(0, 5, rows)],
+                dtype="str",
+            ),
+            "first_name": pd.array(names[rng.integers(0, len(names), rows)], dtype="str"),
+        }
+    )
+
+
+def status(field: str) -> int:
+    """A ``/proc/self/status`` figure in bytes."""
+    with open("/proc/self/status") as stream:
+        for line in stream:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as stream:
+        stream.write("5")
+
+
+def run_lore(frame):
+    import pandas as pd
+
+    from lore.encoders import Discrete, Norm, OneHot, Quantile, Unique
+    from lore.transformers import NameAge, NameSex
+
+    encoders = [
+        Unique("city"),
+        Norm("amount"),
+        Discrete("age", bins=10),
+        Quantile("income", quantiles=10),
+        OneHot("plan"),
+        Norm(NameAge("first_name")),
+        Norm(NameSex("first_name")),
+    ]
+    columns = {}
+    for encoder in encoders:
+        encoded = encoder.fit(frame).transform(frame)
+        names = encoder.feature_names()
+        if encoded.ndim == 1:
+            columns[names[0]] = encoded
+        else:
+            columns.update({name: encoded[:, i] for i, name in enumerate(names)})
+    return pd.DataFrame(columns)
+
+
+def run_sklearn(frame):
+    import numpy as np
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, OrdinalEncoder, StandardScaler
+
+    from lore.transformers.names import name_table
+
+    table = name_table()
+    transformer = ColumnTransformer(
+        [
+            ("city", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), ["city"]),
+            ("amount", StandardScaler(), ["amount"]),
+            ("age", KBinsDiscretizer(n_bins=10, encode="ordinal", strategy="uniform"), ["age"]),
+            (
+                "income",
+                KBinsDiscretizer(n_bins=10, encode="ordinal", strategy="quantile", quantile_method="linear"),
+                ["income"],
+            ),
+            ("plan", OneHotEncoder(handle_unknown="ignore", sparse_output=False), ["plan"]),
+        ]
+    )
+    encoded = transformer.fit_transform(frame)
+    keys = frame["first_name"].str.lower()
+    ages = keys.map(table["age"])
+    sexes = keys.map(table["female"])
+    names = StandardScaler().fit_transform(np.column_stack([ages, sexes]))
+    return pd.DataFrame(np.column_stack([encoded, names]))
+
+
+def side(which: str, rows: int, repeat: int) -> None:
+    """Run one side in this process and print ``{"seconds", "peak_bytes", "frame_bytes"}``."""
+    from lore.transformers.names import name_table
+
+    name_table()  # the cached table: loading it is not what is measured
+    frame = make_frame(rows)
+    frame_bytes = int(frame.memory_usage(deep=True).sum())
+    run = run_lore if which == "lore" else run_sklearn
+    run(frame.head(1000))  # imports and first-call costs
+    times = []
+    peak = 0
+    for _ in range(repeat):
+        baseline = status("VmRSS")
+        reset_peak()
+        start = time.perf_counter()
+        result = run(frame)
+        times.append(time.perf_counter() - start)
+        peak = max(peak, status("VmHWM") - baseline)
+        del result
+    print(json.dumps({"seconds": min(times), "peak_bytes": peak, "frame_bytes": frame_bytes}))
+
+
+LOW_MEMORY_SCRIPT = r"""
+import json, resource, sys, time
+import numpy as np, pandas as pd
+import lore.pipelines
+from lore.encoders import Norm, Quantile, Unique, OneHot
+from lore.transformers import NameAge
+
+rows, chunk, folder = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+names = np.array(["Mary", "John", "Taylor", "Madison", "Ann", "Luis"], dtype=object)
+
+class Stream(lore.pipelines.LowMemory):
+    def get_data(self):
+        for index, start in enumerate(range(0, rows, chunk)):
+            rng = np.random.default_rng(index)
+            n = min(chunk, rows - start)
+            yield pd.DataFrame({
+                "city": pd.array(np.char.add("c", rng.integers(0, 3000, n).astype(str)), dtype="str"),
+                "first_name": pd.array(names[rng.integers(0, len(names), n)], dtype="str"),
+                "plan": pd.array(np.array(["a", "b", "c"], dtype=object)[rng.integers(0, 3, n)], dtype="str"),
+                **{f"x{i}": rng.normal(size=n) for i in range(8)},
+                "y": rng.normal(size=n),
+            })
+    def get_encoders(self):
+        return (Unique("city"), Norm(NameAge("first_name")), OneHot("plan"),
+                *[Quantile(f"x{i}") if i % 2 else Norm(f"x{i}") for i in range(8)])
+    def get_output_encoder(self):
+        return Norm("y")
+
+sample = next(Stream().get_data())
+data_bytes = int(sample.memory_usage(deep=True).sum()) * -(-rows // chunk)
+NameAge("first_name").transform(sample)  # warm the name table cache
+del sample
+start = time.perf_counter()
+pipeline = Stream(folder=folder)
+training = pipeline.training_data
+x = training.x.to_numpy(dtype="float32", copy=False)
+total = float(x[:, 0].sum())
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "data_bytes": data_bytes, "peak_rss": peak,
+                  "rows": len(training) + len(pipeline.validation_data) + len(pipeline.test_data)}))
+"""
+
+
+def low_memory(rows: int, chunk: int) -> dict:
+    """Run LowMemory over ``rows`` streamed rows in a fresh process; its figures."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-c", LOW_MEMORY_SCRIPT, str(rows), str(chunk), folder]
+        completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--side", choices=["lore", "sklearn"], help=argparse.SUPPRESS)
+    parser.add_argument("--cap-mib", type=int, default=320, help="LowMemory's memory budget (peak RSS)")
+    args = parser.parse_args()
+    if args.side:
+        side(args.side, args.rows, args.repeat)
+        return
+
+    results = {}
+    for which in ("lore", "sklearn"):
+        command = [
+            sys.executable,
+            __file__,
+            "--side",
+            which,
+            "--rows",
+            str(args.rows),
+            "--repeat",
+            str(args.repeat),
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        results[which] = json.loads(output.strip().splitlines()[-1])
+    lore, sklearn = results["lore"], results["sklearn"]
+    rows = f"{args.rows:,} rows"
+    emit(
+        f"fit + transform, {rows}",
+        lore["seconds"],
+        "s",
+        vs="scikit-learn",
+        ratio=round(sklearn["seconds"] / lore["seconds"], 2),
+        goal="ratio >= 2",
+    )
+    emit(f"scikit-learn fit + transform, {rows}", sklearn["seconds"], "s")
+    emit("input frame", lore["frame_bytes"] / 2**20, "MiB")
+    emit("lore peak memory / input frame", lore["peak_bytes"] / lore["frame_bytes"], "x", goal="<= 2")
+    emit("scikit-learn peak memory / input frame", sklearn["peak_bytes"] / sklearn["frame_bytes"], "x")
+    emit(
+        "lore peak memory",
+        lore["peak_bytes"] / 2**20,
+        "MiB",
+        vs="scikit-learn",
+        ratio=round(sklearn["peak_bytes"] / max(lore["peak_bytes"], 1), 2),
+    )
+
+    chunk = 50_000
+    probe = low_memory(chunk, chunk)  # one chunk: bytes per row in memory
+    cap = args.cap_mib * 2**20
+    rows = int(4 * cap / (probe["data_bytes"] / chunk)) + 1
+    result = low_memory(rows, chunk)
+    emit(
+        f"LowMemory prepare + read, {rows:,} rows",
+        result["seconds"],
+        "s",
+        data_mib=round(result["data_bytes"] / 2**20),
+        cap_mib=args.cap_mib,
+        peak_rss_mib=round(result["peak_rss"] / 2**20),
+    )
+    emit("LowMemory data in memory / memory cap", result["data_bytes"] / cap, "x", goal=">= 4")
+    emit("LowMemory peak RSS / memory cap", result["peak_rss"] / cap, "x", goal="<= 1")
+
+
+if __name__ == "__main__":
+    main()

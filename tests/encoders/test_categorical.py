@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lore.encoders import OTHER, Boolean, Equals, OneHot, Unique
+from lore.errors import EncodingError, MissingColumn, NotFittedError
+
+CITIES = pd.DataFrame({"city": ["oslo", "lima", "oslo", None, "rome", "oslo", "lima"]})
+
+
+def test_unique_codes_missing_other_and_frequency_order() -> None:
+    encoder = Unique("city").fit(CITIES)
+    assert encoder.values_.tolist() == ["oslo", "lima", "rome"]
+    assert encoder.counts_.tolist() == [3, 2, 1]
+    assert encoder.cardinality() == 5
+    new = pd.DataFrame({"city": ["rome", "paris", None, "oslo"]})
+    assert encoder.transform(new).tolist() == [4, 1, 0, 2]
+    assert encoder.transform(new).dtype == np.uint8
+
+
+def test_unique_minimum_occurrences_sends_rare_values_to_other() -> None:
+    encoder = Unique("city", minimum_occurrences=2).fit(CITIES)
+    assert encoder.values_.tolist() == ["oslo", "lima"]
+    assert encoder.transform(CITIES).tolist() == [2, 3, 2, 0, 1, 2, 3]
+    assert encoder.reverse_transform([2, 3, 1, 0]).tolist() == ["oslo", "lima", OTHER, None]
+
+
+def test_unique_maximum_cardinality_keeps_the_most_frequent() -> None:
+    encoder = Unique("city", maximum_cardinality=3).fit(CITIES)
+    assert encoder.cardinality() == 3
+    assert encoder.values_.tolist() == ["oslo"]
+    with pytest.raises(EncodingError, match="at least 3"):
+        Unique("city", maximum_cardinality=2).fit(CITIES)
+
+
+def test_unique_ties_are_ordered_by_value_whatever_the_row_order() -> None:
+    frame = pd.DataFrame({"c": ["b", "a", "c"]})
+    assert Unique("c").fit(frame).values_.tolist() == ["a", "b", "c"]
+    assert Unique("c").fit(frame.iloc[::-1]).values_.tolist() == ["a", "b", "c"]
+
+
+def test_unique_refuses_numbers_after_fitting_on_text() -> None:
+    encoder = Unique("city").fit(CITIES)
+    with pytest.raises(EncodingError, match="fitted on text"):
+        encoder.transform(pd.DataFrame({"city": [1, 2]}))
+
+
+def test_unique_of_integers() -> None:
+    encoder = Unique("n").fit(pd.DataFrame({"n": [7, 7, 3]}))
+    assert encoder.transform(pd.DataFrame({"n": [3, 7, 9]})).tolist() == [3, 2, 1]
+
+
+def test_unique_all_missing_or_empty_fits_to_missing_and_other_only() -> None:
+    encoder = Unique("city").fit(pd.DataFrame({"city": pd.Series([None, None], dtype="str")}))
+    assert encoder.cardinality() == 2
+    assert encoder.transform(pd.DataFrame({"city": ["oslo", None]})).tolist() == [1, 0]
+    assert Unique("city").fit(CITIES.iloc[:0]).cardinality() == 2
+
+
+def test_unfitted_and_missing_column_errors_name_the_problem() -> None:
+    with pytest.raises(NotFittedError, match="unique_city"):
+        Unique("city").transform(CITIES)
+    with pytest.raises(MissingColumn, match=r"'town'.*columns present: city"):
+        Unique("town").fit(CITIES)
+
+
+def test_onehot_columns_other_and_missing() -> None:
+    encoder = OneHot("city").fit(CITIES)
+    assert encoder.feature_names() == [f"one_hot_city_{v}" for v in ("oslo", "lima", "rome", "other")]
+    matrix = encoder.transform(pd.DataFrame({"city": ["lima", "paris", None]}))
+    assert matrix.tolist() == [[0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]]
+    assert encoder.reverse_transform(matrix).tolist() == ["lima", OTHER, None]
+    assert OneHot("city", maximum_cardinality=2).fit(CITIES).feature_names() == [
+        "one_hot_city_oslo",
+        "one_hot_city_other",
+    ]
+
+
+def test_onehot_names_fall_back_to_indices_when_values_clash() -> None:
+    encoder = OneHot("c").fit(pd.DataFrame({"c": ["a b", "a-b"]}))
+    assert encoder.feature_names() == ["one_hot_c_0", "one_hot_c_1", "one_hot_c_other"]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([True, False], [1, 0]),
+        ([1.0, 0.0], [1, 0]),
+        (["Yes", " no "], [1, 0]),
+        (["t", "F"], [1, 0]),
+    ],
+)
+def test_boolean_reads_booleans_numbers_and_words(values, expected) -> None:
+    encoder = Boolean("b").fit(pd.DataFrame({"b": [True, False]}))
+    assert encoder.transform(pd.DataFrame({"b": values})).tolist() == expected
+    assert encoder.cardinality() == 2
+
+
+def test_boolean_missing_values() -> None:
+    fitted = Boolean("b").fit(pd.DataFrame({"b": [True, None, False]}))
+    assert fitted.cardinality() == 3
+    assert fitted.transform(pd.DataFrame({"b": [None, True]})).tolist() == [2, 1]
+    assert fitted.reverse_transform([0, 1, 2, 0.7]).tolist() == [False, True, None, True]
+    strict = Boolean("b").fit(pd.DataFrame({"b": [True, False]}))
+    with pytest.raises(EncodingError, match="training data had none"):
+        strict.transform(pd.DataFrame({"b": [None]}))
+
+
+def test_boolean_refuses_words_that_are_not_booleans() -> None:
+    with pytest.raises(EncodingError, match="'maybe'"):
+        Boolean("b").fit(pd.DataFrame({"b": ["yes", "maybe"]}))
+
+
+def test_equals_compares_two_sources() -> None:
+    frame = pd.DataFrame({"a": ["x", "y", None], "b": ["x", "z", None]})
+    encoder = Equals("a", "b").fit(frame)
+    assert encoder.name == "equals_a_b"
+    assert encoder.transform(frame).tolist() == [1, 0, 0]
+    assert encoder.input_columns() == ["a", "b"]
+    with pytest.raises(MissingColumn, match="'c'"):
+        Equals("a", "c").fit(frame)
+
+
+def test_pickle_keeps_the_vocabulary() -> None:
+    encoder = Unique("city").fit(CITIES)
+    copy = pickle.loads(pickle.dumps(encoder))
+    assert copy.transform(CITIES).tolist() == encoder.transform(CITIES).tolist()

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lore.encoders import OTHER, MiddleOut, NestedUnique, Token
+from lore.errors import EncodingError
+
+TEXTS = pd.DataFrame({"text": ["The red hat", "red, RED shoes!", None, ""]})
+
+
+def test_token_codes_and_padding() -> None:
+    encoder = Token("text", sequence_length=3).fit(TEXTS)
+    assert encoder.values_.tolist() == ["red", "hat", "shoes", "the"]
+    assert encoder.kind == "sequence" and encoder.cardinality() == 6
+    assert encoder.feature_names() == ["token_text_0", "token_text_1", "token_text_2"]
+    codes = encoder.transform(pd.DataFrame({"text": ["red cat hat and more", None]}))
+    assert codes.tolist() == [[2, 1, 3], [0, 0, 0]]
+    assert encoder.reverse_transform(codes).tolist() == [f"red {OTHER} hat", ""]
+
+
+def test_token_refuses_numbers() -> None:
+    with pytest.raises(EncodingError, match="needs text"):
+        Token("n").fit(pd.DataFrame({"n": [1, 2]}))
+
+
+def test_nested_unique_width_from_the_longest_list() -> None:
+    frame = pd.DataFrame({"tags": [["a", "b"], ["b"], [], None, ["b", "c", "a"]]})
+    encoder = NestedUnique("tags").fit(frame)
+    assert encoder.sequence_length_ == 3
+    assert encoder.values_.tolist() == ["b", "a", "c"]
+    assert encoder.transform(frame).tolist() == [[3, 2, 0], [2, 0, 0], [0, 0, 0], [0, 0, 0], [2, 4, 3]]
+    assert encoder.reverse_transform([[3, 1, 0]])[0] == ["a", OTHER]
+    truncated = NestedUnique("tags", sequence_length=1).fit(frame)
+    assert truncated.transform(frame)[:, 0].tolist() == [3, 2, 0, 0, 2]
+
+
+def test_nested_unique_refuses_plain_values() -> None:
+    with pytest.raises(EncodingError, match="column of lists"):
+        NestedUnique("x").fit(pd.DataFrame({"x": ["a", "b"]}))
+
+
+def test_middle_out_matches_the_original_example() -> None:
+    frame = pd.DataFrame({"position": range(7), "length": 7})
+    encoder = MiddleOut("position", "length", depth=2).fit(frame)
+    assert encoder.transform(frame).tolist() == [0, 1, 2, 2, 2, 3, 4]
+    assert encoder.cardinality() == 5
+
+
+@pytest.mark.parametrize(
+    ("length", "expected"),
+    [(1, [2]), (3, [0, 2, 4]), (4, [0, 1, 3, 4])],
+)
+def test_middle_out_short_sequences_split_at_the_middle(length, expected) -> None:
+    frame = pd.DataFrame({"position": range(length), "length": length})
+    assert MiddleOut("position", "length", depth=2).fit(frame).transform(frame).tolist() == expected
+
+
+def test_middle_out_refuses_impossible_positions() -> None:
+    frame = pd.DataFrame({"position": [0, 5], "length": [3, 3]})
+    with pytest.raises(EncodingError, match="outside"):
+        MiddleOut("position", "length").fit(frame).transform(frame)
