@@ -16,6 +16,10 @@ from typing import Any
 #: ``model_store.py``: importing a submodule sets the package attribute of the same name,
 #: which would hide the function ``lore.stores.model_store()``.)
 _EXPORTS = {
+    "Cache": "lore.stores.cache",
+    "DiskCache": "lore.stores.disk_cache",
+    "RamCache": "lore.stores.cache",
+    "RedisCache": "lore.stores.redis_cache",
     "Fitting": "lore.stores.modelstore",
     "ModelStore": "lore.stores.modelstore",
     "list_fittings": "lore.stores.modelstore",

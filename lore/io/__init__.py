@@ -1,0 +1,98 @@
+"""Data in and out: database connections declared in ``config/database.cfg``, and S3.
+
+Each section of ``config/database.cfg`` is a connection, ``lore.io.<section in lower
+case>``; ``[MAIN]`` with no ``url`` is the embedded SQLite file ``data/main.sqlite``::
+
+    [MAIN]
+    url: $DATABASE_URL
+
+    [WAREHOUSE]
+    url: postgresql://reader:${WAREHOUSE_PASSWORD}@warehouse:5432/analytics
+
+Connections are lazy: nothing connects before the first query.
+
+>>> import lore.io
+>>> conn = lore.io.connection("scratch", url="sqlite://")
+>>> conn.select("SELECT %(greeting)s", greeting="hello")
+[('hello',)]
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import threading
+from typing import TYPE_CHECKING, Any
+
+from lore.errors import ConfigError
+from lore.io.recording import recording
+
+if TYPE_CHECKING:
+    from lore.io.database import Connection
+
+__all__ = ["Connection", "connection", "connections", "download", "recording", "upload"]
+
+#: Keys a [SECTION] of config/database.cfg may hold.
+KEYS = frozenset({"url"})
+_LAZY = {"Connection": "lore.io.database", "upload": "lore.io.s3", "download": "lore.io.s3"}
+_open: dict[tuple[Any, ...], Connection] = {}
+_lock = threading.Lock()
+
+
+def connections() -> dict[str, str | None]:
+    """Connection name -> configured URL (``None`` for the embedded ``main``)."""
+    import lore.config
+
+    found: dict[str, str | None] = {"main": None}
+    for section_name, section in lore.config.read("database").items():
+        section.check_keys(KEYS)
+        found[section_name.lower()] = section.get("url") or None
+    return found
+
+
+def _default_url() -> str:
+    import lore.env
+
+    return f"sqlite:///{lore.env.current().data_dir / 'main.sqlite'}"
+
+
+def connection(name: str = "main", url: str | None = None) -> Connection:
+    """The connection ``name`` of ``config/database.cfg`` (or at ``url``), created once."""
+    import lore.env
+    from lore.io.database import Connection
+
+    if url is None:
+        configured = connections()
+        if name.lower() not in configured:
+            known = ", ".join(sorted(configured))
+            raise ConfigError(
+                f"no connection {name!r}: config/database.cfg has no [{name.upper()}] section "
+                f"(connections: {known}); add one with a url"
+            )
+        url = configured[name.lower()]
+        if url is None:
+            if name.lower() != "main":
+                raise ConfigError(f"[{name.upper()}] in config/database.cfg has no url; add url: ...")
+            url = _default_url()
+    env = lore.env.current()
+    key = (env.root, env.name, name.lower(), url)
+    with _lock:
+        if key not in _open:
+            _open[key] = Connection(name.lower(), url)
+        return _open[key]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        return getattr(importlib.import_module(module), name)
+    if name.startswith("_") or importlib.util.find_spec(f"lore.io.{name}") is not None:
+        raise AttributeError(f"module 'lore.io' has no attribute {name!r}")
+    try:
+        return connection(name)
+    except ConfigError as error:
+        raise AttributeError(str(error)) from None
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,0 +1,379 @@
+"""A lazy database connection over SQLAlchemy 2, with extracts, caching and fast paths.
+
+Nothing connects until the first query, so a project imports and starts with no
+database reachable. Each connection reads, writes and caches DataFrames:
+
+>>> conn = Connection("doc", "sqlite://")
+>>> conn.insert("scores", __import__("pandas").DataFrame({"name": ["a", "b"], "score": [1, 2]}))
+>>> conn.dataframe("SELECT name FROM scores WHERE score > %(low)s", low=1)["name"].tolist()
+['b']
+>>> conn.select("SELECT count(*) FROM scores WHERE name IN %(names)s", names=["a", "b"])
+[(2,)]
+
+On PostgreSQL, :meth:`Connection.dataframe` reads through ADBC and :meth:`~Connection.insert`
+writes with ``COPY`` (see :mod:`lore.io.postgres_fast`); every other database goes through
+SQLAlchemy. Every statement is bound, never formatted, and carries a metadata comment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import lore.io.extracts as extracts
+from lore.errors import ConnectionFailed, DataError, ParameterError, QueryError
+from lore.io.recording import record
+from lore.io.statement import Statement, caller
+from lore.util import mask_url, timer
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from lore.stores.cache import Cache
+
+logger = logging.getLogger(__name__)
+_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+_LINE = re.compile(r"LINE (\d+):")
+
+
+def _project() -> str | None:
+    import lore.env
+
+    return lore.env.current().app
+
+
+class Connection:
+    """The database at ``url``, known to the project as ``name``.
+
+    Parameters
+    ----------
+    name
+        The connection's name (the ``config/database.cfg`` section, lower case).
+    url
+        A SQLAlchemy URL (``postgresql://user:pw@host/db``, ``sqlite:///path``).
+    cache
+        Where ``dataframe(..., cache=True)`` keeps results; by default a
+        :class:`~lore.stores.disk_cache.DiskCache` in ``data/cache/<name>/``.
+    fast
+        Use the PostgreSQL fast paths (ADBC reads, COPY writes) when available.
+    """
+
+    def __init__(self, name: str, url: str, *, cache: Cache | None = None, fast: bool = True) -> None:
+        self.name = name
+        self.url = url
+        self._cache = cache
+        self.fast = fast
+        self._lock = threading.Lock()
+        self._adbc: Any = None
+
+    def __repr__(self) -> str:
+        return f"Connection({self.name!r}, {mask_url(self.url)!r})"
+
+    # -- plumbing -------------------------------------------------------------------
+
+    @cached_property
+    def engine(self) -> Any:
+        """The SQLAlchemy engine (created on first use; connects on first query)."""
+        import sqlalchemy
+
+        try:
+            url = sqlalchemy.make_url(self.url)
+        except sqlalchemy.exc.ArgumentError as error:
+            raise ConnectionFailed(
+                f"connection {self.name!r}: {mask_url(self.url)} is not a database URL ({error}); "
+                "write it as dialect://user:password@host:port/database in config/database.cfg"
+            ) from None
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {}
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            kwargs["poolclass"] = sqlalchemy.pool.StaticPool  # one shared in-memory database
+            kwargs["connect_args"] = {"check_same_thread": False}
+        return sqlalchemy.create_engine(url, **kwargs)
+
+    @property
+    def backend(self) -> str:
+        """``postgresql``, ``sqlite``, ``mysql``..."""
+        return self.engine.dialect.name
+
+    @property
+    def cache(self) -> Cache:
+        """The cache of ``dataframe(..., cache=True)``."""
+        if self._cache is None:
+            import lore.env
+            from lore.stores.disk_cache import DiskCache
+
+            self._cache = DiskCache(lore.env.current().data_dir / "cache" / self.name)
+        return self._cache
+
+    def _unreachable(self, error: Exception) -> ConnectionFailed:
+        message = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return ConnectionFailed(
+            f"cannot connect to {self.name!r} at {mask_url(self.url)}: {message}. Check that the server "
+            f"runs and accepts connections from this machine, the host, port, user and password, and "
+            f"the url of [{self.name.upper()}] in config/database.cfg (or the variable it names)"
+        )
+
+    @contextlib.contextmanager
+    def _connect(self, **options: Any) -> Iterator[Any]:
+        """A SQLAlchemy connection in a transaction; failures to connect are clear."""
+        import sqlalchemy.exc
+
+        try:
+            connection = self.engine.connect()
+        except sqlalchemy.exc.DBAPIError as error:
+            raise self._unreachable(error) from None
+        with connection:
+            if options:
+                connection = connection.execution_options(**options)
+            with connection.begin():
+                yield connection
+
+    def _adbc_connection(self) -> Any:
+        from lore.io import postgres_fast as postgres
+
+        with self._lock:
+            if self._adbc is None:
+                try:
+                    self._adbc = postgres.connect(self.url)
+                except Exception as error:  # ADBC raises its own DBAPI errors
+                    raise self._unreachable(error) from None
+            return self._adbc
+
+    def _statement(self, extract_or_sql: str, params: dict[str, Any]) -> Statement:
+        if not isinstance(extract_or_sql, str) or not extract_or_sql.strip():
+            raise ParameterError(f"expected an extract name or SQL text, got {extract_or_sql!r}")
+        if extracts.looks_like_name(extract_or_sql):
+            path = extracts.find(extract_or_sql)
+            name = (
+                str(Path(extract_or_sql).with_suffix(""))
+                if extract_or_sql.endswith(".sql")
+                else extract_or_sql
+            )
+            return Statement(path.read_text(encoding="utf-8"), params, extract=name, path=path)
+        return Statement(extract_or_sql, params)
+
+    def _failed(self, statement: Statement, error: Exception) -> QueryError:
+        orig = getattr(error, "orig", None) or error
+        message = str(orig).strip()
+        line = None
+        position = getattr(getattr(orig, "diag", None), "statement_position", None)
+        rendered = getattr(error, "statement", None)
+        if position and rendered:
+            line = rendered[: int(position) - 1].count("\n") + 1
+        elif (found := _LINE.search(message)) is not None:
+            line = int(found.group(1))
+        where = f"extract {statement.extract!r} ({statement.path})" if statement.extract else "query"
+        at = f", line {line}" if line else ""
+        return QueryError(f"{where}{at} failed on {self.name!r}: {message}")
+
+    @contextlib.contextmanager
+    def _errors(self, statement: Statement) -> Iterator[None]:
+        import sqlalchemy.exc
+
+        try:
+            yield
+        except DataError:
+            raise
+        except sqlalchemy.exc.DBAPIError as error:
+            if error.connection_invalidated:
+                raise self._unreachable(error) from None
+            raise self._failed(statement, error) from None
+        except Exception as error:
+            if type(error).__module__.startswith("adbc_driver"):
+                raise self._failed(statement, error) from None
+            raise
+
+    def _prefix(self, statement: Statement) -> str:
+        return statement.comment(_project(), caller())
+
+    def _entry(self, statement: Statement) -> dict[str, Any]:
+        entry = {
+            "connection": self.name,
+            "extract": statement.extract,
+            "sql_sha256": statement.sha256,
+            "params": statement.log_params(),
+            "rows": 0,
+        }
+        record(entry)
+        return entry
+
+    def cache_key(self, statement: Statement) -> str:
+        """The cache key of a statement: SHA-256 of connection, SQL text and parameters."""
+        identity = json.dumps([self.name, self.url, statement.sql, statement.log_params()], sort_keys=True)
+        return hashlib.sha256(identity.encode()).hexdigest()
+
+    # -- reading --------------------------------------------------------------------
+
+    def dataframe(
+        self, extract_or_sql: str, *, cache: bool = False, chunksize: int | None = None, **params: Any
+    ) -> pd.DataFrame | Iterator[pd.DataFrame]:
+        """Run an extract (by name) or SQL text; the result as a DataFrame.
+
+        Parameters
+        ----------
+        extract_or_sql
+            An extract name (``<app>/extracts/<name>.sql``) or SQL text.
+        cache
+            Keep the result in :attr:`cache`, keyed by SQL, parameters and connection.
+        chunksize
+            Return an iterator of frames of at most this many rows, read as a stream
+            (memory bounded by the chunk, not the result).
+        **params
+            Values of the ``%(name)s`` parameters, always bound by the driver.
+        """
+        statement = self._statement(extract_or_sql, params)
+        if chunksize is not None:
+            if cache:
+                raise ParameterError(
+                    "cache=True cannot be combined with chunksize; cache a full read instead"
+                )
+            if not isinstance(chunksize, int) or chunksize < 1:
+                raise ParameterError(f"chunksize must be a positive integer, not {chunksize!r}")
+            return self._chunks(statement, chunksize)
+        entry = self._entry(statement)
+        key = self.cache_key(statement) if cache else None
+        if key is not None:
+            frame = self.cache.get(key)
+            if frame is not None:
+                entry["rows"] = len(frame)
+                return frame
+        with timer(f"lore.io.{self.name}.{statement.extract or 'sql'}", level=logging.DEBUG):
+            frame = self._read(statement)
+        entry["rows"] = len(frame)
+        if key is not None:
+            self.cache.set(key, frame)
+        return frame
+
+    def _read(self, statement: Statement) -> pd.DataFrame:
+        import pandas as pd
+
+        with self._errors(statement):
+            if self.fast and self.backend == "postgresql":
+                from lore.io import postgres_fast as postgres
+
+                sql, values = statement.numbered(self._prefix(statement))
+                return postgres.read(self._adbc_connection(), sql, values)
+            clause, values = statement.clause(self._prefix(statement))
+            with self._connect() as connection:
+                return pd.read_sql(clause, connection, params=values)
+
+    def _chunks(self, statement: Statement, chunksize: int) -> Iterator[pd.DataFrame]:
+        import pandas as pd
+
+        entry = self._entry(statement)
+        clause, values = statement.clause(self._prefix(statement))
+        with (
+            self._errors(statement),
+            self._connect(stream_results=True, max_row_buffer=chunksize) as connection,
+        ):
+            for frame in pd.read_sql(clause, connection, params=values, chunksize=chunksize):
+                entry["rows"] += len(frame)
+                yield frame
+
+    def select(self, extract_or_sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Run a query; its rows as tuples."""
+        statement = self._statement(extract_or_sql, params)
+        entry = self._entry(statement)
+        clause, values = statement.clause(self._prefix(statement))
+        with self._errors(statement), self._connect() as connection:
+            rows = [tuple(row) for row in connection.execute(clause, values)]
+        entry["rows"] = len(rows)
+        return rows
+
+    def execute(self, extract_or_sql: str, **params: Any) -> int:
+        """Run a statement (DDL, UPDATE...) in its own transaction; the rows it touched."""
+        statement = self._statement(extract_or_sql, params)
+        clause, values = statement.clause(self._prefix(statement))
+        with self._errors(statement), self._connect() as connection:
+            return connection.execute(clause, values).rowcount
+
+    # -- writing --------------------------------------------------------------------
+
+    def _quote(self, table: str) -> str:
+        if not isinstance(table, str) or not _TABLE.match(table):
+            raise ParameterError(
+                f"table name {table!r} is not a plain identifier; use letters, digits and _ "
+                "(optionally schema.table)"
+            )
+        preparer = self.engine.dialect.identifier_preparer
+        return ".".join(preparer.quote(part) for part in table.split("."))
+
+    def insert(self, table: str, frame: pd.DataFrame) -> None:
+        """Append ``frame`` to ``table`` (created from the frame's dtypes if absent), atomically.
+
+        PostgreSQL uses ``COPY FROM STDIN``; SQLite ``executemany``; others ``to_sql``.
+        """
+        quoted = self._quote(table)
+        statement = Statement(f"INSERT INTO {quoted}", {})
+        with self._errors(statement), self._connect() as connection:
+            self._insert(connection, table, quoted, frame)
+
+    def _insert(self, connection: Any, table: str, quoted: str, frame: pd.DataFrame) -> None:
+        from lore.io import bulk_rows as writing
+
+        schema, _, name = table.rpartition(".")
+        frame.head(0).to_sql(name, connection, schema=schema or None, if_exists="append", index=False)
+        preparer = self.engine.dialect.identifier_preparer
+        columns = [preparer.quote(str(column)) for column in frame.columns]
+        dbapi = connection.connection.dbapi_connection
+        driver = self.engine.dialect.driver
+        if self.fast and self.backend == "postgresql" and driver in ("psycopg2", "psycopg"):
+            from lore.io import postgres_fast as postgres
+
+            postgres.copy_in(dbapi, driver, quoted, columns, writing.for_copy(frame))
+        elif self.backend == "sqlite":
+            writing.executemany(dbapi, quoted, columns, frame)
+        else:
+            frame.to_sql(
+                name, connection, schema=schema or None, if_exists="append", index=False, chunksize=10_000
+            )
+
+    def replace(self, table: str, frame: pd.DataFrame) -> None:
+        """Replace ``table`` by ``frame``: readers see the old table until the new one is complete."""
+        quoted = self._quote(table)
+        schema, _, name = table.rpartition(".")
+        staging_name = f"{name}__lore_{uuid.uuid4().hex[:8]}"
+        staging = f"{schema}.{staging_name}" if schema else staging_name
+        staged = self._quote(staging)
+        statement = Statement(f"REPLACE {quoted}", {})
+        with self._errors(statement), self._connect() as connection:
+            self._insert(connection, staging, staged, frame)
+            dbapi = connection.connection.dbapi_connection
+            if self.backend == "sqlite" and not dbapi.in_transaction:  # pysqlite runs DDL outside one
+                dbapi.execute("BEGIN")
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quoted}")
+            connection.exec_driver_sql(f"ALTER TABLE {staged} RENAME TO {self._quote(name)}")
+
+    @contextlib.contextmanager
+    def temporary_table(self, frame: pd.DataFrame, prefix: str = "lore_tmp") -> Iterator[str]:
+        """Upload ``frame`` to a uniquely named table, yield its name, drop it afterwards.
+
+        Use it to join local data against the database:
+        ``with conn.temporary_table(ids) as t: conn.dataframe(f"SELECT ... JOIN {t} ...")``.
+        """
+        table = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        self.insert(table, frame)
+        try:
+            yield table
+        finally:
+            with self._connect() as connection:
+                connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self._quote(table)}")
+
+    def close(self) -> None:
+        """Close pooled connections (the next query reconnects)."""
+        with self._lock:
+            if self._adbc is not None:
+                self._adbc.close()
+                self._adbc = None
+        if "engine" in self.__dict__:
+            self.engine.dispose()

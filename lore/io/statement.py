@@ -1,0 +1,153 @@
+"""SQL text with ``%(name)s`` parameters, turned into a safely bound statement.
+
+Extracts name their parameters ``%(name)s`` (``%%`` is a literal ``%``). A
+:class:`Statement` checks the parameters given against those the text uses (a missing
+or an extra one is a :class:`~lore.errors.ParameterError` naming it), and renders the
+text for a driver with placeholders only: values are always bound by the database
+driver, never formatted into the SQL. A list or tuple expands to one placeholder per
+item, for ``IN (...)``.
+
+Every statement starts with a comment carrying metadata (project, extract and the
+calling file and line), on the same line as the first line of the query so the
+database's line numbers still match the extract file::
+
+    /* lore {"project": "churn", "extract": "subscribers", "caller": "app/models.py:12"} */
+
+>>> s = Statement("SELECT * FROM t WHERE id IN %(ids)s AND name = %(name)s", {"ids": [1, 2], "name": "x"})
+>>> s.numbered()
+('SELECT * FROM t WHERE id IN ($1, $2) AND name = $3', [1, 2, 'x'])
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lore.errors import ParameterError
+
+_TOKEN = re.compile(r"%%|%\((\w+)\)s")
+_SCALARS = (str, int, float, bool, bytes, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
+_LORE_IO = str(Path(__file__).parent)
+
+
+def _check_value(name: str, value: Any) -> None:
+    if value is None or isinstance(value, _SCALARS):
+        return
+    type_name = type(value).__name__
+    if hasattr(value, "item") and not hasattr(value, "__len__"):  # numpy scalars
+        return
+    raise ParameterError(
+        f"parameter {name!r} is a {type_name}, which cannot be bound; pass a number, string, "
+        "date/datetime, None, or a list/tuple of those (for IN)"
+    )
+
+
+def _native(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") and not isinstance(value, (list, tuple)) else value
+
+
+def caller() -> str:
+    """``file:line`` of the first frame outside lore.io (who ran the query)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_LORE_IO):
+        frame = frame.f_back
+    if frame is None:  # pragma: no cover - always called from somewhere
+        return "?"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+@dataclass
+class Statement:
+    """A query's text (``%(name)s`` parameters) with its values and metadata."""
+
+    sql: str
+    params: dict[str, Any]
+    extract: str | None = None
+    path: Path | None = None
+    names: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = list(dict.fromkeys(m.group(1) for m in _TOKEN.finditer(self.sql) if m.group(1)))
+        where = f"extract {self.extract!r}" if self.extract else "the query"
+        missing = [name for name in self.names if name not in self.params]
+        if missing:
+            raise ParameterError(
+                f"{where} needs parameter(s) {', '.join(missing)}; pass them as keyword arguments, "
+                f"e.g. {missing[0]}=..."
+            )
+        extra = [name for name in self.params if name not in self.names]
+        if extra:
+            used = ", ".join(self.names) or "none"
+            raise ParameterError(
+                f"{where} does not use parameter(s) {', '.join(extra)} (it uses: {used}); "
+                "remove them or add %(name)s to the SQL"
+            )
+        for name, value in self.params.items():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            for item in items:
+                _check_value(name, item)
+            if isinstance(value, (list, tuple)) and not value:
+                raise ParameterError(
+                    f"parameter {name!r} is an empty list; IN () matches nothing, skip the query"
+                )
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the SQL text (without the metadata comment)."""
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+    def comment(self, project: str | None, origin: str) -> str:
+        """The metadata comment prefixed to the statement."""
+        meta = {"project": project, "extract": self.extract, "caller": origin}
+        text = json.dumps(meta, default=str).replace("*/", "* /")
+        return f"/* lore {text} */ "
+
+    def numbered(self, prefix: str = "") -> tuple[str, list[Any]]:
+        """Text with ``$1, $2...`` placeholders and the values in order (libpq, ADBC)."""
+        values: list[Any] = []
+
+        def place(match: re.Match[str]) -> str:
+            if match.group(1) is None:
+                return "%"
+            value = self.params[match.group(1)]
+            if isinstance(value, (list, tuple)):
+                start = len(values)
+                values.extend(_native(item) for item in value)
+                return "(" + ", ".join(f"${start + i + 1}" for i in range(len(value))) + ")"
+            values.append(_native(value))
+            return f"${len(values)}"
+
+        return prefix + _TOKEN.sub(place, self.sql), values
+
+    def clause(self, prefix: str = "") -> Any:
+        """A SQLAlchemy ``text()`` clause with bound (expanding for lists) parameters."""
+        import sqlalchemy
+
+        def place(match: re.Match[str]) -> str:
+            return "%" if match.group(1) is None else f":{match.group(1)}"
+
+        # colons in the SQL itself (casts, literals) must not be read as parameters
+        text = _TOKEN.sub(place, (prefix + self.sql).replace(":", "\\:"))
+        binds = [
+            sqlalchemy.bindparam(name, expanding=isinstance(self.params[name], (list, tuple)))
+            for name in self.names
+        ]
+        return sqlalchemy.text(text).bindparams(*binds), self.values()
+
+    def values(self) -> dict[str, Any]:
+        """Parameters with numpy scalars as Python values (lists stay lists)."""
+        return {
+            name: [_native(item) for item in value] if isinstance(value, (list, tuple)) else _native(value)
+            for name, value in self.params.items()
+        }
+
+    def log_params(self) -> dict[str, Any]:
+        """Parameters as JSON values (for :func:`lore.io.recording` and cache keys)."""
+        return json.loads(json.dumps(self.values(), default=str))

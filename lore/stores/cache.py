@@ -1,0 +1,139 @@
+"""Query caches: what they share, and :class:`RamCache`, the in-process one.
+
+Every cache maps a string key to a DataFrame with ``get(key) -> DataFrame | None``,
+``set(key, frame)``, ``delete(key)``, ``clear()`` and ``key in cache``, and forgets the
+least recently used entries once it holds more than ``max_bytes``. A corrupt entry reads
+as a miss (and is logged and dropped), so the caller simply recomputes it.
+
+:class:`~lore.stores.disk_cache.DiskCache` and
+:class:`~lore.stores.redis_cache.RedisCache` store frames as Parquet bytes
+(:func:`to_bytes` / :func:`from_bytes`), followed by a SHA-256 of those bytes, so
+dtypes, datetimes, categoricals and NaN come back exactly and damage is detected.
+
+>>> import pandas as pd
+>>> cache = RamCache(max_bytes=10_000)
+>>> cache.set("k", pd.DataFrame({"a": [1, 2]}))
+>>> cache.get("k")["a"].tolist(), "k" in cache, cache.get("missing")
+([1, 2], True, None)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+from lore.errors import CorruptArtifact
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+#: Default size bound of a cache: 1 GiB.
+DEFAULT_MAX_BYTES = 1 << 30
+_DIGEST = 32  # bytes of SHA-256 after the Parquet payload
+
+
+def to_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as uncompressed Parquet bytes followed by their SHA-256 digest."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, engine="pyarrow", compression=None)
+    payload = buffer.getvalue()
+    return payload + hashlib.sha256(payload).digest()
+
+
+def from_bytes(data: bytes | memoryview, where: str) -> pd.DataFrame:
+    """Read what :func:`to_bytes` wrote; :class:`CorruptArtifact` names ``where`` if damaged."""
+    import pandas as pd
+
+    view = memoryview(data)
+    payload, digest = view[:-_DIGEST], view[-_DIGEST:]
+    if len(view) <= _DIGEST or hashlib.sha256(payload).digest() != digest:
+        raise CorruptArtifact(f"{where}: checksum mismatch (truncated or altered); it will be recomputed")
+    return pd.read_parquet(io.BytesIO(payload), engine="pyarrow")
+
+
+class Cache:
+    """What every query cache offers; subclasses implement the four primitives."""
+
+    max_bytes: int
+
+    def get(self, key: str) -> pd.DataFrame | None:
+        """The frame stored under ``key``, or ``None`` (a miss, or a corrupt entry)."""
+        raise NotImplementedError
+
+    def set(self, key: str, frame: pd.DataFrame) -> None:
+        """Store ``frame`` under ``key``, evicting least recently used entries if full."""
+        raise NotImplementedError
+
+    def delete(self, key: str) -> None:
+        """Forget ``key`` (no error if absent)."""
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        raise NotImplementedError
+
+    def __contains__(self, key: object) -> bool:
+        raise NotImplementedError
+
+
+def _miss(where: str, error: Exception) -> None:
+    logger.warning("cache entry %s is unreadable (%s); recomputing", where, error)
+
+
+class RamCache(Cache):
+    """An in-process LRU cache bounded by the frames' memory use.
+
+    Frames are copied on the way in and out (cheap under copy-on-write), so a caller
+    changing its frame never changes the cache.
+    """
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> pd.DataFrame | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0].copy()
+
+    def set(self, key: str, frame: pd.DataFrame) -> None:
+        size = int(frame.memory_usage(deep=True, index=True).sum())
+        with self._lock:
+            self._drop(key)
+            if size > self.max_bytes:
+                return
+            self._entries[key] = (frame.copy(), size)
+            self._size += size
+            while self._size > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._size -= entry[1]
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._drop(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
