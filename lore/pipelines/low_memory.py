@@ -97,8 +97,8 @@ class LowMemory(TrainTestSplit):
         with recording() as queries:
             data = self.get_data()
             if isinstance(data, pd.DataFrame):
-                size = self.chunksize
-                data = (data.iloc[start : start + size] for start in range(0, len(data), size))
+                whole, size = data, self.chunksize
+                data = (whole.iloc[start : start + size] for start in range(0, len(whole), size))
             for index, chunk in enumerate(data):
                 if not isinstance(chunk, pd.DataFrame):
                     raise EncodingError(

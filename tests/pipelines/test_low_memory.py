@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import lore.pipelines
+from lore.encoders import Boolean, Norm, Quantile, Unique
+from lore.errors import EmptySplit, EncodingError
+
+
+def chunk(index: int, rows: int = 500) -> pd.DataFrame:
+    rng = np.random.default_rng(index)
+    return pd.DataFrame(
+        {
+            "city": pd.array(rng.choice(["oslo", "lima", "pune"], rows), dtype="str"),
+            "x": rng.normal(size=rows),
+            "ok": rng.random(rows) < 0.5,
+        }
+    )
+
+
+class Stream(lore.pipelines.LowMemory):
+    def get_data(self):
+        return (chunk(index) for index in range(4))
+
+    def get_encoders(self) -> tuple:
+        return (Unique("city"), Norm("x"), Quantile("x", quantiles=5))
+
+    def get_output_encoder(self) -> Boolean:
+        return Boolean("ok")
+
+
+class Whole(Stream):
+    chunksize = 300
+
+    def get_data(self) -> pd.DataFrame:
+        return pd.concat([chunk(index) for index in range(4)], ignore_index=True)
+
+
+def test_streams_chunks_to_memory_mapped_splits(tmp_path) -> None:
+    pipeline = Stream(folder=tmp_path / "encoded")
+    sizes = [len(pipeline.training_data), len(pipeline.validation_data), len(pipeline.test_data)]
+    assert sum(sizes) == 2000
+    assert 1500 < sizes[0] < 1700
+    x = pipeline.training_data.x
+    assert list(x.columns) == pipeline.feature_names()
+    assert isinstance(pipeline.training_data.y, np.memmap)
+    assert sorted(path.name for path in (tmp_path / "encoded").iterdir()) == [
+        "test_x.npy",
+        "test_y.npy",
+        "training_x.npy",
+        "training_y.npy",
+        "validation_x.npy",
+        "validation_y.npy",
+    ]
+
+
+def test_encoders_fitted_in_chunks_match_a_fit_on_the_training_rows(tmp_path) -> None:
+    pipeline = Stream(folder=tmp_path)
+    frames = []
+    for index, frame in pipeline.chunks():
+        frames.append(frame[pipeline.assign(index, len(frame)) == 0])
+    training = pd.concat(frames)
+    norm = Norm("x").fit(training)
+    assert pipeline.encoders[1].center_ == pytest.approx(norm.center_)
+    assert pipeline.encoders[1].scale_ == pytest.approx(norm.scale_)
+    assert pipeline.encoders[2].edges_ == pytest.approx(Quantile("x", quantiles=5).fit(training).edges_)
+    assert len(pipeline.training_data) == len(training)
+    expected = pipeline.encode_x(training).to_numpy(dtype="float32")
+    assert np.array_equal(pipeline.training_data.x.to_numpy(), expected)
+
+
+def test_a_single_frame_is_cut_into_chunks(tmp_path) -> None:
+    pipeline = Whole(folder=tmp_path)
+    assert [len(frame) for _, frame in pipeline.chunks()] == [300] * 6 + [200]
+    assert len(pipeline.training_data) + len(pipeline.validation_data) + len(pipeline.test_data) == 2000
+
+
+def test_pickles_without_data_and_refuses_whole_data(tmp_path) -> None:
+    pipeline = Stream(folder=tmp_path)
+    _ = pipeline.training_data
+    copy = pickle.loads(pickle.dumps(pipeline))
+    assert copy.encode_x(chunk(9, 5)).shape == (5, 3)
+    assert copy.data_signature["rows"]["data"] == 2000
+    with pytest.raises(EncodingError, match="streams its data"):
+        _ = pipeline.data
+
+
+def test_bad_sizes_and_empty_streams(tmp_path) -> None:
+    with pytest.raises(EncodingError, match="fraction below 1"):
+        _ = Stream(test_size=10, folder=tmp_path).training_data
+
+    class Empty(Stream):
+        def get_data(self):
+            return iter([])
+
+    with pytest.raises(EmptySplit, match="no training rows"):
+        _ = Empty(folder=tmp_path / "empty").training_data
+    assert not (tmp_path / "empty").exists()
