@@ -7,7 +7,8 @@ Starts moto's S3 server (``ThreadedMotoServer``) on 127.0.0.1 in this process, t
   same files with boto3's ``upload_file`` / ``download_file`` at default settings,
   one file after the other, which is what ``aws s3 cp`` does per file. lore's figure
   includes verifying every SHA-256 after the download. Runs alternate between the two
-  and the median of ``--runs`` is reported;
+  and the median of ``--runs`` is reported, as MB/s and as CPU seconds of this process
+  (client plus moto server), which other jobs on the machine disturb less;
 - loads a fitted scikit-learn, XGBoost and Keras model, cold (the first load in a
   fresh Python process, imports included) and warm (the next load in that process).
 
@@ -69,15 +70,21 @@ def make_fitting(store: object, megabytes: int) -> list[Path]:
     return sorted(fitting.path.glob("part*.bin"))
 
 
-def medians(runs: int, *actions) -> list[float]:
-    """Median seconds of each action, run in turn (interleaved, so drift hits all alike)."""
-    times: list[list[float]] = [[] for _ in actions]
+def medians(runs: int, *actions) -> list[tuple[float, float]]:
+    """Median (wall, CPU) seconds of each action, run in turn so drift hits all alike.
+
+    CPU is this process's, so it covers the client and the in-process moto server;
+    it is steadier than wall time when other jobs share the machine.
+    """
+    times: list[list[tuple[float, float]]] = [[] for _ in actions]
     for run in range(runs):
         for action, spent in zip(actions, times):
-            start = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             action(run)
-            spent.append(time.perf_counter() - start)
-    return [statistics.median(spent) for spent in times]
+            spent.append((time.perf_counter() - wall, time.process_time() - cpu))
+    return [
+        (statistics.median(w for w, _ in spent), statistics.median(c for _, c in spent)) for spent in times
+    ]
 
 
 def transfers(args: argparse.Namespace, endpoint: str, work: Path) -> None:
@@ -118,22 +125,16 @@ def transfers(args: argparse.Namespace, endpoint: str, work: Path) -> None:
             client.download_file("bench", f"plain{run}/{path.name}", str(target / path.name))
         shutil.rmtree(target)
 
-    up_lore, up_plain = medians(args.runs, lore_upload, plain_upload)
-    down_lore, down_plain = medians(args.runs, lore_download, plain_download)
-    emit(
-        f"upload {total:.0f} MB fitting",
-        total / up_lore,
-        "MB/s",
-        "boto3 upload_file, default settings",
-        total / up_plain,
-    )
-    emit(
-        f"download {total:.0f} MB fitting (with SHA-256 verification)",
-        total / down_lore,
-        "MB/s",
-        "boto3 download_file, default settings",
-        total / down_plain,
-    )
+    for verb, ours, theirs, plain in (
+        ("upload", lore_upload, plain_upload, "boto3 upload_file, default settings"),
+        ("download", lore_download, plain_download, "boto3 download_file, default settings"),
+    ):
+        (wall, cpu), (plain_wall, plain_cpu) = medians(args.runs, ours, theirs)
+        what = f"{verb} {total:.0f} MB fitting" + (
+            " (with SHA-256 verification)" if verb == "download" else ""
+        )
+        emit(what, total / wall, "MB/s", plain, total / plain_wall)
+        emit(f"{what}: CPU seconds, client and moto server", cpu, "s", plain, plain_cpu)
 
 
 MODELS = textwrap.dedent(
