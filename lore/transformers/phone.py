@@ -42,7 +42,7 @@ class AreaCode(Transformer):
 
     Accepts ``(201) 555-0123``, ``201.555.0123``, ``+1 201 555 0123``, ``12015550123``;
     anything without 10 digits (11 starting with 1) gives NaN. With ``region=True``
-    the result is the area code's state or province (``"New Jersey"``), from the
+    the result is where the area code is (``"New Jersey"``, or a city: ``"New York, NY"``), from the
     ``phonenumbers`` package's geocoding data.
     """
 
