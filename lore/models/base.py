@@ -237,10 +237,16 @@ class Base:
             )
 
     def encode(self, frame: Any) -> Any:
-        """``frame`` as the estimator's ``x``: encoded by the pipeline unless it already is."""
+        """``frame`` as the estimator's ``x``: encoded by the pipeline unless it already is.
+
+        Raw rows for a pipeline that keeps the stock ``encode_x`` are encoded straight
+        into one float32 matrix, skipping the DataFrame ``encode_x`` would build: that
+        is most of the cost of predicting a single row.
+        """
         names = getattr(self, "feature_names_", None)
         if names is None:
             names = self.feature_names_ = feature_names(self.pipeline)
+            self.lean_encoding_ = _stock_encode_x(self.pipeline)
         columns = getattr(frame, "columns", None)
         if columns is not None and len(columns) == len(names) and list(columns) == names:
             return frame
@@ -248,6 +254,11 @@ class Base:
             import pandas
 
             frame = pandas.DataFrame({key: [value] for key, value in frame.items()})
+        if self.lean_encoding_:
+            import numpy
+
+            blocks = [encoder.transform(frame) for encoder in self.pipeline.encoders]
+            return numpy.column_stack(blocks).astype(numpy.float32, copy=False)
         return self.pipeline.encode_x(frame)
 
     def predict(self, frame: Any) -> Any:
@@ -320,6 +331,13 @@ class Base:
         return search.run(
             self, space, trials=trials, timeout=timeout, storage=storage, study_name=study_name, seed=seed
         )
+
+
+def _stock_encode_x(pipeline: Any) -> bool:
+    """Whether ``pipeline`` encodes with lore's own ``TrainTestSplit.encode_x``."""
+    from lore.pipelines import TrainTestSplit
+
+    return getattr(type(pipeline), "encode_x", None) is TrainTestSplit.encode_x
 
 
 def _model_store() -> Any:
