@@ -195,8 +195,11 @@ class Remote:
         config = botocore.config.Config(
             max_pool_connections=max(10, self.concurrency * 2),
             retries={"mode": "standard"},  # AWS_MAX_ATTEMPTS still applies
-            # lore checks every file's SHA-256 itself after a download
+            # lore checks every file's SHA-256 against the manifest after a download, so
+            # botocore's own response checksum and, over plain-http endpoints (MinIO on a
+            # LAN), its SHA-256 signing of every uploaded part are redundant work
             response_checksum_validation="when_required",
+            s3={"payload_signing_enabled": False},
         )
         return session.client("s3", endpoint_url=self.settings.endpoint_url, config=config)
 
