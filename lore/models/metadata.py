@@ -2,7 +2,7 @@
 
 Every fitting a model saves adds a row to the ``fittings`` table: the model name,
 the fitting number, its parameters, metrics and timings (JSON), the data signature,
-the code version and when it was made. The database is the ``url`` of section
+the code version and when it was made. The database is the :mod:`lore.io` connection
 ``[METADATA]`` of ``config/database.cfg``, else SQLite in ``data/metadata.sqlite``;
 point ``[METADATA]`` at a shared PostgreSQL and the whole team's fittings land in
 one table::
@@ -53,9 +53,9 @@ def database_url() -> str:
 def _engine_and_table(address: str) -> tuple[Any, Any]:
     import sqlalchemy as sa
 
-    if address.startswith("postgres://"):
-        address = "postgresql://" + address[len("postgres://") :]
-    engine = sa.create_engine(address)
+    import lore.io
+
+    engine = lore.io.connection(SECTION.lower(), url=address).engine
     schema = sa.MetaData()
     table = sa.Table(
         TABLE,

@@ -101,3 +101,23 @@ def test_multiclass_softmax(multiclass: dict) -> None:
     estimator = Keras(hidden_layers=1, hidden_width=8, epochs=2, tensorboard=False)
     estimator.fit(**multiclass)
     assert estimator.predict_proba(multiclass["validation_x"]).shape == (len(multiclass["validation_y"]), 3)
+
+
+def test_reload_best_stops_when_validation_loss_rises() -> None:
+    import keras
+
+    from lore.estimators import ReloadBest
+
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    callback = ReloadBest(patience=2)
+    callback.set_model(model)
+    callback.on_train_begin()
+    weights = []
+    for epoch, loss in enumerate([1.0, 0.5, 0.6, 0.7]):
+        model.set_weights([np.full((1, 1), float(epoch)), np.zeros(1)])
+        weights.append(model.get_weights())
+        callback.on_epoch_end(epoch, {"val_loss": loss})
+        assert model.stop_training == (epoch == 3)
+    callback.on_train_end()
+    assert callback.best_epoch == 1
+    assert np.array_equal(model.get_weights()[0], weights[1][0])
