@@ -111,6 +111,7 @@ def test_reload_best_stops_when_validation_loss_rises() -> None:
     model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
     callback = ReloadBest(patience=2)
     callback.set_model(model)
+    model.stop_training = False  # as Model.fit does
     callback.on_train_begin()
     weights = []
     for epoch, loss in enumerate([1.0, 0.5, 0.6, 0.7]):
