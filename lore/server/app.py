@@ -185,20 +185,20 @@ def _too_large(size: int, limit: int) -> BadRequest:
 
 
 def predict(loaded: Loaded | None, frame: Any) -> dict[str, Any]:
-    """Predictions (and class probabilities) of ``loaded``'s model, encoding ``frame`` once.
+    """Predictions (and class probabilities) of ``loaded``'s model for raw rows ``frame``.
 
-    A classifier predicts probabilities once; its predictions are their decoded argmax,
-    as ``model.predict`` would return, without a second pass through the estimator.
+    A classifier predicts probabilities once; its predictions are their decoded argmax
+    (``pipeline.decode``), as ``model.predict`` would return, without encoding the
+    rows and running the estimator a second time.
     """
     if loaded is None:
         raise BadRequest("the model is not loaded", status=503)
     import numpy
 
     model = loaded.model
-    x = model.encode(frame)
     if not loaded.is_classifier:
-        return {"predictions": model.predict(x)}
-    probabilities = numpy.ascontiguousarray(model.predict_proba(x))
+        return {"predictions": model.predict(frame)}
+    probabilities = numpy.ascontiguousarray(model.predict_proba(frame))
     predictions = model.pipeline.decode(probabilities.argmax(axis=1))
     return {"predictions": predictions, "probabilities": probabilities}
 

@@ -264,8 +264,8 @@ def test_reload_swaps_in_a_newly_promoted_fitting_without_dropping_requests(serv
 
 
 def test_a_slow_prediction_times_out_and_shutdown_finishes_requests_in_flight(launch, rows):
-    running = launch("shutdown", LORE_API_TIMEOUT="0.000001")
-    timed_out = post(running, PREDICT, rows)
+    running = launch("shutdown", LORE_API_TIMEOUT="0.001")
+    timed_out = post(running, PREDICT, rows * 1000)  # 3,000 rows take well over a millisecond
     assert timed_out.status_code == 504 and "LORE_API_TIMEOUT" in timed_out.json()["detail"]
     assert httpx.get(running.url + "/health").status_code == 200
 
