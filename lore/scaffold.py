@@ -34,6 +34,15 @@ def kinds() -> list[str]:
     return sorted(p.name for p in templates().iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 
+def class_name(name: str) -> str:
+    """The CamelCase class name for a snake_case ``name``.
+
+    >>> class_name("churn_risk")
+    'ChurnRisk'
+    """
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+
+
 def substitute(text: str, variables: dict[str, str]) -> str:
     """Fill ``{{ name }}`` placeholders; an unknown placeholder is an error."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,9 +54,18 @@ def _fresh_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     lore.env.reset()
 
 
+def _forget_modules(package: str) -> None:
+    for name in [name for name in sys.modules if name == package or name.startswith(f"{package}.")]:
+        del sys.modules[name]
+
+
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty lore project ``demo_app`` in a temporary folder, made current."""
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty lore project ``demo_app`` in a temporary folder, made current.
+
+    ``demo_app`` modules imported by an earlier test (from another folder) are
+    forgotten before and after, so each test imports its own project's code.
+    """
     root = tmp_path / "demo_app"
     for folder in ("config", "demo_app/extracts", "data", "models", "logs"):
         (root / folder).mkdir(parents=True)
@@ -65,7 +75,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(root)
     monkeypatch.syspath_prepend(str(root))
     lore.env.reset()
-    return root
+    _forget_modules("demo_app")
+    yield root
+    _forget_modules("demo_app")
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "pip": ("passthrough", "pip", "Run the virtualenv's pip."),
     "python": ("passthrough", "python", "Run the virtualenv's python."),
     "exec": ("passthrough", "exec_", "Run a command inside the virtualenv."),
+    "workflow": ("workflow", "workflow", "Run a workflow's stages, reusing unchanged results."),
     "task": ("task", "task", "Run a function of the app's tasks module with arguments."),
 }
 
