@@ -172,7 +172,8 @@ class Connection:
             line = rendered[: int(position) - 1].count("\n") + 1
         elif (found := _LINE.search(message)) is not None:
             line = int(found.group(1))
-        where = f"extract {statement.extract!r} ({statement.path})" if statement.extract else "query"
+        head = statement.sql.strip().splitlines()[0][:80]
+        where = f"extract {statement.extract!r} ({statement.path})" if statement.extract else f"{head!r}"
         at = f", line {line}" if line else ""
         return QueryError(f"{where}{at} failed on {self.name!r}: {message}")
 
@@ -184,14 +185,17 @@ class Connection:
             yield
         except DataError:
             raise
-        except sqlalchemy.exc.DBAPIError as error:
+        except Exception as wrapper:
+            error = wrapper.__cause__ if isinstance(wrapper.__cause__, sqlalchemy.exc.DBAPIError) else wrapper
+            if not isinstance(error, sqlalchemy.exc.DBAPIError):
+                if type(error).__module__.startswith("adbc_driver") or isinstance(
+                    error, self.engine.dialect.loaded_dbapi.Error
+                ):
+                    raise self._failed(statement, error) from None
+                raise
             if error.connection_invalidated:
                 raise self._unreachable(error) from None
             raise self._failed(statement, error) from None
-        except Exception as error:
-            if type(error).__module__.startswith("adbc_driver"):
-                raise self._failed(statement, error) from None
-            raise
 
     def _prefix(self, statement: Statement) -> str:
         return statement.comment(_project(), caller())
@@ -346,6 +350,16 @@ class Connection:
         staging = f"{schema}.{staging_name}" if schema else staging_name
         staged = self._quote(staging)
         statement = Statement(f"REPLACE {quoted}", {})
+        try:
+            self._swap(statement, frame, quoted, staging, staged, name)
+        except BaseException:
+            with self._connect() as connection:  # pysqlite creates tables outside the transaction
+                connection.exec_driver_sql(f"DROP TABLE IF EXISTS {staged}")
+            raise
+
+    def _swap(
+        self, statement: Statement, frame: pd.DataFrame, quoted: str, staging: str, staged: str, name: str
+    ) -> None:
         with self._errors(statement), self._connect() as connection:
             self._insert(connection, staging, staged, frame)
             dbapi = connection.connection.dbapi_connection

@@ -52,7 +52,7 @@ def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
             column = column.cast(pa.int64())
         elif pa.types.is_floating(kind):
             column = column.cast(pa.float64())
-        elif isinstance(kind, pa.ExtensionType) and "numeric" in str(kind):
+        elif hasattr(kind, "storage_type") and "type_name=numeric" in str(kind):
             column = column.cast(kind.storage_type).cast(pa.float64())
         columns.append(column)
     return pa.table(columns, names=table.column_names).to_pandas()

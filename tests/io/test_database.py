@@ -1,0 +1,214 @@
+"""Connection: reads, writes, parameters, errors, caching, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import lore.io
+from lore.errors import ConnectionFailed, ExtractNotFound, ParameterError, QueryError
+from lore.io.database import Connection
+
+
+def test_insert_then_dataframe_round_trip(conn, table, frame):
+    conn.insert(table, frame)
+    result = conn.dataframe(f"SELECT * FROM {table} ORDER BY id")
+    assert result["id"].tolist() == frame["id"].tolist()
+    assert result["score"].isna().tolist() == frame["score"].isna().tolist()
+    assert result["name"].tolist()[:2] == ["ann", "bob"] and pd.isna(result["name"][2])
+    assert result["name"].tolist()[3:] == ["dée", "", "x'y"]
+    if conn.backend == "postgresql":
+        assert result.dtypes.astype(str).tolist() == ["int64", "float64", "str", "datetime64[us]"]
+        assert result["seen"].equals(frame["seen"].astype("datetime64[us]"))
+
+
+def test_insert_appends_and_select_returns_rows(conn, table, frame):
+    conn.insert(table, frame)
+    conn.insert(table, frame)
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(12,)]
+
+
+def test_postgres_dtypes_match_read_sql(conn, table, frame):
+    if conn.backend != "postgresql":
+        pytest.skip("the ADBC fast path is PostgreSQL's")
+    conn.insert(table, frame)
+    casts = "id::int4 AS small, score::float4 AS f4, 1.5::numeric AS num"
+    sql = f"SELECT id, score, name, seen, {casts} FROM {table}"
+    ours = conn.dataframe(sql)
+    theirs = pd.read_sql(sql, conn.engine)
+    assert ours.dtypes.to_dict() == theirs.dtypes.to_dict()
+    pd.testing.assert_frame_equal(ours, theirs)
+
+
+def test_list_parameter_expands_for_in(conn, table, frame):
+    conn.insert(table, frame)
+    result = conn.dataframe(f"SELECT id FROM {table} WHERE id IN %(ids)s ORDER BY id", ids=[1, 3, 5])
+    assert result["id"].tolist() == [1, 3, 5]
+    assert conn.select(f"SELECT id FROM {table} WHERE id IN %(ids)s", ids=(2,)) == [(2,)]
+
+
+def test_malicious_parameter_stays_data(conn, table, frame):
+    conn.insert(table, frame)
+    evil = "x'); DROP TABLE users; --"
+    result = conn.dataframe(f"SELECT id FROM {table} WHERE name = %(name)s", name=evil)
+    assert result.empty
+    assert conn.select("SELECT %(v)s AS v", v=evil) == [(evil,)]
+    conn.execute(f"UPDATE {table} SET name = %(name)s WHERE id = %(id)s", name=evil, id=0)
+    assert conn.select(f"SELECT name FROM {table} WHERE id = 0") == [(evil,)]
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(6,)]  # the table is still there
+
+
+def test_colons_and_percent_signs_in_sql_are_text(conn):
+    sql = "SELECT '10:30' AS t, 'a%%b' AS p, %(x)s AS x"
+    assert conn.select(sql, x=1) == [("10:30", "a%b", 1)]
+
+
+def test_missing_and_extra_parameters_are_named(conn):
+    with pytest.raises(ParameterError, match="needs parameter.*low"):
+        conn.dataframe("SELECT %(low)s AS a")
+    with pytest.raises(ParameterError, match="does not use parameter.*high"):
+        conn.dataframe("SELECT %(low)s AS a", low=1, high=2)
+    with pytest.raises(ParameterError, match="'low' is a dict"):
+        conn.dataframe("SELECT %(low)s AS a", low={"a": 1})
+    with pytest.raises(ParameterError, match="empty list"):
+        conn.dataframe("SELECT 1 WHERE 1 IN %(ids)s", ids=[])
+
+
+def test_sql_error_names_the_database_message(conn):
+    with pytest.raises(QueryError, match="no_such_table_xyz"):
+        conn.dataframe("SELECT *\nFROM no_such_table_xyz")
+
+
+def test_extract_by_name_and_its_errors(extract_project, conn):
+    conn.insert("people", pd.DataFrame({"id": [1, 2], "name": ["a", "b"]}))
+    try:
+        assert conn.dataframe("by_id", id=2)["name"].tolist() == ["b"]
+        with pytest.raises(ExtractNotFound, match="nope.*broken, by_id, people"):
+            conn.dataframe("nope")
+        with pytest.raises(ParameterError, match="extract 'by_id' needs parameter"):
+            conn.dataframe("by_id")
+        with pytest.raises(QueryError, match="extract 'broken'.*broken.sql") as caught:
+            conn.dataframe("broken")
+        assert "no_such_table_here" in str(caught.value)
+        if conn.backend == "postgresql":
+            assert "line 3" in str(caught.value)
+    finally:
+        conn.execute("DROP TABLE people")
+
+
+def test_every_statement_carries_a_metadata_comment(extract_project, conn):
+    if conn.backend != "postgresql":
+        pytest.skip("pg_stat_activity shows the text PostgreSQL received")
+    (extract_project / "demo_app" / "extracts" / "me.sql").write_text(
+        "SELECT query FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+    )
+    text = conn.dataframe("me")["query"][0]
+    assert '/* lore {"project": "demo_app", "extract": "me", "caller": "' in text
+    assert "test_database.py:" in text
+    assert conn.select("me")[0][0].startswith("/* lore ")
+
+
+def test_unreachable_database_masks_the_password():
+    conn = Connection("warehouse", "postgresql://reader:s3cret@127.0.0.1:1/analytics")  # lazy: no error
+    for call in (lambda: conn.dataframe("SELECT 1"), lambda: conn.select("SELECT 1")):
+        with pytest.raises(ConnectionFailed) as caught:
+            call()
+        message = str(caught.value)
+        assert "s3cret" not in message and "reader:****@127.0.0.1:1" in message
+        assert "[WAREHOUSE]" in message and "config/database.cfg" in message
+
+
+def test_bad_url_is_a_connection_error():
+    with pytest.raises(ConnectionFailed, match="not a database URL"):
+        Connection("main", "not a url").select("SELECT 1")
+
+
+def test_chunked_read_streams_frames(conn, table, frame):
+    conn.insert(table, frame)
+    chunks = list(conn.dataframe(f"SELECT id FROM {table} ORDER BY id", chunksize=4))
+    assert [len(chunk) for chunk in chunks] == [4, 2]
+    assert pd.concat(chunks)["id"].tolist() == list(range(6))
+    with pytest.raises(ParameterError, match="chunksize"):
+        conn.dataframe("SELECT 1", chunksize=0)
+    with pytest.raises(ParameterError, match="cannot be combined"):
+        conn.dataframe("SELECT 1", chunksize=2, cache=True)
+
+
+def test_cache_serves_the_same_frame_without_the_database(conn, table, frame):
+    conn.insert(table, frame)
+    sql = f"SELECT * FROM {table} WHERE id >= %(low)s ORDER BY id"
+    first = conn.dataframe(sql, low=1, cache=True)
+    conn.execute(f"DELETE FROM {table}")
+    pd.testing.assert_frame_equal(conn.dataframe(sql, low=1, cache=True), first)
+    assert conn.dataframe(sql, low=2, cache=True).empty  # other parameters, other key
+    assert conn.dataframe(sql, low=1).empty  # no cache: the database
+
+
+def test_replace_swaps_the_table_atomically(conn, table, frame):
+    conn.insert(table, frame)
+    conn.replace(table, frame.head(2))
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(2,)]
+    # fails half way through the write: SQLite cannot bind a dict, PostgreSQL refuses NUL in text
+    bad_value = {"not": "storable"} if conn.backend == "sqlite" else "a\x00b"
+    bad = pd.DataFrame({"id": [1, 2], "blob": ["fine", bad_value]})
+    with pytest.raises(QueryError, match=f"REPLACE.*{table}|{table}"):
+        conn.replace(table, bad)
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(2,)]  # the old table is intact
+    leftovers = [name for name in _tables(conn) if name.startswith(f"{table}__lore_")]
+    assert leftovers == []
+
+
+def _tables(conn):
+    import sqlalchemy
+
+    return sqlalchemy.inspect(conn.engine).get_table_names()
+
+
+def test_temporary_table_is_dropped_after_use(conn, frame):
+    with conn.temporary_table(frame) as name:
+        assert conn.select(f"SELECT count(*) FROM {name}") == [(6,)]
+    assert name not in _tables(conn)
+
+
+def test_bad_table_names_are_refused(conn, frame):
+    with pytest.raises(ParameterError, match="not a plain identifier"):
+        conn.insert("users; DROP TABLE users", frame)
+
+
+def test_connections_come_from_database_cfg(project, monkeypatch, postgres_url):
+    monkeypatch.setenv("WAREHOUSE_URL", postgres_url)
+    (project / "config" / "database.cfg").write_text("[WAREHOUSE]\nurl: $WAREHOUSE_URL\n")
+    lore.io._open.clear()
+    assert lore.io.warehouse.url == postgres_url
+    assert lore.io.warehouse is lore.io.connection("WAREHOUSE")
+    assert lore.io.warehouse.select("SELECT 1") == [(1,)]
+    assert lore.io.main.url == f"sqlite:///{project / 'data' / 'main.sqlite'}"
+    assert set(lore.io.connections()) == {"main", "warehouse"}
+    with pytest.raises(AttributeError, match="no connection 'nowhere'"):
+        lore.io.nowhere  # noqa: B018
+
+
+def test_unknown_key_in_a_section_is_an_error(project):
+    from lore.errors import UnknownConfigKey
+
+    (project / "config" / "database.cfg").write_text("[MAIN]\nurl: sqlite://\npasword: x\n")
+    lore.io._open.clear()
+    with pytest.raises(UnknownConfigKey, match="pasword"):
+        lore.io.connection("main")
+
+
+def test_section_without_url_is_an_error(project):
+    from lore.errors import ConfigError
+
+    (project / "config" / "database.cfg").write_text("[OTHER]\nurl:\n")
+    with pytest.raises(ConfigError, match=r"\[OTHER\].*no url"):
+        lore.io.connection("other")
+
+
+def test_embedded_main_works_without_config(project):
+    lore.io._open.clear()
+    main = lore.io.main
+    main.replace("numbers", pd.DataFrame({"n": [1, 2, 3]}))
+    assert main.select("SELECT sum(n) FROM numbers") == [(6,)]
+    assert (project / "data" / "main.sqlite").is_file()
+    lore.io._open.clear()
