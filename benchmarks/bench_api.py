@@ -268,6 +268,46 @@ def measure(name: str, url: str, row: bytes, batch: bytes, seconds: int, folder:
     }
 
 
+def validation_figures(records: list[dict[str, float]], repeat: int = 200) -> None:
+    """Checking a request in process: lore's column checks against a pydantic body model.
+
+    The pydantic side is what a FastAPI endpoint declaring ``rows: list[Row]`` does:
+    validate the JSON into models, then turn them into the frame a pipeline needs.
+    """
+    import pandas as pd
+    import pydantic
+
+    from lore.server.validation import parse
+
+    schema = dict.fromkeys(FEATURES, "number")
+    row_model = pydantic.create_model("Row", **{name: (float | None, ...) for name in FEATURES})
+    adapter = pydantic.TypeAdapter(list[row_model])
+
+    def with_pydantic(body: bytes) -> pd.DataFrame:
+        return pd.DataFrame([row.model_dump() for row in adapter.validate_json(body)])
+
+    for label, rows in (("1 row", records[:1]), ("1,000 rows", records)):
+        body = json.dumps(rows).encode()
+        timings = {}
+        for name, check in (
+            ("lore", lambda body=body: parse(body, schema, 10_000)),
+            ("pydantic", with_pydantic),
+        ):
+            check(body)
+            start = time.perf_counter()
+            for _ in range(repeat if len(rows) == 1 else repeat // 10):
+                check(body)
+            timings[name] = (time.perf_counter() - start) / (repeat if len(rows) == 1 else repeat // 10)
+        emit(
+            f"request validation to a DataFrame, {label}",
+            timings["lore"] * 1000,
+            "ms",
+            "pydantic body model (FastAPI's way)",
+            timings["lore"] / timings["pydantic"],
+            pydantic=round(timings["pydantic"] * 1000, 3),
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -293,6 +333,7 @@ def main() -> None:
     mlflow_row = json.dumps({"dataframe_records": records[:1]}).encode()
     mlflow_batch = json.dumps({"dataframe_records": records}).encode()
 
+    validation_figures(records)
     results: dict[str, dict[str, dict]] = {}
     process, url = start_mlflow(bin_dir, folder / "mlflow")
     try:

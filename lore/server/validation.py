@@ -113,13 +113,16 @@ def _bad_record(records: list[Any], columns: list[str]) -> BadRequest:
 
 def parse(body: bytes, schema: dict[str, str], max_rows: int) -> Any:
     """The validated DataFrame of ``body`` for a pipeline with input ``schema``."""
+    import numpy
     import pandas
 
     columns = columns_of(decode(body), list(schema), max_rows)
-    return pandas.DataFrame(
-        {column: check_column(values, column, schema[column]) for column, values in columns.items()},
-        copy=False,
-    )
+    checked = {column: check_column(values, column, schema[column]) for column, values in columns.items()}
+    arrays = list(checked.values())
+    if arrays and all(getattr(array, "dtype", None) == numpy.float64 for array in arrays):
+        # one 2-D block builds a frame several times faster than one array per column
+        return pandas.DataFrame(numpy.column_stack(arrays), columns=list(checked), copy=False)
+    return pandas.DataFrame(checked, copy=False)
 
 
 def check_column(values: list[Any], column: str, kind: str) -> Any:
