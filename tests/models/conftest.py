@@ -20,6 +20,8 @@ def users(rows: int = 600) -> Any:
             "age": rng.normal(40, 10, rows).round(),
         }
     )
+    words = np.array(["likes", "cats", "runs", "daily", "reads", "books", "cooks"])
+    frame["bio"] = [" ".join(words[rng.integers(0, len(words), 3)]) for _ in range(rows)]
     frame["spend"] = (frame["plan"] != "free") * 50.0 + frame["age"] + rng.normal(0, 5, rows)
     frame["subscribed"] = (frame["plan"] == "pro") | ((frame["city"] == "oslo") & (frame["age"] > 40))
     return frame
@@ -30,12 +32,12 @@ def users_frame_cached() -> Any:
     return users()
 
 
-def _pipeline_classes() -> tuple[type, type]:
+def _pipeline_classes() -> tuple[type, type, type]:
     """Module-level classes (fitted pipelines pickle by reference to their class)."""
     import lore.pipelines
-    from lore.encoders import Boolean, Norm, Unique
+    from lore.encoders import Boolean, Norm, Token, Unique
 
-    global Subscribers, Spend
+    global Subscribers, Spend, WithBios
 
     class Subscribers(lore.pipelines.TrainTestSplit):
         def get_data(self) -> Any:
@@ -51,9 +53,13 @@ def _pipeline_classes() -> tuple[type, type]:
         def get_output_encoder(self) -> Any:
             return Norm("spend")
 
-    for klass in (Subscribers, Spend):
+    class WithBios(Subscribers):
+        def get_encoders(self) -> tuple:
+            return (*super().get_encoders(), Token("bio", sequence_length=3))
+
+    for klass in (Subscribers, Spend, WithBios):
         klass.__qualname__ = klass.__name__
-    return Subscribers, Spend
+    return Subscribers, Spend, WithBios
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +68,6 @@ def users_frame() -> Any:
 
 
 @pytest.fixture(scope="session")
-def pipelines() -> tuple[type, type]:
-    """``(Classifier, Regressor)`` pipeline classes over the users table."""
+def pipelines() -> tuple[type, type, type]:
+    """``(classifier, regressor, classifier with a Token encoder)`` pipeline classes."""
     return _pipeline_classes()

@@ -26,7 +26,7 @@ class Interrupted(Boosted):
 
 @pytest.fixture(autouse=True)
 def _pipelines(pipelines: tuple, project) -> None:
-    PIPELINES["classifier"], PIPELINES["regressor"] = pipelines
+    PIPELINES["classifier"], PIPELINES["regressor"] = pipelines[:2]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import lore.models
 
 
 def test_default_estimators_follow_the_task(pipelines: tuple, project) -> None:
-    classifier, regressor = pipelines
+    classifier, regressor, _ = pipelines
     model = lore.models.SKLearn(classifier())
     model.fit()
     assert type(model.estimator.native_).__name__ == "LogisticRegression"
