@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "exec": ("passthrough", "exec_", "Run a command inside the virtualenv."),
     "workflow": ("workflow", "workflow", "Run a workflow's stages, reusing unchanged results."),
     "task": ("task", "task", "Run a function of the app's tasks module with arguments."),
+    "lint": ("lint", "lint", "Check the workflow docstring conventions and run ruff."),
 }
 
 
