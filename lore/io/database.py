@@ -219,7 +219,14 @@ class Connection:
     # -- reading --------------------------------------------------------------------
 
     def dataframe(
-        self, extract_or_sql: str, *, cache: bool = False, chunksize: int | None = None, **params: Any
+        self,
+        extract_or_sql: str,
+        *,
+        cache: bool = False,
+        chunksize: int | None = None,
+        partitions: int | None = None,
+        index: str | None = None,
+        **params: Any,
     ) -> pd.DataFrame | Iterator[pd.DataFrame]:
         """Run an extract (by name) or SQL text; the result as a DataFrame.
 
@@ -232,9 +239,19 @@ class Connection:
         chunksize
             Return an iterator of frames of at most this many rows, read as a stream
             (memory bounded by the chunk, not the result).
+        partitions, index
+            Return a lazy Dask DataFrame of ``partitions`` ranges of the column ``index``,
+            each read by its own bound query where it is computed (see
+            :mod:`lore.io.partitioned`).
         **params
             Values of the ``%(name)s`` parameters, always bound by the driver.
         """
+        if partitions is not None or index is not None:
+            from lore.io.partitioned import read
+
+            if cache or chunksize is not None or partitions is None or index is None:
+                raise ParameterError("partitions= needs index= (a column), without cache or chunksize")
+            return read(self, extract_or_sql, partitions=partitions, index=index, params=params)
         statement = self._statement(extract_or_sql, params)
         if chunksize is not None:
             if cache:
