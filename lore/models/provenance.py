@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import platform
 import subprocess
@@ -53,6 +54,12 @@ def code_version(root: Path | None = None) -> str | None:
 
 def package_versions(packages: tuple[str, ...] | list[str] = PACKAGES) -> dict[str, str]:
     """Installed versions of ``packages`` (absent ones left out), plus Python's."""
+    return dict(_versions(tuple(packages)))
+
+
+@functools.lru_cache(maxsize=8)
+def _versions(packages: tuple[str, ...]) -> dict[str, str]:
+    """Read once per process: installed versions do not change under a running fit."""
     versions = {"python": platform.python_version()}
     for package in packages:
         try:
