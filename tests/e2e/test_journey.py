@@ -14,12 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import lore.io
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not hasattr(lore.io, "connection"), reason="lore.io (connections) has not landed yet"),
-]
+pytestmark = pytest.mark.slow
 
 
 def lore(cwd: Path, *args: str) -> subprocess.CompletedProcess:
