@@ -71,6 +71,8 @@ def python_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_file():
+            if path.suffix != ".py":
+                raise LoreError(f"cannot lint {path}: not a Python file; pass .py files or folders")
             found.append(path)
         elif path.is_dir():
             found.extend(
