@@ -1,11 +1,11 @@
-"""A query cache of Parquet files in a folder, safe across processes.
+"""A query cache of Arrow files in a folder, safe across processes.
 
-Each entry is one file ``<key>.parquet`` (Parquet bytes plus a SHA-256 trailer, see
-:func:`lore.stores.cache.to_bytes`). Files are written to a temporary name and renamed
-into place, so another process reading the same key sees the old file, the new one, or
-none, never half of one; a damaged file reads as a miss, is logged and removed. Reading
-an entry touches its modification time; when the folder holds more than ``max_bytes``
-the least recently used files go first.
+Each entry is one file ``<key>.arrow`` (an Arrow IPC file plus a length and CRC-32
+trailer, see :func:`lore.stores.cache.to_bytes`), read memory-mapped. Files are written
+to a temporary name and renamed into place, so another process reading the same key
+sees the old file, the new one, or none, never half of one; a damaged file reads as a
+miss, is logged and removed. Reading an entry touches its modification time; when the
+folder holds more than ``max_bytes`` the least recently used files go first.
 
 >>> import tempfile, pandas as pd
 >>> cache = DiskCache(tempfile.mkdtemp())
@@ -22,18 +22,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lore.errors import CorruptArtifact, StoreError
-from lore.stores.cache import DEFAULT_MAX_BYTES, Cache, _miss, from_bytes, to_bytes
+from lore.stores.cache import DEFAULT_MAX_BYTES, Cache, _miss, encode, from_bytes
 from lore.util import atomic_write
 
 if TYPE_CHECKING:
     import pandas as pd
 
 _KEY = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
-SUFFIX = ".parquet"
+SUFFIX = ".arrow"
 
 
 class DiskCache(Cache):
-    """An LRU cache of Parquet files under ``folder``, bounded by ``max_bytes`` on disk."""
+    """An LRU cache of Arrow files under ``folder``, bounded by ``max_bytes`` on disk."""
 
     def __init__(self, folder: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.folder = Path(folder)
@@ -46,14 +46,15 @@ class DiskCache(Cache):
         return self.folder / f"{key}{SUFFIX}"
 
     def get(self, key: str) -> pd.DataFrame | None:
+        import pyarrow as pa
+
         path = self.path(key)
         try:
-            data = path.read_bytes()
+            # memory-mapped: a file renamed over meanwhile stays readable as it was
+            frame = from_bytes(pa.memory_map(str(path)).read_buffer(), str(path))
         except FileNotFoundError:
             return None
-        try:
-            frame = from_bytes(data, str(path))
-        except (CorruptArtifact, OSError, ValueError) as error:
+        except (CorruptArtifact, OSError, ValueError, pa.ArrowException) as error:
             _miss(str(path), error)
             self.delete(key)
             return None
@@ -64,11 +65,12 @@ class DiskCache(Cache):
         return frame
 
     def set(self, key: str, frame: pd.DataFrame) -> None:
-        data = to_bytes(frame)
-        if len(data) > self.max_bytes:
+        payload, trailer = encode(frame)
+        if payload.size + len(trailer) > self.max_bytes:
             return
         with atomic_write(self.path(key)) as stream:
-            stream.write(data)
+            stream.write(payload)
+            stream.write(trailer)
         self._evict()
 
     def _evict(self) -> None:

@@ -1,6 +1,6 @@
 """A query cache in Redis, shared by every process and machine that can reach it.
 
-Entries are Parquet bytes with a SHA-256 trailer (:func:`lore.stores.cache.to_bytes`),
+Entries are Arrow IPC files with a length and CRC-32 trailer (:func:`lore.stores.cache.to_bytes`),
 stored under ``<prefix><key>`` with one ``SET`` (atomic: a reader gets the whole value
 or nothing). A sorted set ``<prefix>:lru`` records when each key was last used and a hash
 ``<prefix>:sizes`` its size; once the total passes ``max_bytes`` the least recently
