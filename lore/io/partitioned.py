@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from lore.errors import DataError, MissingDependency, ParameterError
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LOW, _HIGH = "lore_partition_low", "lore_partition_high"
 _worker_connections: dict[tuple[str, str], Connection] = {}
+#: The connections partitions were made from in this process (an in-memory database stays the same).
+_origins: weakref.WeakValueDictionary[tuple[str, str], Connection] = weakref.WeakValueDictionary()
 _lock = threading.Lock()
 
 
@@ -91,7 +94,7 @@ def read_partition(
     from lore.io.database import Connection
 
     with _lock:
-        connection = _worker_connections.get((name, url))
+        connection = _origins.get((name, url)) or _worker_connections.get((name, url))
         if connection is None:
             connection = _worker_connections[(name, url)] = Connection(name, url)
     frame = connection.dataframe(_statement(sql, index, last), **params, **{_LOW: low, _HIGH: high})
@@ -129,8 +132,7 @@ def read(connection: Connection, sql: str, *, partitions: int, index: str, param
         )
     if rows == 0:
         raise DataError(f"the query returned no rows, so it has no {index!r} range to partition")
-    with _lock:  # this process reuses the connection (an in-memory database stays the same)
-        _worker_connections.setdefault((connection.name, connection.url), connection)
+    _origins[(connection.name, connection.url)] = connection
     cuts = edges(_native(low), _native(high), partitions)
     if len(cuts) == 1:
         cuts = [cuts[0], cuts[0]]

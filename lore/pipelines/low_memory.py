@@ -89,28 +89,53 @@ class LowMemory(TrainTestSplit):
 
     def chunks(self) -> Any:
         """The chunks of :meth:`get_data` (subsampled), recording the queries that ran."""
-        import numpy as np
         import pandas as pd
 
+        from lore.pipelines import distributed
         from lore.pipelines.holdout import recording
 
         with recording() as queries:
-            data = self.get_data()
+            data = self.__dict__.pop("_given", None)
+            data = self.get_data() if data is None else data
             if isinstance(data, pd.DataFrame):
                 whole, size = data, self.chunksize
                 data = (whole.iloc[start : start + size] for start in range(0, len(whole), size))
+            elif distributed.is_dask(data):
+                data = distributed.partitions(data)
             for index, chunk in enumerate(data):
                 if not isinstance(chunk, pd.DataFrame):
                     raise EncodingError(
                         f"{type(self).__name__}.get_data() yielded {type(chunk).__name__}; yield DataFrames"
                     )
-                if self.subsample:
-                    if self.subsample >= 1:
-                        raise EncodingError(f"{type(self).__name__}: subsample must be a fraction below 1")
-                    draw = np.random.default_rng([self.random_state, index, 1]).random(len(chunk))
-                    chunk = chunk[draw < self.subsample]
-                yield index, chunk.reset_index(drop=True)
+                yield index, self.subsampled(index, chunk).reset_index(drop=True)
         self._extracts = list(queries)
+
+    def subsampled(self, index: int, chunk: Any) -> Any:
+        """Chunk ``index`` with only the rows drawn by ``subsample`` (all of them without)."""
+        import numpy as np
+
+        if not self.subsample:
+            return chunk
+        if self.subsample >= 1:
+            raise EncodingError(f"{type(self).__name__}: subsample must be a fraction below 1")
+        draw = np.random.default_rng([self.random_state, index, 1]).random(len(chunk))
+        return chunk[draw < self.subsample]
+
+    def _on_cluster(self) -> bool:
+        """Prepare on the Dask cluster when one is set and ``get_data()`` is a Dask DataFrame."""
+        import lore.cluster
+        from lore.pipelines import distributed
+        from lore.pipelines.holdout import recording
+
+        if lore.cluster.settings() is None:
+            return False
+        with recording() as queries:
+            data = self.get_data()
+        if not distributed.is_dask(data):
+            self._given = data  # read once: chunks() streams it in this process
+            return False
+        distributed.prepare(self, data, lore.cluster.client(), list(queries))
+        return True
 
     def assign(self, index: int, rows: int) -> Any:
         """Split codes (0 training, 1 validation, 2 test) for chunk ``index``."""
@@ -136,6 +161,8 @@ class LowMemory(TrainTestSplit):
 
         import pandas as pd
 
+        if self._on_cluster():
+            return
         target = self._folder()
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
