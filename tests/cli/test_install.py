@@ -31,6 +31,14 @@ def test_missing_runtime_python_says_which_and_how(new_project, capsys):
     assert not (new_project / ".venv").exists()
 
 
+def test_missing_runtime_python_through_a_subprocess(new_project, run_lore):
+    (new_project / "runtime.txt").write_text("python-3.99.1\n")
+    result = run_lore(new_project, "install")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "pyenv install 3.99.1" in result.stderr
+    assert not (new_project / ".venv").exists()
+
+
 def test_bad_python_override_and_bad_runtime(new_project, capsys):
     assert main(["install", "--python", str(new_project / "no-python")]) == 1
     assert "does not run as a Python interpreter" in capsys.readouterr().err
