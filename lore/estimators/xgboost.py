@@ -4,8 +4,9 @@ Training calls ``xgboost.train`` directly on a ``DMatrix``, with early stopping 
 the validation set when there is one; the booster kept is cut at the best round.
 Prediction uses ``Booster.inplace_predict`` on a float32 array, which skips building
 a ``DMatrix``; batches of up to ``SMALL_BATCH`` rows run on one thread, since waking
-the thread pool costs more than a small batch does (much more on a busy machine). The objective follows the task
-(``reg:squarederror``, ``binary:logistic`` or ``multi:softprob``) unless given.
+the thread pool costs more than a small batch does (much more on a busy machine).
+The objective follows the task (``reg:squarederror``, ``binary:logistic`` or
+``multi:softprob``) unless given.
 
 >>> import numpy as np
 >>> x = np.array([[0.0], [1.0], [2.0], [3.0]] * 5)
