@@ -186,3 +186,12 @@ def test_upload_then_download_elsewhere(fitted: Boosted, project, s3_endpoint: s
     assert loaded.fitting == 1 and np.array_equal(loaded.predict(x), fitted.predict(x))
     with pytest.raises(ModelError, match="no saved fitting"):
         Boosted().upload()
+
+
+class Lean(Boosted):
+    metric_splits = ("validation", "test")
+
+
+def test_metric_splits_can_be_narrowed(project) -> None:
+    metrics = Lean(num_boost_round=3).fit()
+    assert set(metrics) == {"validation", "test"}
