@@ -13,8 +13,23 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+def _iso(column: pd.Series) -> pd.Series:
+    """Datetimes as ``YYYY-MM-DD HH:MM:SS.ffffff`` text (UTC with ``+00:00`` if zoned)."""
+    import numpy as np
+    import pandas as pd
+
+    zoned = getattr(column.dtype, "tz", None) is not None
+    values = (column.dt.tz_convert("UTC").dt.tz_localize(None) if zoned else column).to_numpy(
+        "datetime64[us]"
+    )
+    text = np.strings.replace(np.datetime_as_string(values, unit="us"), "T", " ")
+    if zoned:
+        text = np.strings.add(text, "+00:00")
+    return pd.Series(text, index=column.index, dtype=object).where(column.notna(), None)
+
+
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categoricals as their values, datetimes as ISO text."""
+    """Categoricals as their values, datetimes as ISO text (vectorized)."""
     import pandas as pd
 
     columns = {}
@@ -22,14 +37,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(column.dtype, pd.CategoricalDtype):
             column = column.astype(column.cat.categories.dtype)
         if pd.api.types.is_datetime64_any_dtype(column.dtype):
-            column = column.dt.strftime("%Y-%m-%d %H:%M:%S.%f%z").astype(object).where(column.notna(), None)
+            column = _iso(column)
         columns[name] = column
     return pd.DataFrame(columns, index=frame.index)
-
-
-def for_copy(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` ready for CSV ``COPY``: categoricals as values, datetimes as ISO text."""
-    return _plain(frame)
 
 
 def rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:

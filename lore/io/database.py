@@ -10,8 +10,8 @@ database reachable. Each connection reads, writes and caches DataFrames:
 >>> conn.select("SELECT count(*) FROM scores WHERE name IN %(names)s", names=["a", "b"])
 [(2,)]
 
-On PostgreSQL, :meth:`Connection.dataframe` reads through ADBC and :meth:`~Connection.insert`
-writes with ``COPY`` (see :mod:`lore.io.postgres_fast`); every other database goes through
+On PostgreSQL, :meth:`Connection.dataframe` reads and :meth:`~Connection.insert` writes
+with binary ``COPY`` through ADBC (see :mod:`lore.io.postgres_fast`); every other database goes through
 SQLAlchemy. Every statement is bound, never formatted, and carries a metadata comment.
 """
 
@@ -188,7 +188,7 @@ class Connection:
         except Exception as wrapper:
             error = wrapper.__cause__ if isinstance(wrapper.__cause__, sqlalchemy.exc.DBAPIError) else wrapper
             if not isinstance(error, sqlalchemy.exc.DBAPIError):
-                if type(error).__module__.startswith("adbc_driver") or isinstance(
+                if type(error).__module__.startswith(("adbc_driver", "pyarrow")) or isinstance(
                     error, self.engine.dialect.loaded_dbapi.Error
                 ):
                     raise self._failed(statement, error) from None
@@ -330,60 +330,54 @@ class Connection:
         return ".".join(preparer.quote(part) for part in table.split("."))
 
     def insert(self, table: str, frame: pd.DataFrame) -> None:
-        """Append ``frame`` to ``table`` (created from the frame's dtypes if absent), atomically.
+        """Append ``frame`` to ``table`` (created from the frame's dtypes if absent).
 
-        PostgreSQL uses ``COPY FROM STDIN``; SQLite ``executemany``; others ``to_sql``.
+        PostgreSQL: binary ``COPY`` through ADBC, one statement, so all rows or none.
+        SQLite: ``executemany`` in one transaction. Others: ``DataFrame.to_sql``.
         """
         quoted = self._quote(table)
         statement = Statement(f"INSERT INTO {quoted}", {})
-        with self._errors(statement), self._connect() as connection:
-            self._insert(connection, table, quoted, frame)
-
-    def _insert(self, connection: Any, table: str, quoted: str, frame: pd.DataFrame) -> None:
-        from lore.io import bulk_rows as writing
-
         schema, _, name = table.rpartition(".")
-        frame.head(0).to_sql(name, connection, schema=schema or None, if_exists="append", index=False)
-        preparer = self.engine.dialect.identifier_preparer
-        columns = [preparer.quote(str(column)) for column in frame.columns]
-        dbapi = connection.connection.dbapi_connection
-        driver = self.engine.dialect.driver
-        if self.fast and self.backend == "postgresql" and driver in ("psycopg2", "psycopg"):
-            from lore.io import postgres_fast as postgres
+        where = {"schema": schema or None, "if_exists": "append", "index": False}
+        with self._errors(statement):
+            if self.fast and self.backend == "postgresql":
+                from lore.io import postgres_fast
 
-            postgres.copy_in(dbapi, driver, quoted, columns, writing.for_copy(frame))
-        elif self.backend == "sqlite":
-            writing.executemany(dbapi, quoted, columns, frame)
-        else:
-            frame.to_sql(
-                name, connection, schema=schema or None, if_exists="append", index=False, chunksize=10_000
-            )
+                postgres_fast.ingest(self._adbc_connection(), table, frame)
+                return
+            with self._connect() as connection:
+                if self.backend == "sqlite":
+                    from lore.io import bulk_rows
+
+                    frame.head(0).to_sql(name, connection, **where)
+                    preparer = self.engine.dialect.identifier_preparer
+                    columns = [preparer.quote(str(column)) for column in frame.columns]
+                    bulk_rows.executemany(connection.connection.dbapi_connection, quoted, columns, frame)
+                else:
+                    frame.to_sql(name, connection, chunksize=10_000, **where)
 
     def replace(self, table: str, frame: pd.DataFrame) -> None:
-        """Replace ``table`` by ``frame``: readers see the old table until the new one is complete."""
+        """Replace ``table`` by ``frame``: readers see the old table until the new one is complete.
+
+        The frame goes into a staging table first; dropping the old table and renaming
+        the new one then happen in one transaction.
+        """
         quoted = self._quote(table)
         schema, _, name = table.rpartition(".")
         staging_name = f"{name}__lore_{uuid.uuid4().hex[:8]}"
-        staging = f"{schema}.{staging_name}" if schema else staging_name
-        staged = self._quote(staging)
-        statement = Statement(f"REPLACE {quoted}", {})
+        staged = self._quote(f"{schema}.{staging_name}" if schema else staging_name)
         try:
-            self._swap(statement, frame, quoted, staging, staged, name)
+            self.insert(f"{schema}.{staging_name}" if schema else staging_name, frame)
+            with self._errors(Statement(f"REPLACE {quoted}", {})), self._connect() as connection:
+                dbapi = connection.connection.dbapi_connection
+                if self.backend == "sqlite" and not dbapi.in_transaction:  # pysqlite runs DDL outside one
+                    dbapi.execute("BEGIN")
+                connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quoted}")
+                connection.exec_driver_sql(f"ALTER TABLE {staged} RENAME TO {self._quote(name)}")
         except BaseException:
-            with self._connect() as connection:  # pysqlite creates tables outside the transaction
+            with self._connect() as connection:
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS {staged}")
             raise
-
-    def _swap(
-        self, statement: Statement, frame: pd.DataFrame, quoted: str, staging: str, staged: str, name: str
-    ) -> None:
-        with self._errors(statement), self._connect() as connection:
-            self._insert(connection, staging, staged, frame)
-            dbapi = connection.connection.dbapi_connection
-            if self.backend == "sqlite" and not dbapi.in_transaction:  # pysqlite runs DDL outside one
-                dbapi.execute("BEGIN")
-            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quoted}")
-            connection.exec_driver_sql(f"ALTER TABLE {staged} RENAME TO {self._quote(name)}")
 
     @contextlib.contextmanager
     def temporary_table(self, frame: pd.DataFrame, prefix: str = "lore_tmp") -> Iterator[str]:

@@ -6,8 +6,8 @@ format straight into Arrow columns, and :func:`arrow_to_frame` turns those into 
 dtypes ``read_sql`` would have given (``int64``, ``float64``, ``str``, ``datetime64``).
 Parameters are bound server-side as ``$1, $2...``: never formatted into the text.
 
-Writes use ``COPY ... FROM STDIN`` in CSV, so PostgreSQL converts each value to the
-column's type (an existing ``integer`` column accepts an ``int64`` frame).
+Writes go the same way in reverse: :func:`ingest` sends Arrow columns with binary
+``COPY ... FROM STDIN``, cast first to an existing table's column types.
 
 >>> adbc_uri("postgresql+psycopg2://me:pw@db:5432/app?sslmode=require")
 'postgresql://me:pw@db:5432/app?sslmode=require'
@@ -15,15 +15,11 @@ column's type (an existing ``integer`` column accepts an ``int64`` frame).
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
-
-#: Rows per COPY chunk when writing (bounds the CSV buffer in memory).
-COPY_ROWS = 250_000
 
 
 def adbc_uri(url: str) -> str:
@@ -68,19 +64,43 @@ def read(adbc: Any, sql: str, values: list[Any]) -> pd.DataFrame:
         cursor.close()
 
 
-def copy_in(dbapi_connection: Any, driver: str, table: str, columns: list[str], frame: pd.DataFrame) -> None:
-    """``COPY table (columns) FROM STDIN`` the rows of ``frame`` (psycopg2 or psycopg 3)."""
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    cursor = dbapi_connection.cursor()
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table to ingest: no index, categoricals as their values."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for index, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(index, field.name, table.column(index).cast(field.type.value_type))
+    return table
+
+
+def ingest(adbc: Any, table: str, frame: pd.DataFrame) -> None:
+    """Append ``frame`` to ``table`` with binary ``COPY``, creating the table if absent.
+
+    An existing table's column types win: the frame's columns are cast to them (an
+    ``int64`` column into an ``integer`` one), so the binary format matches.
+    """
+    import adbc_driver_manager
+    import pyarrow as pa
+
+    schema, _, name = table.rpartition(".")
+    arrow = to_arrow(frame)
     try:
-        for start in range(0, len(frame), COPY_ROWS):
-            buffer = io.StringIO()
-            frame.iloc[start : start + COPY_ROWS].to_csv(buffer, index=False, header=False, na_rep="\\N")
-            buffer.seek(0)
-            if driver == "psycopg2":
-                cursor.copy_expert(sql, buffer)
-            else:
-                with cursor.copy(sql) as copy:
-                    copy.write(buffer.getvalue())
+        existing = adbc.adbc_get_table_schema(name, db_schema_filter=schema or None)
+    except adbc_driver_manager.ProgrammingError:
+        existing = None
+    if existing is not None:
+        fields = [
+            pa.field(field.name, existing.field(field.name).type)
+            if field.name in existing.names and not hasattr(existing.field(field.name).type, "storage_type")
+            else field
+            for field in arrow.schema
+        ]
+        arrow = arrow.cast(pa.schema(fields))
+    cursor = adbc.cursor()
+    try:
+        mode = "append" if existing is not None else "create"
+        cursor.adbc_ingest(name, arrow, mode=mode, db_schema_name=schema or None)
     finally:
         cursor.close()

@@ -212,3 +212,14 @@ def test_embedded_main_works_without_config(project):
     assert main.select("SELECT sum(n) FROM numbers") == [(6,)]
     assert (project / "data" / "main.sqlite").is_file()
     lore.io._open.clear()
+
+
+def test_insert_into_an_existing_table_keeps_its_column_types(conn, table):
+    conn.execute(f"CREATE TABLE {table} (id integer, label text, at timestamp)")
+    frame = pd.DataFrame(
+        {"id": [1, 2], "label": pd.Categorical(["a", "b"]), "at": pd.to_datetime(["2024-01-01", "2024-01-02"])}
+    )
+    conn.insert(table, frame)
+    result = conn.dataframe(f"SELECT * FROM {table} ORDER BY id")
+    assert result["id"].tolist() == [1, 2] and result["label"].tolist() == ["a", "b"]
+    assert str(pd.Timestamp(result["at"][1])) == "2024-01-02 00:00:00"
