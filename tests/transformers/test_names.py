@@ -44,6 +44,7 @@ def test_names_need_text() -> None:
         NameAge("n").transform(pd.DataFrame({"n": [1, 2]}))
 
 
+@pytest.mark.slow
 def test_table_is_cached_atomically_and_rebuilt_when_corrupt(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("LORE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(module, "_TABLE", {})
