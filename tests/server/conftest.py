@@ -99,12 +99,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_in_project(root: Path, code: str) -> str:
+def run_in_project(root: Path, code: str, **extra: str) -> str:
     """Run Python ``code`` inside the project (as ``lore`` commands do); return its stdout."""
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         cwd=root,
-        env=project_env(root),
+        env=project_env(root, **extra),
         capture_output=True,
         text=True,
         timeout=240,
@@ -258,6 +258,12 @@ def reference(shop: Path) -> dict:
 
 
 @pytest.fixture
+def in_project():
+    """:func:`run_in_project`, for tests."""
+    return run_in_project
+
+
+@pytest.fixture
 def fit_again(shop: Path):
     """Fit ``Subscribers`` once more and point ``production`` at the new fitting; return its number."""
 
@@ -280,11 +286,11 @@ def fit_again(shop: Path):
 
 @pytest.fixture
 def launch(shop: Path) -> Iterator:
-    """Start extra servers for one test (``launch(name, **settings)``); all are stopped after."""
+    """Start servers for one test (``launch(name, root=shop, **settings)``); all are stopped after."""
     started: list[Server] = []
 
-    def launch_one(name: str, **settings: str) -> Server:
-        started.append(start(shop, name, **settings))
+    def launch_one(name: str, root: Path | None = None, **settings: str) -> Server:
+        started.append(start(root or shop, name, **settings))
         return started[-1]
 
     yield launch_one
