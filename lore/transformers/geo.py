@@ -56,7 +56,8 @@ class GeoIP(Transformer):
     ``field`` is ``country`` / ``continent`` / ``subdivision`` (ISO codes), ``city``,
     ``postal``, ``latitude`` or ``longitude``. Needs the ``maxminddb`` library
     (``pip install "lore[geoip]"``) and a database file you supply (GeoLite2 or
-    GeoIP2). Lookups happen once per distinct address.
+    GeoIP2). Lookups happen once per distinct address; addresses that are not in the
+    database, not IP addresses, or missing give NaN.
     """
 
     def __init__(self, column: Source, database: str, field: str = "country") -> None:
@@ -80,7 +81,7 @@ class GeoIP(Transformer):
                 raise MissingDependency("maxminddb", "geoip", "GeoIP") from error
             try:
                 reader = maxminddb.open_database(str(self.database))
-            except (OSError, ValueError) as error:
+            except (OSError, ValueError, maxminddb.InvalidDatabaseError) as error:
                 raise EncodingError(
                     f"GeoIP cannot open the MaxMind database {self.database!r}: {error}; "
                     "pass the path of a .mmdb file (e.g. GeoLite2-City.mmdb)"

@@ -42,3 +42,75 @@ def raw() -> Any:
             "score": np.arange(6.0),
         }
     )
+
+
+def _mmdb_value(value: Any) -> bytes:
+    """One value in the MaxMind DB data-section encoding (the types the test needs)."""
+    import struct
+
+    if isinstance(value, str):
+        data = value.encode()
+        assert len(data) < 29
+        return bytes([(2 << 5) | len(data)]) + data
+    if isinstance(value, float):
+        return bytes([(3 << 5) | 8]) + struct.pack(">d", value)
+    if isinstance(value, dict):
+        assert len(value) < 29
+        body = b"".join(_mmdb_value(key) + _mmdb_value(item) for key, item in value.items())
+        return bytes([(7 << 5) | len(value)]) + body
+    if isinstance(value, list):  # extended type 11 (array)
+        return bytes([len(value), 11 - 7]) + b"".join(_mmdb_value(item) for item in value)
+    if isinstance(value, tuple):  # ("uint16" | "uint32" | "uint64", number)
+        kind, number = value
+        width, control = {"uint16": (2, [5 << 5]), "uint32": (4, [6 << 5]), "uint64": (8, [0, 9 - 7])}[kind]
+        data = number.to_bytes(width, "big").lstrip(b"\0")
+        return bytes([control[0] | len(data), *control[1:]]) + data
+    raise TypeError(type(value))
+
+
+def write_mmdb(path: Any, network: str, record: dict) -> None:
+    """A minimal IPv4 MaxMind DB with one ``network`` (a.b.c.d/prefix) holding ``record``.
+
+    The search tree has one node per prefix bit; each points on to the next node along
+    the network's bits and to "no data" on the other side; the last points to the record.
+    """
+    import ipaddress
+
+    net = ipaddress.ip_network(network)
+    bits = format(int(net.network_address), "032b")[: net.prefixlen]
+    nodes = len(bits)
+    data = _mmdb_value(record)
+    tree = b""
+    for index, bit in enumerate(bits):
+        onward = index + 1 if index + 1 < nodes else nodes + 16  # data at offset 0
+        records = (onward, nodes) if bit == "0" else (nodes, onward)
+        tree += b"".join(value.to_bytes(3, "big") for value in records)
+    metadata = {
+        "node_count": ("uint32", nodes),
+        "record_size": ("uint16", 24),
+        "ip_version": ("uint16", 4),
+        "database_type": "lore-test",
+        "languages": ["en"],
+        "binary_format_major_version": ("uint16", 2),
+        "binary_format_minor_version": ("uint16", 0),
+        "build_epoch": ("uint64", 1700000000),
+        "description": {"en": "lore test"},
+    }
+    with open(path, "wb") as stream:
+        stream.write(tree + bytes(16) + data + b"\xab\xcd\xefMaxMind.com" + _mmdb_value(metadata))
+
+
+@pytest.fixture(scope="session")
+def mmdb(tmp_path_factory: Any) -> Any:
+    """A tiny GeoIP2-City-like database: 81.2.69.0/24 is London, GB."""
+    path = tmp_path_factory.mktemp("geoip") / "test-city.mmdb"
+    record = {
+        "continent": {"code": "EU"},
+        "country": {"iso_code": "GB"},
+        "subdivisions": [{"iso_code": "ENG"}],
+        "city": {"names": {"en": "London"}},
+        "postal": {"code": "SW1"},
+        "location": {"latitude": 51.5, "longitude": -0.1},
+    }
+    write_mmdb(path, "81.2.69.0/24", record)
+    return path

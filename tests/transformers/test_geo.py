@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 
 import pandas as pd
 import pytest
@@ -23,16 +24,41 @@ def test_distance_haversine_kilometres() -> None:
     assert result[1] == 0.0 and pd.isna(result[2])
 
 
-def test_geoip_without_maxminddb_names_the_extra(tmp_path) -> None:
-    pytest.importorskip("pytest")
-    try:
-        import maxminddb  # noqa: F401
-    except ModuleNotFoundError:
-        with pytest.raises(MissingDependency, match=r"lore\[geoip\]"):
-            GeoIP("ip", tmp_path / "missing.mmdb").transform(pd.DataFrame({"ip": ["1.2.3.4"]}))
-    else:
-        with pytest.raises(EncodingError, match="cannot open the MaxMind database"):
-            GeoIP("ip", tmp_path / "missing.mmdb").transform(pd.DataFrame({"ip": ["1.2.3.4"]}))
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("country", "GB"),
+        ("continent", "EU"),
+        ("subdivision", "ENG"),
+        ("city", "London"),
+        ("postal", "SW1"),
+        ("latitude", 51.5),
+        ("longitude", -0.1),
+    ],
+)
+def test_geoip_fields_from_a_maxmind_file(mmdb, field, expected) -> None:
+    frame = pd.DataFrame({"ip": ["81.2.69.7", "8.8.8.8", "not an ip", None, "81.2.69.200"]})
+    result = GeoIP("ip", mmdb, field=field).transform(frame)
+    assert result[0] == expected and result[4] == expected
+    assert result[1:4].isna().all()
+
+
+def test_geoip_missing_database_and_missing_library(tmp_path, monkeypatch) -> None:
+    frame = pd.DataFrame({"ip": ["1.2.3.4"]})
+    with pytest.raises(EncodingError, match="cannot open the MaxMind database"):
+        GeoIP("ip", tmp_path / "missing.mmdb").transform(frame)
+    (tmp_path / "bad.mmdb").write_bytes(b"not a database")
+    with pytest.raises(EncodingError, match="cannot open the MaxMind database"):
+        GeoIP("ip", tmp_path / "bad.mmdb").transform(frame)
+    monkeypatch.setitem(sys.modules, "maxminddb", None)  # as if not installed
+    with pytest.raises(MissingDependency, match=r"lore\[geoip\]"):
+        GeoIP("ip", tmp_path / "bad.mmdb").transform(frame)
+
+
+def test_geoip_check_transformer(mmdb) -> None:
+    from lore.testing import check_transformer
+
+    check_transformer(GeoIP("ip", mmdb), pd.DataFrame({"ip": ["81.2.69.7", "8.8.8.8", "81.2.69.1"]}))
 
 
 def test_geoip_unknown_field_and_pickle(tmp_path) -> None:
