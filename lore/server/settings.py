@@ -3,22 +3,21 @@
 Every setting is an environment variable (or a line in the project's ``.env``), so
 the same image runs in every environment:
 
-=========================  ===========  ==============================================
-variable                   default      meaning
-=========================  ===========  ==============================================
-``LORE_API_ALIAS``         (none)       fitting alias or number to serve; without it,
-                                        ``production`` when that alias exists, else
-                                        the latest fitting
-``LORE_API_TOKEN``         (none)       bearer token every request must carry (not in
-                                        development; ``/health`` and ``/ready`` stay open)
-``LORE_API_MAX_BODY``      ``10000000`` largest request body, in bytes (413 above)
-``LORE_API_MAX_ROWS``      ``10000``    most rows in one request (413 above)
-``LORE_API_TIMEOUT``       ``30``       seconds a prediction may take (504 after)
-``LORE_API_READ_TIMEOUT``  ``10``       seconds a client may take to send its body (408)
-``LORE_API_BATCHING``      ``1``        merge concurrent single-row requests into one
-                                        prediction (:mod:`lore.server.batching`); ``0``: off
-``LORE_API_ACCESS_LOG``    production   ``1`` or ``0``: one log record per request
-=========================  ===========  ==============================================
+=========================  ==============  =======================================================
+variable                   default         meaning
+=========================  ==============  =======================================================
+``LORE_API_ALIAS``         (none)          fitting alias or number to serve; without it,
+                                           ``production`` when that alias exists, else the latest
+``LORE_API_TOKEN``         (none)          bearer token every request must carry (not in
+                                           development; ``/health`` and ``/ready`` stay open)
+``LORE_API_MAX_BODY``      ``10000000``    largest request body, in bytes (413 above)
+``LORE_API_MAX_ROWS``      ``10000``       most rows in one request (413 above)
+``LORE_API_TIMEOUT``       ``30``          seconds a prediction may take (504 after)
+``LORE_API_READ_TIMEOUT``  ``10``          seconds a client may take to send its body (408)
+``LORE_API_BATCHING``      ``1``           merge concurrent single-row requests into one
+                                           prediction (:mod:`lore.server.batching`); ``0``: off
+``LORE_API_ACCESS_LOG``    production      ``1`` or ``0``: one log record per request
+=========================  ==============  =======================================================
 
 >>> settings = Settings.from_environment({"LORE_API_MAX_ROWS": "50"})
 >>> settings.max_rows, settings.alias
