@@ -24,3 +24,12 @@ def test_outside_a_project_it_says_so(tmp_path, monkeypatch, capsys):
 def test_a_bad_port_is_a_usage_error(capsys):
     assert main(["api", "--port", "70000"]) == 2
     assert "--port" in capsys.readouterr().err
+
+
+def test_without_the_api_extra_it_names_the_extra(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fastapi", None)  # what an absent package looks like to import
+    monkeypatch.delitem(sys.modules, "lore.server.app", raising=False)
+    assert main(["api"]) == 1
+    assert 'pip install "lore[api]"' in capsys.readouterr().err
