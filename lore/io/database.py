@@ -279,7 +279,9 @@ class Connection:
         import pandas as pd
 
         with self._errors(statement):
-            if self.fast and self.backend == "postgresql":
+            if self.fast and self.backend == "postgresql" and not statement.binds_text:
+                # ADBC types a string parameter as text, so `date_column >= $1` would fail;
+                # psycopg2 (below) leaves it for PostgreSQL to type from context.
                 from lore.io import postgres_fast as postgres
 
                 sql, values = statement.numbered(self._prefix(statement))

@@ -99,6 +99,16 @@ class Statement:
                 )
 
     @property
+    def binds_text(self) -> bool:
+        """Whether a parameter is a string (PostgreSQL types those from context only if untyped)."""
+        values = self.values().values()
+        return any(
+            isinstance(item, str)
+            for value in values
+            for item in (value if isinstance(value, list) else [value])
+        )
+
+    @property
     def sha256(self) -> str:
         """SHA-256 of the SQL text (without the metadata comment)."""
         return hashlib.sha256(self.sql.encode()).hexdigest()

@@ -217,9 +217,24 @@ def test_embedded_main_works_without_config(project):
 def test_insert_into_an_existing_table_keeps_its_column_types(conn, table):
     conn.execute(f"CREATE TABLE {table} (id integer, label text, at timestamp)")
     frame = pd.DataFrame(
-        {"id": [1, 2], "label": pd.Categorical(["a", "b"]), "at": pd.to_datetime(["2024-01-01", "2024-01-02"])}
+        {
+            "id": [1, 2],
+            "label": pd.Categorical(["a", "b"]),
+            "at": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+        }
     )
     conn.insert(table, frame)
     result = conn.dataframe(f"SELECT * FROM {table} ORDER BY id")
     assert result["id"].tolist() == [1, 2] and result["label"].tolist() == ["a", "b"]
     assert str(pd.Timestamp(result["at"][1])) == "2024-01-02 00:00:00"
+
+
+def test_string_parameters_compare_with_dates_and_numbers(conn):
+    import datetime
+
+    assert conn.select("SELECT 1 WHERE current_date >= %(d)s", d="2024-01-01") == [(1,)]
+    assert conn.dataframe("SELECT 1 AS a WHERE current_date >= %(d)s", d="2024-01-01")["a"].tolist() == [1]
+    assert conn.dataframe("SELECT 2 AS a WHERE %(d)s <= current_date", d=datetime.date(2024, 1, 1))[
+        "a"
+    ].tolist() == [2]
+    assert conn.dataframe("SELECT %(x)s AS a", x=None)["a"].isna().all()
