@@ -55,6 +55,10 @@ except ImportError as missing:  # pragma: no cover - exercised without the extra
 
 
 JSON = "application/json"
+#: Bodies up to this size are checked on the event loop (a few hundred microseconds at
+#: most) so that single rows can be micro-batched; bigger ones are checked in the
+#: prediction thread, so a large batch never stalls the loop.
+SMALL_BODY = 16_384
 
 
 def json_response(content: Any, status: int = 200) -> Response:
@@ -144,7 +148,8 @@ class Server:
         body = await self.read_body(request)
         loop = asyncio.get_running_loop()
         batcher = self.batchers.get(model.short_name)
-        if batcher is not None:
+        if batcher is not None and len(body) <= SMALL_BODY:
+            # small enough to check on the event loop, and maybe a single row to merge
             frame = validation.parse(body, loaded.schema, self.settings.max_rows)
             if len(frame) == 1:
                 work = batcher.submit(frame)
