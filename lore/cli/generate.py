@@ -9,7 +9,7 @@ ever overwritten: if any file of the request exists, nothing is written.
 
 ``stage``, ``step`` and ``workflow`` come from :mod:`lore.workflow.scaffold`.
 
->>> class_name("churn_risk")
+>>> scaffold.class_name("churn_risk")
 'ChurnRisk'
 """
 
@@ -32,11 +32,6 @@ TEMPLATES = (*ALL, "api", "task")
 WORKFLOW = ("stage", "step", "workflow")
 #: For a kind that imports others: the module paths (under the app) it needs.
 NEEDS = {"model": ("pipelines", "estimators"), "test": ("models",)}
-
-
-def class_name(name: str) -> str:
-    """The CamelCase class name for a snake_case ``name``."""
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
 
 
 def check_name(name: str) -> str:
@@ -97,9 +92,9 @@ def generate(kind: str, name: str, stage: str | None) -> None:
     if kind in WORKFLOW:
         written = workflow_part(kind, root, env.app, name, stage)
     else:
-        variables = {"app": env.app, "name": name, "class_name": class_name(name)}
+        variables = {"app": env.app, "name": name, "class_name": scaffold.class_name(name)}
         written = render(ALL if kind == "all" else (kind,), root, variables)
     for path in written:
         click.echo(f"created {path.relative_to(root) if path.is_absolute() else path}")
     if kind in ("all", "model"):
-        click.echo(f"fit it with: lore fit {env.app}.models.{name}.{class_name(name)}")
+        click.echo(f"fit it with: lore fit {env.app}.models.{name}.{scaffold.class_name(name)}")

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from lore.cli import cli, main
-from lore.cli.generate import TEMPLATES, class_name
+from lore.cli.generate import TEMPLATES
+from lore.scaffold import class_name
 
 ALL_FILES = [
     "shop/extracts/churn_risk.sql",
