@@ -1,0 +1,173 @@
+"""lore.io speed on PostgreSQL, side by side with pandas, in one run.
+
+Builds a ``--rows`` (default 1,000,000) row, 10-column table in the PostgreSQL at
+``$LORE_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``):
+integers, floats, text and timestamps, some columns with NULLs. Then measures:
+
+- ``Connection.dataframe`` against ``pandas.read_sql`` on the same query and the
+  same SQLAlchemy engine (psycopg2), and whether the dtypes match;
+- a cached re-read (``cache=True``, :class:`~lore.stores.DiskCache`) against the
+  uncached ``Connection.dataframe``;
+- ``Connection.insert`` of that frame against ``DataFrame.to_sql`` (pandas defaults);
+- the peak RSS of a chunked read (``chunksize=--chunk``) against a full read, each in a
+  fresh subprocess, above the RSS after imports (``VmHWM`` of ``/proc/self/status``,
+  reset first through ``/proc/self/clear_refs``: ``getrusage``'s ``ru_maxrss`` would
+  carry over this process's peak).
+
+Timings are the median of ``--runs``, alternating lore and the alternative. Prints
+one JSON line per figure.
+
+    python benchmarks/bench_io.py [--rows 1000000] [--runs 3] [--chunk 50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+
+URL = os.environ.get("LORE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+TABLE = f"bench_io_{uuid.uuid4().hex[:8]}"
+
+
+def emit(metric: str, value: float, unit: str, vs: str | None = None, other: float | None = None) -> None:
+    entry: dict[str, object] = {"benchmark": "io", "metric": metric, "value": round(value, 4), "unit": unit}
+    if vs is not None and other is not None:
+        entry.update(vs=vs, vs_value=round(other, 4), ratio=round(other / value, 2) if value else None)
+    print(json.dumps(entry), flush=True)
+
+
+def seconds(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def compare(runs: int, ours, theirs) -> tuple[float, float]:
+    """Median seconds of ``ours`` and ``theirs``, alternating."""
+    mine, other = [], []
+    for _ in range(runs):
+        mine.append(seconds(ours))
+        other.append(seconds(theirs))
+    return statistics.median(mine), statistics.median(other)
+
+
+def build(conn, rows: int) -> None:
+    conn.execute(
+        f"""CREATE TABLE {TABLE} AS
+        SELECT g AS id,
+               (g % 1000)::int4 AS small,
+               CASE WHEN g % 7 = 0 THEN NULL ELSE g * 3 END AS maybe_int,
+               random() AS x,
+               CASE WHEN g % 5 = 0 THEN NULL ELSE random() * 100 END AS maybe_float,
+               'name_' || (g % 5000) AS name,
+               CASE WHEN g % 3 = 0 THEN NULL ELSE md5(g::text) END AS maybe_text,
+               timestamp '2020-01-01' + g * interval '1 second' AS created,
+               CASE WHEN g % 11 = 0 THEN NULL
+                    ELSE timestamp '2021-01-01' + g * interval '1 minute' END AS updated,
+               (g % 100) / 10.0 AS score
+        FROM generate_series(1, %(rows)s) AS g""",
+        rows=rows,
+    )
+
+
+MEMORY = textwrap.dedent(
+    """
+    import sys
+    import pandas, sqlalchemy, pyarrow, adbc_driver_postgresql.dbapi
+    from lore.io.database import Connection
+
+    def status(field):
+        with open("/proc/self/status") as stream:
+            return next(int(line.split()[1]) for line in stream if line.startswith(field))
+
+    conn = Connection("bench", sys.argv[1])
+    conn.select("SELECT 1")
+    with open("/proc/self/clear_refs", "w") as stream:
+        stream.write("5")  # reset the peak RSS (VmHWM) to the current RSS
+    before = status("VmRSS:")
+    chunk = int(sys.argv[3])
+    rows = 0
+    if chunk:
+        for frame in conn.dataframe(f"SELECT * FROM {sys.argv[2]}", chunksize=chunk):
+            rows += len(frame)
+            del frame
+    else:
+        rows = len(conn.dataframe(f"SELECT * FROM {sys.argv[2]}"))
+    print(rows, (status("VmHWM:") - before) / 1024)
+    """
+)
+
+
+def peak_mib(chunk: int) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY, URL, TABLE, str(chunk)], check=True, capture_output=True, text=True
+    ).stdout.split()
+    return float(out[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--chunk", type=int, default=50_000)
+    args = parser.parse_args()
+
+    import pandas as pd
+
+    from lore.io.database import Connection
+    from lore.stores.disk_cache import DiskCache
+
+    folder = tempfile.mkdtemp(prefix="bench_io_")
+    conn = Connection("bench", URL, cache=DiskCache(folder, max_bytes=8 << 30))
+    build(conn, args.rows)
+    sql = f"SELECT * FROM {TABLE}"
+    try:
+        conn.dataframe("SELECT 1 AS warm")  # connect both paths before timing
+        pd.read_sql("SELECT 1", conn.engine)
+
+        ours, theirs = compare(args.runs, lambda: conn.dataframe(sql), lambda: pd.read_sql(sql, conn.engine))
+        emit("dataframe_seconds", ours, "s", "pandas.read_sql", theirs)
+        same = conn.dataframe(sql).dtypes.to_dict() == pd.read_sql(sql, conn.engine).dtypes.to_dict()
+        emit("dataframe_same_dtypes", float(same), "bool")
+
+        conn.dataframe(sql, cache=True)  # fill
+        cached, uncached = compare(
+            args.runs, lambda: conn.dataframe(sql, cache=True), lambda: conn.dataframe(sql)
+        )
+        emit("cached_reread_seconds", cached, "s", "uncached Connection.dataframe", uncached)
+
+        frame = conn.dataframe(sql)
+        targets = iter(range(10 * args.runs))
+
+        def lore_insert() -> None:
+            conn.insert(f"{TABLE}_lore_{next(targets)}", frame)
+
+        def pandas_insert() -> None:
+            frame.to_sql(f"{TABLE}_pandas_{next(targets)}", conn.engine, index=False)
+
+        ours, theirs = compare(min(args.runs, 2), lore_insert, pandas_insert)
+        emit("insert_seconds", ours, "s", "DataFrame.to_sql", theirs)
+
+        chunked, full = peak_mib(args.chunk), peak_mib(0)
+        emit(f"chunked_read_peak_rss_chunk_{args.chunk}", chunked, "MiB", "full read peak RSS", full)
+    finally:
+        import sqlalchemy
+
+        names = sqlalchemy.inspect(conn.engine).get_table_names()
+        for name in names:
+            if name.startswith(TABLE):
+                conn.execute(f"DROP TABLE {name}")
+        conn.cache.clear()
+        conn.close()
+
+
+if __name__ == "__main__":
+    main()
