@@ -8,8 +8,9 @@ Each becomes a :class:`ServedModel`, named in URLs by its class path under
 
 :meth:`ServedModel.load` picks the fitting: the alias or number in
 ``LORE_API_ALIAS`` when set, else ``production`` when that alias exists, else the
-latest fitting, looking first in the local store and then, when S3 is configured,
-downloading it. :meth:`ServedModel.reload` loads the fitting the alias points at
+latest fitting. When S3 is configured it is asked first (a fitting already on
+disk is not downloaded again), since an alias is promoted there; otherwise, or when
+S3 lacks it, the local store answers. :meth:`ServedModel.reload` loads the fitting the alias points at
 now and swaps it in with one assignment: requests already running finish on the
 model they started with, later ones get the new one, none is dropped.
 
@@ -106,15 +107,15 @@ class ServedModel:
         store = model_store()
         failures: list[str] = []
         for wanted in self.candidates():
-            try:
-                return self.cls.load(wanted)
-            except FittingNotFound as error:
-                failures.append(str(error))
-            if store.remote is not None:
+            if store.remote is not None:  # S3 is the truth about aliases when configured
                 try:
                     return self.cls.download(wanted)
                 except (FittingNotFound, RemoteStorageError) as error:
                     failures.append(str(error))
+            try:
+                return self.cls.load(wanted)
+            except FittingNotFound as error:
+                failures.append(str(error))
         raise FittingNotFound(f"cannot serve {self.name}: " + "; ".join(dict.fromkeys(failures)))
 
     def load(self) -> Loaded:

@@ -64,3 +64,23 @@ def test_a_server_without_local_fittings_downloads_production_from_s3(
     assert answer.status_code == 200, answer.text
     assert answer.json()["predictions"] == reference["predictions"]
     assert any((fresh / "models").iterdir())
+
+    # promote a new fitting on S3 only; a reload picks it up
+    number = int(
+        in_project(
+            shop,
+            """
+            import lore.stores
+            from shop.models.subscribers import Subscribers
+            model = Subscribers()
+            model.fit()
+            lore.stores.model_store().alias(model.name(), model.fitting, "production")
+            model.upload()
+            print(model.fitting)
+            """,
+            **s3,
+        ).split()[-1]
+    )
+    reload = httpx.post(running.url + "/models/subscribers.Subscribers/reload", timeout=60)
+    assert reload.status_code == 200, reload.text
+    assert reload.json()["fitting"] == number != reload.json()["previous"]
