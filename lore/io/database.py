@@ -138,16 +138,30 @@ class Connection:
             with connection.begin():
                 yield connection
 
-    def _adbc_connection(self) -> Any:
-        from lore.io import postgres_fast as postgres
+    @contextlib.contextmanager
+    def _adbc_connection(self) -> Iterator[Any]:
+        """The ADBC connection, one thread at a time; dropped after an error (reconnects next time)."""
+        from lore.io import postgres_fast
 
         with self._lock:
             if self._adbc is None:
                 try:
-                    self._adbc = postgres.connect(self.url)
+                    self._adbc = postgres_fast.connect(self.url)
                 except Exception as error:  # ADBC raises its own DBAPI errors
                     raise self._unreachable(error) from None
-            return self._adbc
+            try:
+                yield self._adbc
+            except BaseException:
+                self._close_adbc()
+                raise
+
+    def _close_adbc(self) -> None:
+        if self._adbc is not None:
+            try:
+                self._adbc.close()
+            except Exception as error:  # a dead connection may refuse to close cleanly
+                logger.debug("closing the ADBC connection of %s: %s", self.name, error)
+            self._adbc = None
 
     def _statement(self, extract_or_sql: str, params: dict[str, Any]) -> Statement:
         if not isinstance(extract_or_sql, str) or not extract_or_sql.strip():
@@ -285,7 +299,8 @@ class Connection:
                 from lore.io import postgres_fast as postgres
 
                 sql, values = statement.numbered(self._prefix(statement))
-                return postgres.read(self._adbc_connection(), sql, values)
+                with self._adbc_connection() as adbc:
+                    return postgres.read(adbc, sql, values)
             clause, values = statement.clause(self._prefix(statement))
             with self._connect() as connection:
                 return pd.read_sql(clause, connection, params=values)
@@ -345,7 +360,8 @@ class Connection:
             if self.fast and self.backend == "postgresql":
                 from lore.io import postgres_fast
 
-                postgres_fast.ingest(self._adbc_connection(), table, frame)
+                with self._adbc_connection() as adbc:
+                    postgres_fast.ingest(adbc, table, frame)
                 return
             with self._connect() as connection:
                 if self.backend == "sqlite":
@@ -399,8 +415,6 @@ class Connection:
     def close(self) -> None:
         """Close pooled connections (the next query reconnects)."""
         with self._lock:
-            if self._adbc is not None:
-                self._adbc.close()
-                self._adbc = None
+            self._close_adbc()
         if "engine" in self.__dict__:
             self.engine.dispose()

@@ -238,3 +238,13 @@ def test_string_parameters_compare_with_dates_and_numbers(conn):
         "a"
     ].tolist() == [2]
     assert conn.dataframe("SELECT %(x)s AS a", x=None)["a"].isna().all()
+
+
+def test_postgres_reconnects_after_its_session_is_killed(conn):
+    if conn.backend != "postgresql":
+        pytest.skip("the ADBC connection is PostgreSQL's")
+    pid = conn.dataframe("SELECT pg_backend_pid() AS pid")["pid"][0]
+    conn.select("SELECT pg_terminate_backend(%(pid)s)", pid=int(pid))
+    with pytest.raises(QueryError):
+        conn.dataframe("SELECT 1 AS a")  # the dead session fails once...
+    assert conn.dataframe("SELECT 1 AS a")["a"].tolist() == [1]  # ...and the next query reconnects
