@@ -212,7 +212,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--side", choices=["lore", "sklearn"], help=argparse.SUPPRESS)
-    parser.add_argument("--cap-mib", type=int, default=320, help="LowMemory's memory budget (peak RSS)")
+    parser.add_argument("--cap-mib", type=int, default=320, help="LowMemory's budget (MiB); 0 skips")
     args = parser.parse_args()
     if args.side:
         side(args.side, args.rows, args.repeat)
@@ -254,13 +254,15 @@ def main() -> None:
         ratio=round(sklearn["peak_bytes"] / max(lore["peak_bytes"], 1), 2),
     )
 
+    if not args.cap_mib:
+        return
     chunk = 50_000
     probe = low_memory(chunk, chunk)  # one chunk: bytes per row in memory
     cap = args.cap_mib * 2**20
     rows = int(4 * cap / (probe["data_bytes"] / chunk)) + 1
     result = low_memory(rows, chunk)
     emit(
-        f"LowMemory prepare + read, {rows:,} rows",
+        f"LowMemory encode to disk, {rows:,} rows",
         result["seconds"],
         "s",
         data_mib=round(result["data_bytes"] / 2**20),

@@ -116,8 +116,15 @@ class Unique(Encoder):
 
     def positions(self, series: Any) -> Any:
         """Each row's index into ``values_``, -1 for unseen values and missing."""
+        import numpy as np
+        import pandas as pd
+
         self._check_kind(series)
-        return self.values_.get_indexer(series) if len(self.values_) else _minus_ones(len(series))
+        if not len(self.values_):
+            return _minus_ones(len(series))
+        codes, uniques = pd.factorize(series)  # hash each row once; look up distinct values only
+        per_value = np.append(self.values_.get_indexer(uniques), -1)
+        return per_value[codes]  # code -1 (missing) reads the trailing -1
 
     def _encode(self, series: Any) -> Any:
         import numpy as np
