@@ -25,7 +25,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from lore.errors import ConfigError
-from lore.io.recording import recording
+from lore.io.recorder import recording
 
 if TYPE_CHECKING:
     from lore.io.database import Connection

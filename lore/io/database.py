@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import lore.io.extracts as extracts
 from lore.errors import ConnectionFailed, DataError, ParameterError, QueryError
-from lore.io.recording import record
+from lore.io.recorder import record
 from lore.io.statement import Statement, caller
 from lore.util import mask_url, timer
 
