@@ -73,7 +73,10 @@ class SKLearn(Estimator):
             raise ModelError("SKLearn needs a scikit-learn estimator: SKLearn(RandomForestClassifier())")
         if params:
             inner.set_params(**params)
-        inner.fit(to_matrix(x, np.float64), y)
+        from lore.estimators.distributed import joblib_on_cluster
+
+        with joblib_on_cluster(inner):
+            inner.fit(to_matrix(x, np.float64), y)
         self.native_ = inner
         self.restored()
         return {}

@@ -90,22 +90,34 @@ class XGBoost(Estimator):
     ) -> dict[str, Any]:
         import xgboost
 
+        import lore.cluster
+
         settings, rounds, early = self.booster_parameters(params)
-        train = xgboost.DMatrix(to_matrix(x), label=y)
-        evals = []
-        if validation is not None:
-            evals = [(xgboost.DMatrix(to_matrix(validation[0]), label=validation[1]), "validation")]
-        history: dict[str, Any] = {}
-        booster = xgboost.train(
-            settings,
-            train,
-            num_boost_round=rounds,
-            evals=evals,
-            early_stopping_rounds=early if evals else None,
-            evals_result=history,
-            verbose_eval=False,
-            callbacks=[progress_callback(rounds)],
-        )
+        client = lore.cluster.client()
+        if client is not None:  # xgboost.dask on the workers (lore.estimators.distributed)
+            from lore.estimators.distributed import train_xgboost
+
+            valid = None if validation is None else (to_matrix(validation[0]), validation[1])
+            booster, history = train_xgboost(
+                client, settings, rounds, early, (to_matrix(x), y), valid, [progress_callback(rounds)]
+            )
+            evals = [valid] if valid is not None else []
+        else:
+            train = xgboost.DMatrix(to_matrix(x), label=y)
+            evals = []
+            if validation is not None:
+                evals = [(xgboost.DMatrix(to_matrix(validation[0]), label=validation[1]), "validation")]
+            history = {}
+            booster = xgboost.train(
+                settings,
+                train,
+                num_boost_round=rounds,
+                evals=evals,
+                early_stopping_rounds=early if evals else None,
+                evals_result=history,
+                verbose_eval=False,
+                callbacks=[progress_callback(rounds)],
+            )
         if evals and early:
             booster = booster[: booster.best_iteration + 1]
         self.native_ = booster
