@@ -98,7 +98,7 @@ def _address(text: str, source: str) -> str:
     return address
 
 
-def settings(folder: Path | None | str = "project") -> Settings | None:
+def settings(folder: Path | str | None = "project") -> Settings | None:
     """The configured cluster, or ``None`` when none is (everything runs in this process).
 
     ``folder`` is the config folder (default: the project's; ``None``: the environment only).
@@ -232,9 +232,12 @@ def connect(config: Settings) -> Any:
 
 
 def client() -> Any:
-    """The project's connected :class:`distributed.Client`, created once; ``None`` without a cluster."""
+    """The project's connected :class:`distributed.Client`, created once; ``None`` without a cluster.
+
+    Inside a task on a worker it is ``None`` too: a task runs where it was sent.
+    """
     config = settings()
-    if config is None:
+    if config is None or in_worker():
         return None
     with _lock:
         cached = _cached.get("client")
@@ -244,6 +247,21 @@ def client() -> Any:
         _cached["client"] = connect(config)
         _cached["settings"] = config
         return _cached["client"]
+
+
+def in_worker() -> bool:
+    """Whether this code runs inside a task on a Dask worker."""
+    import sys
+
+    if "distributed" not in sys.modules:
+        return False
+    from distributed import get_worker
+
+    try:
+        get_worker()
+    except ValueError:
+        return False
+    return True
 
 
 def close() -> None:
@@ -263,6 +281,7 @@ __all__ = [
     "client",
     "close",
     "connect",
+    "in_worker",
     "mismatches",
     "settings",
     "start_local",

@@ -87,7 +87,43 @@ def run(
     study_name: str | None = None,
     seed: int | None = None,
 ) -> SearchResult:
-    """Run ``trials`` fits of ``model`` over ``space`` (or until ``timeout`` seconds)."""
+    """Run ``trials`` fits of ``model`` over ``space`` (or until ``timeout`` seconds).
+
+    With a Dask cluster (:mod:`lore.cluster`), the trials run on its workers, sharing
+    one study in ``storage`` (default: the project's database); see
+    :mod:`lore.models.distributed`.
+    """
+    import lore.cluster
+
+    client = lore.cluster.client()
+    if client is None:
+        return run_here(
+            model, space, trials=trials, timeout=timeout, storage=storage, study_name=study_name, seed=seed
+        )
+    from lore.models import distributed
+
+    model.estimator.check_parameters(dict.fromkeys(space))
+    distributions(space)
+    name = study_name or f"{model.name()}-search"
+    storage = distributed.resolve_storage(storage)
+    _optuna().create_study(study_name=name, storage=storage, direction="minimize", load_if_exists=True)
+    distributed.run(
+        client, model, space, trials=trials, timeout=timeout, storage=storage, study_name=name, seed=seed
+    )
+    return run_here(model, space, trials=0, storage=storage, study_name=name)
+
+
+def run_here(
+    model: Any,
+    space: dict[str, Any],
+    *,
+    trials: int = 20,
+    timeout: float | None = None,
+    storage: str | None = None,
+    study_name: str | None = None,
+    seed: int | None = None,
+) -> SearchResult:
+    """:func:`run` in this process (``trials=0`` only reads the study's best trial)."""
     optuna = _optuna()
     model.estimator.check_parameters(dict.fromkeys(space))
     spaces = distributions(space)
@@ -110,8 +146,9 @@ def run(
         progress.update(trial.number + 1, loss=value, fitting=candidate.fitting)
         return value
 
-    study.optimize(objective, n_trials=trials, timeout=timeout)
-    progress.finish()
+    if trials:
+        study.optimize(objective, n_trials=trials, timeout=timeout)
+        progress.finish()
     completed = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     if not completed:
         raise ModelError(f"no trial of {name} completed; raise the timeout or check the logs")

@@ -1,0 +1,123 @@
+"""Hyper-parameter search on the Dask cluster: one Optuna study, trials on every worker.
+
+When :func:`lore.cluster.client` is set, :func:`lore.models.search.run` creates the
+study in a shared Optuna storage (by default the project's own database, the
+``main`` connection of ``config/database.cfg``: a SQLite file or PostgreSQL) and
+submits one task per worker; each runs its share of the trials against the same
+study (``optuna.create_study(load_if_exists=True)``, Optuna's way of loading it), so
+TPE learns from every worker's finished trials. Every trial is a fitting saved in
+the model store of the project the task names: on one machine (``LocalCluster``) or
+a shared file system that is the project's ``models/`` folder; elsewhere configure a
+remote store. A worker that dies loses only its running trial (Optuna marks it
+failed when the task is retried elsewhere, or leaves it ``RUNNING``); the search
+reports the best completed one.
+
+>>> shares(10, 3)
+[4, 3, 3]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lore.errors import ClusterError
+
+
+def shares(trials: int, workers: int) -> list[int]:
+    """How many of ``trials`` each of ``workers`` runs (nobody gets none while trials remain)."""
+    workers = max(1, min(workers, trials))
+    return [trials // workers + (1 if index < trials % workers else 0) for index in range(workers)]
+
+
+def default_storage() -> str:
+    """The project's database as an Optuna storage URL."""
+    import lore.io
+
+    return lore.io.connection("main").url
+
+
+@contextlib.contextmanager
+def project(root: str | None, environment: str) -> Iterator[None]:
+    """Run a worker's task in the caller's project and environment (restored afterwards)."""
+    import lore.env
+
+    saved = {name: os.environ.get(name) for name in ("LORE_ROOT", "LORE_ENV")}
+    try:
+        if root is not None:
+            os.environ["LORE_ROOT"] = root
+        os.environ["LORE_ENV"] = environment
+        lore.env.reset()
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        lore.env.reset()
+
+
+def _trials(model: Any, space: dict[str, Any], options: dict[str, Any], where: tuple[str | None, str]) -> int:
+    """Worker task: run ``options["trials"]`` trials of the shared study; how many completed."""
+    from lore.models import search
+
+    with project(*where):
+        return search.run_here(model, space, **options).trials
+
+
+def run(
+    client: Any,
+    model: Any,
+    space: dict[str, Any],
+    *,
+    trials: int,
+    timeout: float | None,
+    storage: str | None,
+    study_name: str,
+    seed: int | None,
+) -> None:
+    """Run ``trials`` trials of ``study_name`` spread over the workers of ``client``."""
+    import lore.env
+
+    env = lore.env.current()
+    where = (str(env.root) if env.root is not None else None, env.name)
+    workers = len(client.scheduler_info()["workers"]) or 1
+    futures = [
+        client.submit(
+            _trials,
+            model,
+            space,
+            {
+                "trials": share,
+                "timeout": timeout,
+                "storage": storage,
+                "study_name": study_name,
+                "seed": None if seed is None else seed + index,
+            },
+            where,
+            pure=False,
+            retries=1,
+        )
+        for index, share in enumerate(shares(trials, workers))
+    ]
+    try:
+        client.gather(futures)
+    except OSError as error:
+        raise ClusterError(f"the search {study_name} failed on the cluster: {error}") from None
+
+
+def resolve_storage(storage: str | None) -> str:
+    """``storage``, or the project's database; an in-memory database cannot be shared."""
+    url = storage or default_storage()
+    if url.startswith("sqlite") and url.rstrip("/").endswith((":memory:", "sqlite:")):
+        raise ClusterError(
+            f"a search on the cluster needs a storage all workers reach, not {url!r}; "
+            "pass storage='postgresql://...' or a SQLite file URL on a shared disk"
+        )
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return url
