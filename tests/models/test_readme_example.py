@@ -1,69 +1,32 @@
 """The product description's "A Cute Little Example", as written (typos aside).
 
 A SQLite table of users with first names drawn from US baby names and a
-``has_subscription`` flag; the pipeline, models and test are the README's, written as
-real files of the project's app package.
+``has_subscription`` flag; the extract, pipeline and models are the code blocks of
+README.rst, read from it and written as real files of the project's app package, so
+the README's example cannot rot.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-PIPELINE = """
-import lore.io
-import lore.pipelines
-from lore.encoders import Norm, Discrete, Boolean, Unique
-from lore.transformers import NameAge, NameSex, Log
+README = Path(__file__).resolve().parents[2] / "README.rst"
 
 
-class TrainTestSplit(lore.pipelines.TrainTestSplit):
-
-    def get_data(self):
-        return lore.io.main.dataframe('subscribers', limit=2000, cache=True)
-
-    def get_encoders(self):
-        return (
-            Unique('first_name', minimum_occurrences=10),
-            Norm(Log(NameAge('first_name'))),
-            Discrete(NameSex('first_name'), bins=10),
-        )
-
-    def get_output_encoder(self):
-        return Boolean('has_subscription')
-"""
-
-MODELS = """
-import lore.models
-from demo_app.pipelines.subscribers import TrainTestSplit
-
-
-class DeepName(lore.models.Keras):
-    def __init__(self):
-        super(DeepName, self).__init__(
-            pipeline=TrainTestSplit(),
-            estimator=lore.estimators.Keras()
-        )
-
-
-class BoostedName(lore.models.Base):
-    def __init__(self):
-        super(BoostedName, self).__init__(
-            pipeline=TrainTestSplit(),
-            estimator=lore.estimators.XGBoost()
-        )
-"""
-
-EXTRACT = """
-SELECT
-  first_name,
-  has_subscription
-FROM users
-LIMIT %(limit)s
-"""
+def readme_block(first_line: str) -> str:
+    """The README's code block whose first line is ``first_line``, for the demo app."""
+    blocks = re.findall(r"\.\. code-block:: \w+\n\n((?:(?:   .*)?\n)+)", README.read_text())
+    for block in blocks:
+        code = textwrap.dedent(block)
+        if code.startswith(first_line):
+            return code.replace("my_app", "demo_app")
+    raise AssertionError(f"README.rst has no code block starting with {first_line!r}")
 
 
 def users(rows: int = 2000):
@@ -94,8 +57,11 @@ def app(project, monkeypatch: pytest.MonkeyPatch):
     database = project / "data" / "main.sqlite"
     (project / "config" / "database.cfg").write_text(f"[MAIN]\nurl: sqlite:///{database}\n")
     users().to_sql("users", sa.create_engine(f"sqlite:///{database}"), index=False)
-    (project / "demo_app" / "extracts" / "subscribers.sql").write_text(EXTRACT)
-    for package, source in (("pipelines", PIPELINE), ("models", MODELS)):
+    (project / "demo_app" / "extracts" / "subscribers.sql").write_text(
+        readme_block("-- my_app/extracts/subscribers.sql")
+    )
+    for package in ("pipelines", "models"):
+        source = readme_block(f"# my_app/{package}/subscribers.py")
         folder = project / "demo_app" / package
         folder.mkdir()
         (folder / "__init__.py").write_text("")
@@ -119,9 +85,9 @@ def test_cute_little_example(app) -> None:
     assert predictions.shape == model.pipeline.test_data.y.shape
     assert set(np.unique(predictions)) <= {True, False}
 
-    model = BoostedName()
-    metrics = model.fit()
-    predictions = model.predict(model.pipeline.test_data.x)
+    namespace = {"BoostedName": BoostedName}
+    exec(readme_block("model = BoostedName()"), namespace)  # the README's own lines
+    model, metrics, predictions = namespace["model"], namespace["metrics"], namespace["predictions"]
     assert predictions.shape == model.pipeline.test_data.y.shape
     assert metrics["test"]["auc"] > 0.6  # a first name does say something here
-    assert BoostedName.load().fitting == model.fitting
+    assert namespace["same"].fitting == model.fitting
