@@ -293,9 +293,7 @@ class Connection:
         import pandas as pd
 
         with self._errors(statement):
-            if self.fast and self.backend == "postgresql" and not statement.binds_text:
-                # ADBC types a string parameter as text, so `date_column >= $1` would fail;
-                # psycopg2 (below) leaves it for PostgreSQL to type from context.
+            if self._adbc_reads(statement):
                 from lore.io import postgres_fast as postgres
 
                 sql, values = statement.numbered(self._prefix(statement))
@@ -305,10 +303,32 @@ class Connection:
             with self._connect() as connection:
                 return pd.read_sql(clause, connection, params=values)
 
+    def _adbc_reads(self, statement: Statement) -> bool:
+        """Whether ``statement`` is read through ADBC.
+
+        Not with string parameters: ADBC types them as text, so ``date_column >= $1`` would
+        fail, where psycopg2 leaves them for PostgreSQL to type from context.
+        """
+        return self.fast and self.backend == "postgresql" and not statement.binds_text
+
     def _chunks(self, statement: Statement, chunksize: int) -> Iterator[pd.DataFrame]:
         import pandas as pd
 
         entry = self._entry(statement)
+        if self._adbc_reads(statement):
+            from lore.io import postgres_fast
+
+            sql, numbered = statement.numbered(self._prefix(statement))
+            try:
+                adbc = postgres_fast.connect(self.url)  # its own: the caller may query meanwhile
+            except Exception as error:  # ADBC raises its own DBAPI errors
+                raise self._unreachable(error) from None
+            frames = postgres_fast.read_chunks(adbc, sql, numbered, chunksize)
+            with self._errors(statement):
+                for frame in frames:
+                    entry["rows"] += len(frame)
+                    yield frame
+            return
         clause, values = statement.clause(self._prefix(statement))
         with (
             self._errors(statement),

@@ -15,11 +15,16 @@ Writes go the same way in reverse: :func:`ingest` sends Arrow columns with binar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+
+#: Bytes per row assumed when sizing ADBC's batches for a chunked read (1 MB to 16 MB).
+BYTES_PER_ROW_HINT = 64
 
 
 def adbc_uri(url: str) -> str:
@@ -62,6 +67,40 @@ def read(adbc: Any, sql: str, values: list[Any]) -> pd.DataFrame:
         return arrow_to_frame(cursor.fetch_arrow_table())
     finally:
         cursor.close()
+
+
+def read_chunks(adbc: Any, sql: str, values: list[Any], chunksize: int) -> Iterator[pd.DataFrame]:
+    """Stream the result in frames of ``chunksize`` rows; closes ``adbc`` (its own connection) at the end.
+
+    ADBC hands the ``COPY`` stream over in Arrow batches (sized from ``chunksize``, 1 to
+    16 MB); they are cut and joined into frames of exactly ``chunksize`` rows (the last
+    may be shorter), so memory holds about one chunk and one batch, whatever the size
+    of the result.
+    """
+    import pyarrow as pa
+
+    try:
+        cursor = adbc.cursor()
+        hint = min(max(chunksize * BYTES_PER_ROW_HINT, 1 << 20), 16 << 20)
+        cursor.adbc_statement.set_options(**{"adbc.postgresql.batch_size_hint_bytes": str(hint)})
+        cursor.execute(sql, parameters=values or None)
+        reader = cursor.fetch_record_batch()
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        produced = False
+        for batch in reader:
+            pending.append(batch)
+            rows += batch.num_rows
+            while rows >= chunksize:
+                table = pa.Table.from_batches(pending, schema=reader.schema)
+                yield arrow_to_frame(table.slice(0, chunksize))
+                produced = True
+                rest = table.slice(chunksize)
+                pending, rows = rest.to_batches(), rest.num_rows
+        if rows or not produced:
+            yield arrow_to_frame(pa.Table.from_batches(pending, schema=reader.schema))
+    finally:
+        adbc.close()
 
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:

@@ -248,3 +248,16 @@ def test_postgres_reconnects_after_its_session_is_killed(conn):
     with pytest.raises(QueryError):
         conn.dataframe("SELECT 1 AS a")  # the dead session fails once...
     assert conn.dataframe("SELECT 1 AS a")["a"].tolist() == [1]  # ...and the next query reconnects
+
+
+def test_chunks_are_exact_and_consistent_with_a_full_read(conn, table):
+    import numpy as np
+
+    frame = pd.DataFrame({"id": np.arange(25_000), "text": [f"row {i}" for i in range(25_000)]})
+    conn.insert(table, frame)
+    sql = f"SELECT * FROM {table} WHERE id >= %(low)s ORDER BY id"
+    chunks = list(conn.dataframe(sql, low=0, chunksize=10_000))
+    assert [len(chunk) for chunk in chunks] == [10_000, 10_000, 5_000]
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), conn.dataframe(sql, low=0))
+    empty = list(conn.dataframe(sql, low=10**9, chunksize=10))
+    assert len(empty) == 1 and empty[0].empty and list(empty[0].columns) == ["id", "text"]
