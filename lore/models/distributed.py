@@ -8,9 +8,11 @@ study (``optuna.create_study(load_if_exists=True)``, Optuna's way of loading it)
 TPE learns from every worker's finished trials. Every trial is a fitting saved in
 the model store of the project the task names: on one machine (``LocalCluster``) or
 a shared file system that is the project's ``models/`` folder; elsewhere configure a
-remote store. A worker that dies loses only its running trial (Optuna marks it
-failed when the task is retried elsewhere, or leaves it ``RUNNING``); the search
-reports the best completed one.
+remote store. The pipeline is prepared here first, so the workers receive fitted
+encoders (a ``LowMemory`` pipeline's encoded splits are read from its folder when the
+worker sees it; an in-memory pipeline is re-read once per worker). A worker that dies
+loses only its running trial (left ``RUNNING`` in the study; the task is retried once
+elsewhere); the search reports the best completed one.
 
 >>> shares(10, 3)
 [4, 3, 3]
@@ -65,6 +67,10 @@ def _trials(model: Any, space: dict[str, Any], options: dict[str, Any], where: t
     """Worker task: run ``options["trials"]`` trials of the shared study; how many completed."""
     from lore.models import search
 
+    pipeline = model.pipeline
+    folder = getattr(pipeline, "_signature", {}).get("folder")
+    if folder and hasattr(pipeline, "_load") and Path(folder).is_dir():
+        pipeline._load(Path(folder))  # a LowMemory prepared by the caller, on a disk this worker shares
     with project(*where):
         return search.run_here(model, space, **options).trials
 
@@ -83,6 +89,7 @@ def run(
     """Run ``trials`` trials of ``study_name`` spread over the workers of ``client``."""
     import lore.env
 
+    model.pipeline.training_data  # noqa: B018 - prepared once here; workers get fitted encoders
     env = lore.env.current()
     where = (str(env.root) if env.root is not None else None, env.name)
     workers = len(client.scheduler_info()["workers"]) or 1
