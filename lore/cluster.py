@@ -35,9 +35,11 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -249,6 +251,35 @@ def client() -> Any:
         return _cached["client"]
 
 
+@contextlib.contextmanager
+def in_project(root: str | None, environment: str) -> Iterator[None]:
+    """Run a task on a worker in the submitter's project and environment (restored afterwards)."""
+    import lore.env
+
+    saved = {name: os.environ.get(name) for name in ("LORE_ROOT", "LORE_ENV")}
+    try:
+        if root is not None:
+            os.environ["LORE_ROOT"] = root
+        os.environ["LORE_ENV"] = environment
+        lore.env.reset()
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        lore.env.reset()
+
+
+def here() -> tuple[str | None, str]:
+    """``(project root, environment name)`` of this process, for :func:`in_project` on a worker."""
+    import lore.env
+
+    env = lore.env.current()
+    return (str(env.root) if env.root is not None else None, env.name)
+
+
 def in_worker() -> bool:
     """Whether this code runs inside a task on a Dask worker."""
     import sys
@@ -281,6 +312,8 @@ __all__ = [
     "client",
     "close",
     "connect",
+    "here",
+    "in_project",
     "in_worker",
     "mismatches",
     "settings",

@@ -20,9 +20,6 @@ elsewhere); the search reports the best completed one.
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,36 +39,16 @@ def default_storage() -> str:
     return lore.io.connection("main").url
 
 
-@contextlib.contextmanager
-def project(root: str | None, environment: str) -> Iterator[None]:
-    """Run a worker's task in the caller's project and environment (restored afterwards)."""
-    import lore.env
-
-    saved = {name: os.environ.get(name) for name in ("LORE_ROOT", "LORE_ENV")}
-    try:
-        if root is not None:
-            os.environ["LORE_ROOT"] = root
-        os.environ["LORE_ENV"] = environment
-        lore.env.reset()
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        lore.env.reset()
-
-
 def _trials(model: Any, space: dict[str, Any], options: dict[str, Any], where: tuple[str | None, str]) -> int:
     """Worker task: run ``options["trials"]`` trials of the shared study; how many completed."""
+    import lore.cluster
     from lore.models import search
 
     pipeline = model.pipeline
     folder = getattr(pipeline, "_signature", {}).get("folder")
     if folder and hasattr(pipeline, "_load") and Path(folder).is_dir():
         pipeline._load(Path(folder))  # a LowMemory prepared by the caller, on a disk this worker shares
-    with project(*where):
+    with lore.cluster.in_project(*where):
         return search.run_here(model, space, **options).trials
 
 
@@ -87,11 +64,10 @@ def run(
     seed: int | None,
 ) -> None:
     """Run ``trials`` trials of ``study_name`` spread over the workers of ``client``."""
-    import lore.env
+    import lore.cluster
 
     model.pipeline.training_data  # noqa: B018 - prepared once here; workers get fitted encoders
-    env = lore.env.current()
-    where = (str(env.root) if env.root is not None else None, env.name)
+    where = lore.cluster.here()
     workers = len(client.scheduler_info()["workers"]) or 1
     futures = [
         client.submit(

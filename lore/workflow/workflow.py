@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from lore.errors import WorkflowError
-from lore.workflow import persistence
+from lore.workflow import distributed, persistence
 from lore.workflow.stage import Stage
 
 logger = logging.getLogger(__name__)
@@ -117,8 +117,7 @@ class Workflow:
                 if unread is not None:
                     upstream = (self._load(unread),)
                     unread = None
-                upstream = (stage.execute_persist(self.folder(name), *upstream, fingerprint=expected),)
-                self._push(name)
+                upstream = (distributed.execute(self, name, upstream, expected),)  # on the cluster if set
             self.report.append(StageRecord(name, time.perf_counter() - started, reused))
             logger.info("stage %s %s", name, "reused" if reused else "ran")
         if unread is not None:
