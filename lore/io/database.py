@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 import threading
 import uuid
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _LINE = re.compile(r"LINE (\d+):")
+_INHERITED: list[Any] = []  # ADBC connections a forked child inherited, kept open for the parent
 
 
 def _project() -> str | None:
@@ -74,6 +76,8 @@ class Connection:
         self.fast = fast
         self._lock = threading.Lock()
         self._adbc: Any = None
+        self._adbc_pid = 0
+        self._engine_pid = os.getpid()
 
     def __repr__(self) -> str:
         return f"Connection({self.name!r}, {mask_url(self.url)!r})"
@@ -128,6 +132,9 @@ class Connection:
         """A SQLAlchemy connection in a transaction; failures to connect are clear."""
         import sqlalchemy.exc
 
+        if self._engine_pid != os.getpid():  # forked: leave the parent's pooled sessions alone
+            self.engine.dispose(close=False)
+            self._engine_pid = os.getpid()
         try:
             connection = self.engine.connect()
         except sqlalchemy.exc.DBAPIError as error:
@@ -144,9 +151,15 @@ class Connection:
         from lore.io import postgres_fast
 
         with self._lock:
+            if self._adbc is not None and self._adbc_pid != os.getpid():
+                # inherited through fork: the parent's session. Never use it, and never let it
+                # be garbage-collected here either (closing it would end the parent's session).
+                _INHERITED.append(self._adbc)
+                self._adbc = None
             if self._adbc is None:
                 try:
                     self._adbc = postgres_fast.connect(self.url)
+                    self._adbc_pid = os.getpid()
                 except Exception as error:  # ADBC raises its own DBAPI errors
                     raise self._unreachable(error) from None
             try:

@@ -261,3 +261,21 @@ def test_chunks_are_exact_and_consistent_with_a_full_read(conn, table):
     pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), conn.dataframe(sql, low=0))
     empty = list(conn.dataframe(sql, low=10**9, chunksize=10))
     assert len(empty) == 1 and empty[0].empty and list(empty[0].columns) == ["id", "text"]
+
+
+def test_a_forked_child_opens_its_own_postgres_session(conn):
+    import os
+
+    if conn.backend != "postgresql":
+        pytest.skip("the ADBC connection is PostgreSQL's")
+    parent = conn.dataframe("SELECT pg_backend_pid() AS pid")["pid"][0]
+    parent_pool = conn.select("SELECT pg_backend_pid()")[0][0]
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        ok = conn.dataframe("SELECT pg_backend_pid() AS pid")["pid"][0] != parent
+        ok = ok and conn.select("SELECT pg_backend_pid()")[0][0] != parent_pool
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert conn.dataframe("SELECT pg_backend_pid() AS pid")["pid"][0] == parent  # the parent's are intact
+    assert conn.select("SELECT pg_backend_pid()") == [(parent_pool,)]
