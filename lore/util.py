@@ -124,4 +124,4 @@ def mask_secret(key: str, value: str) -> str:
 
 def mask_url(url: str) -> str:
     """``scheme://user:****@host/db`` for a URL that holds a password; other text unchanged."""
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1****@", url)
+    return re.sub(r"(://[^:/@\s]*:)[^@\s]+@", r"\1****@", url)

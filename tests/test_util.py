@@ -56,6 +56,7 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path):
     ("key", "value", "shown"),
     [
         ("DATABASE_URL", "postgresql://user:pw@host/db", "postgresql://user:****@host/db"),
+        ("REDIS_URL", "redis://:pw@cache:6379/0", "redis://:****@cache:6379/0"),
         ("API_TOKEN", "abc", "****"),
         ("LORE_ENV", "test", "test"),
     ],
