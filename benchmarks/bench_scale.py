@@ -234,6 +234,7 @@ def main() -> None:
         name = phase.removesuffix("_s")
         emit(f"{name}_wall_cluster", cluster_run[phase], "s", vs="single process", ratio=round(ratio, 3))
         emit(f"{name}_wall_single", single[phase], "s")
+    emit("rss_after_imports_single_process", single["baseline_mib"], "MiB")
     emit(
         "peak_rss_single_process_encoding",
         single["driver_encode_peak_mib"],
