@@ -102,7 +102,7 @@ def prepare(pipeline: Any, frame: Any, client: Any, extracts: list[Any]) -> None
 
     from lore.pipelines.low_memory import _npy
 
-    encoders = [*pipeline.get_encoders(), pipeline.get_output_encoder()]
+    encoders = [*pipeline.declared_encoders(), pipeline.get_output_encoder()]
     parts = frame.to_delayed()
     splitter = _splitter(pipeline)
     summary = dask.delayed(summarize, pure=True)

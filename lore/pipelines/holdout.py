@@ -248,9 +248,22 @@ class TrainTestSplit:
             self._fit(self._splits["training"])
         return self._splits
 
+    def declared_encoders(self) -> tuple[Encoder, ...]:
+        """``get_encoders()``, checked: no two encoders may share a name (their columns would collide)."""
+        encoders = tuple(self.get_encoders())
+        seen: dict[str, Encoder] = {}
+        for encoder in encoders:
+            if encoder.name in seen:
+                raise EncodingError(
+                    f"{type(self).__name__}.get_encoders() has two encoders named {encoder.name!r} "
+                    f"({seen[encoder.name]!r} and {encoder!r}); give one of them name='...'"
+                )
+            seen[encoder.name] = encoder
+        return encoders
+
     def _fit(self, training: Any) -> None:
         """Fit the encoders on ``training`` and remember the input schema and data signature."""
-        self._encoders = tuple(encoder.fit(training) for encoder in self.get_encoders())
+        self._encoders = tuple(encoder.fit(training) for encoder in self.declared_encoders())
         self._output_encoder = self.get_output_encoder().fit(training)
         columns = [column for encoder in self._encoders for column in encoder.input_columns()]
         self._schema = {column: schema_type(training[column].dtype) for column in dict.fromkeys(columns)}

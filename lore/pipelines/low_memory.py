@@ -167,7 +167,7 @@ class LowMemory(TrainTestSplit):
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
         try:
-            encoders = list(self.get_encoders())
+            encoders = list(self.declared_encoders())
             output = self.get_output_encoder()
             counts = dict.fromkeys(SPLITS, 0)
             digest = None

@@ -160,3 +160,23 @@ def test_bad_data_errors() -> None:
 
 def test_holdout_is_an_alias() -> None:
     assert lore.pipelines.Holdout is lore.pipelines.TrainTestSplit
+
+
+class Twice(Subscribers):
+    def get_encoders(self) -> tuple:
+        return (Norm("age"), Norm("age"))
+
+
+def test_two_encoders_with_one_name_are_refused_not_collapsed() -> None:
+    with pytest.raises(EncodingError, match="two encoders named 'norm_age'.*name="):
+        _ = Twice().training_data
+    assert (
+        len(
+            type(
+                "Renamed",
+                (Subscribers,),
+                {"get_encoders": lambda self: (Norm("age"), Norm("age", name="age_2"))},
+            )().training_data.x.columns
+        )
+        == 2
+    )
