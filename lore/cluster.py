@@ -256,20 +256,9 @@ def in_project(root: str | None, environment: str) -> Iterator[None]:
     """Run a task on a worker in the submitter's project and environment (restored afterwards)."""
     import lore.env
 
-    saved = {name: os.environ.get(name) for name in ("LORE_ROOT", "LORE_ENV")}
-    try:
-        if root is not None:
-            os.environ["LORE_ROOT"] = root
-        os.environ["LORE_ENV"] = environment
-        lore.env.reset()
+    values = {"LORE_ENV": environment} if root is None else {"LORE_ENV": environment, "LORE_ROOT": root}
+    with lore.env.variables(**values):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        lore.env.reset()
 
 
 def here() -> tuple[str | None, str]:

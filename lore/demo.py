@@ -14,7 +14,6 @@ True
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
@@ -23,8 +22,6 @@ from pathlib import Path
 
 def main(folder: Path | None = None) -> int:
     """Run the demo in ``folder`` (a new temporary folder by default); 0 on success."""
-    import importlib
-
     import lore.env
     from lore.cli.init import create
 
@@ -32,35 +29,35 @@ def main(folder: Path | None = None) -> int:
     folder = Path(folder or tempfile.mkdtemp(prefix="lore-demo-"))
     root = create(folder / "demo_shop", ".".join(map(str, sys.version_info[:3])))
     print(f"1. lore init: project {root.name} in {root}")
-    saved = {name: os.environ.get(name) for name in ("LORE_ROOT", "LORE_ENV")}
-    os.environ["LORE_ROOT"] = str(root)
-    os.environ.pop("LORE_ENV", None)
     sys.path.insert(0, str(root))
-    lore.env.reset()
     try:
-        model_class = importlib.import_module("demo_shop.models.subscribers").BoostedName
-        model = model_class()
-        metrics = model.fit()
-        print(f"2. fit {model.name()} on {len(model.pipeline.training_data)} training rows from SQLite:")
-        for split, values in metrics.items():
-            print(f"   {split:<10}  " + "  ".join(f"{key}={value:.3f}" for key, value in values.items()))
-        print(f"3. saved fitting {model.fitting} in {lore.env.current().models_dir / model.name()}")
-        loaded = model_class.load()
-        frame = model.pipeline.get_data().head(5)
-        predictions = loaded.predict(frame)
-        print(f"4. loaded fitting {loaded.fitting} back; predictions on raw rows:")
-        for name, actual, predicted in zip(frame["first_name"], frame["has_subscription"], predictions):
-            print(f"   {name:<12} subscribes={bool(actual)!s:<5}  predicted={bool(predicted)}")
+        with lore.env.variables(LORE_ROOT=str(root), LORE_ENV=None):
+            fit_and_predict()
     finally:
         sys.path.remove(str(root))
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        lore.env.reset()
     print(f"done in {time.perf_counter() - started:.1f}s")
     return 0
+
+
+def fit_and_predict() -> None:
+    """Fit the new project's example model, load the fitting back and predict on raw rows."""
+    import importlib
+
+    import lore.env
+
+    model_class = importlib.import_module("demo_shop.models.subscribers").BoostedName
+    model = model_class()
+    metrics = model.fit()
+    print(f"2. fit {model.name()} on {len(model.pipeline.training_data)} training rows from SQLite:")
+    for split, values in metrics.items():
+        print(f"   {split:<10}  " + "  ".join(f"{key}={value:.3f}" for key, value in values.items()))
+    print(f"3. saved fitting {model.fitting} in {lore.env.current().models_dir / model.name()}")
+    loaded = model_class.load()
+    frame = model.pipeline.get_data().head(5)
+    predictions = loaded.predict(frame)
+    print(f"4. loaded fitting {loaded.fitting} back; predictions on raw rows:")
+    for name, actual, predicted in zip(frame["first_name"], frame["has_subscription"], predictions):
+        print(f"   {name:<12} subscribes={bool(actual)!s:<5}  predicted={bool(predicted)}")
 
 
 if __name__ == "__main__":

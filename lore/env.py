@@ -17,6 +17,8 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,3 +168,32 @@ def reset() -> None:
     """Forget the cached environment, so the next :func:`current` looks again."""
     global _current
     _current = None
+
+
+@contextmanager
+def variables(**values: str | None) -> Iterator[None]:
+    """Set (or, with ``None``, unset) environment variables for a block, then restore them.
+
+    The cached environment is forgotten on the way in and out, so :func:`current`
+    sees the block's values inside it and the old ones after it.
+
+    >>> with variables(LORE_ENV="test"):
+    ...     current().name
+    'test'
+    """
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        reset()
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        reset()
