@@ -14,10 +14,12 @@ True
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import os
 import re
 import socket
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -125,3 +127,31 @@ def mask_secret(key: str, value: str) -> str:
 def mask_url(url: str) -> str:
     """``scheme://user:****@host/db`` for a URL that holds a password; other text unchanged."""
     return re.sub(r"(://[^:/@\s]*:)[^@\s]+@", r"\1****@", url)
+
+
+def lazy_exports(
+    package: str, exports: dict[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """``__getattr__`` and ``__dir__`` for a package whose public names import on first use.
+
+    ``exports`` maps each public name to the module that defines it; a name is imported
+    the first time it is read, then kept on the package. This is how ``lore.stores`` and
+    ``lore.server`` export their classes without importing pandas, boto3 or FastAPI.
+
+    >>> getattr_, dir_ = lazy_exports("lore.util", {"dedent": "textwrap"})
+    >>> getattr_("dedent")("  x")
+    'x'
+    """
+
+    def __getattr__(name: str) -> Any:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        setattr(sys.modules[package], name, value)
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*vars(sys.modules[package]), *exports})
+
+    return __getattr__, __dir__

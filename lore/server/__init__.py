@@ -10,8 +10,7 @@ and FastAPI only by :mod:`lore.server.app`.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from lore.util import lazy_exports
 
 #: public name -> module that defines it
 _EXPORTS = {
@@ -27,14 +26,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lore.server' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

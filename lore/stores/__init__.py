@@ -9,8 +9,7 @@ Nothing heavy is imported here; each name is loaded from its module on first use
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from lore.util import lazy_exports
 
 #: public name -> module that defines it. (The model store lives in ``modelstore.py``, not
 #: ``model_store.py``: importing a submodule sets the package attribute of the same name,
@@ -29,14 +28,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lore.stores' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
