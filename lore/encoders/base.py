@@ -160,4 +160,7 @@ class Encoder:
         raise NotImplementedError
 
     def __getstate__(self) -> dict[str, Any]:
-        return {key: value for key, value in self.__dict__.items() if key != "_partial"}
+        # streaming state and derived lookups are not part of what was learned
+        return {
+            key: value for key, value in self.__dict__.items() if key not in ("_partial", "_lookup_cache")
+        }

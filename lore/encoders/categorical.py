@@ -122,9 +122,20 @@ class Unique(Encoder):
         self._check_kind(series)
         if not len(self.values_):
             return _minus_ones(len(series))
+        if len(series) <= SMALL:  # a served row or two: a dict beats factorize's set-up cost
+            lookup = self._lookup()
+            return np.fromiter((lookup.get(value, -1) for value in series.tolist()), "int64", len(series))
         codes, uniques = pd.factorize(series)  # hash each row once; look up distinct values only
         per_value = np.append(self.values_.get_indexer(uniques), -1)
         return per_value[codes]  # code -1 (missing) reads the trailing -1
+
+    def _lookup(self) -> dict[Any, int]:
+        """``values_`` as a dict of value -> position, built once per fitted state."""
+        cached = getattr(self, "_lookup_cache", None)
+        if cached is None or cached[0] is not self.values_:
+            cached = (self.values_, {value: position for position, value in enumerate(self.values_.tolist())})
+            self._lookup_cache = cached
+        return cached[1]
 
     def _encode(self, series: Any) -> Any:
         import numpy as np
@@ -141,6 +152,10 @@ class Unique(Encoder):
         lookup = np.array([None, OTHER, *self.values_.tolist()], dtype=object)
         codes = np.asarray(encoded, dtype="int64")
         return lookup[np.clip(codes, 0, len(lookup) - 1)]
+
+
+#: inputs of at most this many rows are looked up in a dict instead of factorized
+SMALL = 16
 
 
 def _minus_ones(rows: int) -> Any:

@@ -129,3 +129,23 @@ def test_pickle_keeps_the_vocabulary() -> None:
     encoder = Unique("city").fit(CITIES)
     copy = pickle.loads(pickle.dumps(encoder))
     assert copy.transform(CITIES).tolist() == encoder.transform(CITIES).tolist()
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(["oslo", "lima", None, "paris", "oslo"] * 8, name="c"),
+        pd.Series([3, 1, 2, 99, 1] * 8, name="c"),
+        pd.Series([3.0, np.nan, 2.0, 7.5, 1.0] * 8, name="c"),
+        pd.Series(pd.Categorical(["a", "b", None, "z", "a"] * 8), name="c"),
+    ],
+)
+@pytest.mark.parametrize("kind", [Unique, OneHot])
+def test_a_few_rows_encode_exactly_as_in_a_large_batch(column, kind) -> None:
+    """Small inputs take a dict lookup instead of factorize: the codes must not differ."""
+    frame = column.to_frame()
+    encoder = kind("c").fit(frame.iloc[:25])
+    batch = encoder.transform(frame)
+    one_by_one = np.concatenate([encoder.transform(frame.iloc[[i]]) for i in range(len(frame))])
+    np.testing.assert_array_equal(one_by_one, batch)
+    assert "_lookup_cache" not in pickle.loads(pickle.dumps(encoder)).__dict__
