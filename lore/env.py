@@ -183,17 +183,17 @@ def variables(**values: str | None) -> Iterator[None]:
     """
     saved = {name: os.environ.get(name) for name in values}
     try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        reset()
+        _apply(values)
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        reset()
+        _apply(saved)
+
+
+def _apply(values: dict[str, str | None]) -> None:
+    """Set each variable (unset it where the value is ``None``), then forget the cached environment."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    reset()

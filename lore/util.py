@@ -18,6 +18,7 @@ import importlib
 import logging
 import os
 import re
+import shutil
 import socket
 import sys
 import tempfile
@@ -114,6 +115,38 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+        raise
+
+
+@contextmanager
+def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a new folder beside ``path`` to fill; on success it replaces ``path`` whole.
+
+    The old folder is renamed aside, the new one renamed in, then the old one deleted,
+    so ``path`` never holds a half-written result. An exception removes the new folder
+    and leaves ``path`` as it was.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "result"
+    >>> with atomic_folder(target) as folder:
+    ...     _ = (folder / "x.txt").write_text("done")
+    >>> (target / "x.txt").read_text()
+    'done'
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    try:
+        yield staging
+        if target.exists():
+            retired = staging.with_suffix(".old")
+            os.replace(target, retired)
+            os.replace(staging, target)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
         raise
 
 

@@ -63,3 +63,17 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path):
 )
 def test_mask_secret(key, value, shown):
     assert lore.util.mask_secret(key, value) == shown
+
+
+def test_atomic_folder_replaces_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "result"
+    with lore.util.atomic_folder(target) as folder:
+        (folder / "a.txt").write_text("first")
+    with pytest.raises(RuntimeError), lore.util.atomic_folder(target) as folder:
+        (folder / "b.txt").write_text("half")
+        raise RuntimeError("crash mid-write")
+    assert sorted(p.name for p in target.iterdir()) == ["a.txt"]
+    with lore.util.atomic_folder(target) as folder:
+        (folder / "b.txt").write_text("second")
+    assert sorted(p.name for p in target.iterdir()) == ["b.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["result"]

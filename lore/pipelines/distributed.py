@@ -26,13 +26,11 @@ False
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from lore.errors import ClusterError, EmptySplit
 from lore.pipelines.holdout import SPLITS, schema_type
+from lore.util import atomic_folder
 
 
 def is_dask(data: Any) -> bool:
@@ -123,9 +121,7 @@ def prepare(pipeline: Any, frame: Any, client: Any, extracts: list[Any]) -> None
     pipeline._encoders, pipeline._output_encoder = tuple(fitted[:-1]), fitted[-1]
     pipeline._schema = summaries[0]["schema"]
     target = pipeline._folder()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    try:
+    with atomic_folder(target) as work:
         width = len(pipeline.feature_names())
         y_empty = pipeline.encode_y(frame._meta.iloc[:0].reset_index(drop=True))
         streams = {}
@@ -143,12 +139,6 @@ def prepare(pipeline: Any, frame: Any, client: Any, extracts: list[Any]) -> None
         finally:
             for stream in streams.values():
                 stream.close()
-        if target.exists():
-            shutil.rmtree(target)
-        work.rename(target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     digest = hashlib.sha256("".join(r["sha256"] for r in summaries).encode())
     pipeline._signature = {
         "extracts": extracts,

@@ -34,13 +34,12 @@ so split sizes are approximate); stratification is not supported.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from lore.errors import EmptySplit, EncodingError
 from lore.pipelines.holdout import SPLITS, Observations, TrainTestSplit, schema_type
+from lore.util import atomic_folder
 
 SPLIT_CODES = {name: code for code, name in enumerate(SPLITS)}
 
@@ -164,9 +163,7 @@ class LowMemory(TrainTestSplit):
         if self._on_cluster():
             return
         target = self._folder()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-        try:
+        with atomic_folder(target) as work:
             encoders = list(self.declared_encoders())
             output = self.get_output_encoder()
             counts = dict.fromkeys(SPLITS, 0)
@@ -197,12 +194,6 @@ class LowMemory(TrainTestSplit):
             self._encode_to_disk(work, spilled, counts)
             for path in spilled:
                 path.unlink()
-            if target.exists():
-                shutil.rmtree(target)
-            work.rename(target)
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
         self._signature = {
             "extracts": self._extracts,
             "rows": {"data": sum(counts.values()), **counts},

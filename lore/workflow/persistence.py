@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from lore.errors import CorruptArtifact, WorkflowError
+from lore.util import atomic_folder
 
 STRUCTURE = "structure.json"
 
@@ -63,23 +62,10 @@ def save(data: Any, path: str | os.PathLike[str], metadata: dict[str, Any] | Non
     """Write ``data`` to the folder ``path``, replacing any earlier result atomically."""
     from lore.stores import manifest
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    try:
+    with atomic_folder(path) as staging:
         structure = _save_value(data, staging, "result")
         (staging / STRUCTURE).write_text(json.dumps(structure))
         manifest.write(staging, manifest.build(staging, metadata or {}))
-        if target.exists():
-            retired = target.with_name(f".{target.name}.{os.getpid()}.old")
-            os.replace(target, retired)
-            os.replace(staging, target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def exists(path: str | os.PathLike[str]) -> bool:
