@@ -19,7 +19,7 @@ With neither, :func:`client` is ``None`` and everything runs in this process, as
 before. With one, lore reads partitioned extracts, fits ``LowMemory`` pipelines,
 trains XGBoost and runs hyper-parameter searches on the cluster; nothing in a
 pipeline or model changes. Dask is imported only when a cluster is configured
-(``pip install "lore[dask]"``).
+(``pip install "lore-ml[dask]"``).
 
 An unreachable scheduler is a :class:`~lore.errors.ClusterError` naming the address
 (no silent fallback unless asked for), and so are workers whose packages differ from

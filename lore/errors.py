@@ -70,7 +70,7 @@ class MissingDependency(LoreError):
         self.module = module
         self.extra = extra
         what = f" for {purpose}" if purpose else ""
-        super().__init__(f'{module} is needed{what}: pip install "lore[{extra}]"')
+        super().__init__(f'{module} is needed{what}: pip install "lore-ml[{extra}]"')
 
 
 class DataError(LoreError):

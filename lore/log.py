@@ -100,7 +100,7 @@ def _sentry(env: Environment) -> None:
         import sentry_sdk
     except ImportError:
         logging.getLogger(__name__).warning(
-            'SENTRY_DSN is set but sentry-sdk is not installed: pip install "lore[sentry]"'
+            'SENTRY_DSN is set but sentry-sdk is not installed: pip install "lore-ml[sentry]"'
         )
         return
     sentry_sdk.init(dsn=dsn, environment=env.name)

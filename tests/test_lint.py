@@ -26,6 +26,6 @@ def test_ruff_finds_nothing():
 def test_layers_point_down():
     command = shutil.which("lint-imports")
     if command is None:
-        pytest.skip('import-linter is not installed: pip install "lore[test]"')
+        pytest.skip('import-linter is not installed: pip install "lore-ml[test]"')
     result = subprocess.run([command], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,7 +3,7 @@
 Every model class in ``<app>.models`` gets ``POST /models/<name>/predict``; see
 :mod:`lore.server.app` for the endpoints and :mod:`lore.server.settings` for the
 ``LORE_API_*`` variables. FastAPI and uvicorn are imported only when the command
-runs; without them the command says to ``pip install "lore[api]"``.
+runs; without them the command says to ``pip install "lore-ml[api]"``.
 
 >>> from click.testing import CliRunner
 >>> "--workers" in CliRunner().invoke(api, ["--help"]).output

@@ -81,7 +81,7 @@ def lint(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         click.echo(str(problem))
     ruff_clean = run_ruff(targets)
     if ruff_clean is None:
-        click.echo('lint: ruff is not installed, so it was skipped (pip install "lore[test]" or ruff)')
+        click.echo('lint: ruff is not installed, so it was skipped (pip install "lore-ml[test]" or ruff)')
     if problems or ruff_clean is False:
         found = [f"{len(problems)} convention problem{'s' * (len(problems) != 1)}"]
         if ruff_clean is False:

@@ -3,7 +3,7 @@
 Each first registers a Jupyter kernel named after the app for the project's
 virtualenv (``python -m ipykernel install --user --name <app>``), so notebooks run
 with the project's packages, then starts Jupyter in ``notebooks/``. Jupyter is an
-optional extra: without it the command says ``pip install "lore[notebook]"``.
+optional extra: without it the command says ``pip install "lore-ml[notebook]"``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 pipeline), a search space and an Optuna ``storage`` URL; trials in other processes
 that share the storage and the study name join the same study. Each trial's fitting
 number is kept as the trial's ``fitting`` attribute, so the best one can be loaded.
-Optuna is imported only here (``pip install "lore[search]"``).
+Optuna is imported only here (``pip install "lore-ml[search]"``).
 
 >>> distributions({"max_depth": (2, 8), "eta": (0.01, 0.3), "booster": ["gbtree", "dart"]})["max_depth"]
 IntDistribution(high=8, log=False, low=2, step=1)

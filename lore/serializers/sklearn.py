@@ -46,7 +46,7 @@ def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]
     try:
         import skops.io
     except ImportError:
-        raise Unsupported('skops is not installed (pip install "lore[skops]")') from None
+        raise Unsupported('skops is not installed (pip install "lore-ml[skops]")') from None
     file = f"{name}.skops"
     path = folder / file
     try:

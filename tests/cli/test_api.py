@@ -32,4 +32,4 @@ def test_without_the_api_extra_it_names_the_extra(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "fastapi", None)  # what an absent package looks like to import
     monkeypatch.delitem(sys.modules, "lore.server.app", raising=False)
     assert main(["api"]) == 1
-    assert 'pip install "lore[api]"' in capsys.readouterr().err
+    assert 'pip install "lore-ml[api]"' in capsys.readouterr().err

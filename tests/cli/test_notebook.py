@@ -14,4 +14,4 @@ from lore.cli import main
 def test_missing_jupyter_names_the_extra(new_project, capsys, command):
     assert main([command]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f'lore: ipykernel is needed for lore {command}: pip install "lore[notebook]"']
+    assert err == [f'lore: ipykernel is needed for lore {command}: pip install "lore-ml[notebook]"']
