@@ -27,6 +27,7 @@ Catch :class:`LoreError` for all of them, or a narrower branch::
     ├── WorkflowError               a workflow, stage or step failed
     │   └── StepFailed              one step raised (names the step)
     ├── ClusterError                the Dask cluster is unreachable or misbehaves
+    ├── ReportError                 a report cannot be built or written
     └── BadRequest                  an API request that cannot be served (HTTP 4xx)
 
 Every message names the file, key or value at fault and says how to fix it.
@@ -146,6 +147,10 @@ class StepFailed(WorkflowError):
 
 class ClusterError(LoreError):
     """The Dask cluster is unreachable or misbehaves."""
+
+
+class ReportError(LoreError):
+    """A report cannot be built or written."""
 
 
 class BadRequest(LoreError):
