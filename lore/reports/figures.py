@@ -80,4 +80,3 @@ def save_figure(figure: Any, path: str | os.PathLike[str], dpi: int = DPI) -> Pa
 def _metadata(kind: str) -> dict[str, Any]:
     """No creation date, so the same figure always renders to the same bytes."""
     return {"Date": None} if kind == "svg" else {}
-

@@ -124,9 +124,7 @@ class Table:
             if not all(isinstance(record, Mapping) for record in records):
                 raise ReportError("a table's rows must be mappings ({column: value}); pass a list of dicts")
             columns = list(dict.fromkeys(key for record in records for key in record))
-            return cls(
-                [str(c) for c in columns], [[r.get(c) for c in columns] for r in records], caption
-            )
+            return cls([str(c) for c in columns], [[r.get(c) for c in columns] for r in records], caption)
         raise ReportError(
             f"cannot make a table of a {type(data).__name__}: pass a DataFrame, a list of dicts or a dict"
         )
@@ -284,7 +282,8 @@ class Report:
         """The whole page as one string."""
         title = html.escape(self.title)
         links = "".join(
-            f'<a href="#{anchor(section.title)}">{html.escape(section.title)}</a>' for section in self.sections
+            f'<a href="#{anchor(section.title)}">{html.escape(section.title)}</a>'
+            for section in self.sections
         )
         subtitle = f'<p class="subtitle">{html.escape(self.subtitle)}</p>' if self.subtitle else ""
         import lore
