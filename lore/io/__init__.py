@@ -30,11 +30,26 @@ from lore.io.recorder import recording
 if TYPE_CHECKING:
     from lore.io.database import Connection
 
-__all__ = ["Connection", "connection", "connections", "download", "recording", "upload"]
+__all__ = [
+    "Connection",
+    "connection",
+    "connections",
+    "download",
+    "prefix_remote_root",
+    "recording",
+    "remote_from_local",
+    "upload",
+]
 
 #: Keys a [SECTION] of config/database.cfg may hold.
 KEYS = frozenset({"url"})
-_LAZY = {"Connection": "lore.io.database", "upload": "lore.io.s3", "download": "lore.io.s3"}
+_LAZY = {
+    "Connection": "lore.io.database",
+    "upload": "lore.io.s3",
+    "download": "lore.io.s3",
+    "remote_from_local": "lore.io.s3",
+    "prefix_remote_root": "lore.io.s3",
+}
 _open: dict[tuple[Any, ...], Connection] = {}
 _lock = threading.Lock()
 

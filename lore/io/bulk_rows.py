@@ -22,7 +22,9 @@ def _iso(column: pd.Series) -> pd.Series:
     values = (column.dt.tz_convert("UTC").dt.tz_localize(None) if zoned else column).to_numpy(
         "datetime64[us]"
     )
-    text = np.strings.replace(np.datetime_as_string(values, unit="us"), "T", " ")
+    text = np.datetime_as_string(values, unit="us")
+    if len(text):  # numpy's replace cannot size an empty array
+        text = np.strings.replace(text, "T", " ")
     if zoned:
         text = np.strings.add(text, "+00:00")
     return pd.Series(text, index=column.index, dtype=object).where(column.notna(), None)

@@ -13,6 +13,18 @@ database reachable. Each connection reads, writes and caches DataFrames:
 On PostgreSQL, :meth:`Connection.dataframe` reads and :meth:`~Connection.insert` writes
 with binary ``COPY`` through ADBC (see :mod:`lore.io.postgres_fast`); every other database goes through
 SQLAlchemy. Every statement is bound, never formatted, and carries a metadata comment.
+
+The statements inside ``with conn:`` run in one transaction, committed at the end of
+the block or rolled back if it raises (nested blocks are savepoints):
+
+>>> with conn as transaction:
+...     transaction.execute("DELETE FROM scores; INSERT INTO scores VALUES ('c', 3)")
+1
+>>> conn.select("SELECT name FROM scores")
+[('c',)]
+
+Outside a transaction, a read that finds its connection dropped by the server (restarted,
+idle timeout, expired credentials) reconnects and runs once more, with a warning in the log.
 """
 
 from __future__ import annotations
@@ -45,6 +57,23 @@ logger = logging.getLogger(__name__)
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _LINE = re.compile(r"LINE (\d+):")
 _INHERITED: list[Any] = []  # ADBC connections a forked child inherited, kept open for the parent
+_EXPIRED = re.compile(r"(token|credential|session)s? (has |have )?expired|re-?authenticat", re.I)
+
+
+def _dropped(error: BaseException | None) -> bool:
+    """Whether ``error`` says the server dropped the connection (or its credentials expired)."""
+    import sqlalchemy.exc
+
+    if error is None:
+        return False
+    if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if type(error).__module__.startswith("adbc_driver"):
+        from adbc_driver_manager import AdbcStatusCode
+
+        if getattr(error, "status_code", None) in (AdbcStatusCode.IO, AdbcStatusCode.UNAUTHENTICATED):
+            return True
+    return _EXPIRED.search(str(error)) is not None
 
 
 def _project() -> str | None:
@@ -78,6 +107,7 @@ class Connection:
         self._adbc: Any = None
         self._adbc_pid = 0
         self._engine_pid = os.getpid()
+        self._local = threading.local()  # this thread's open transactions: [(connection, transaction)]
 
     def __repr__(self) -> str:
         return f"Connection({self.name!r}, {mask_url(self.url)!r})"
@@ -127,23 +157,103 @@ class Connection:
             f"the url of [{self.name.upper()}] in config/database.cfg (or the variable it names)"
         )
 
-    @contextlib.contextmanager
-    def _connect(self, **options: Any) -> Iterator[Any]:
-        """A SQLAlchemy connection in a transaction; failures to connect are clear."""
+    def _open(self) -> Any:
         import sqlalchemy.exc
 
         if self._engine_pid != os.getpid():  # forked: leave the parent's pooled sessions alone
             self.engine.dispose(close=False)
             self._engine_pid = os.getpid()
         try:
-            connection = self.engine.connect()
+            return self.engine.connect()
         except sqlalchemy.exc.DBAPIError as error:
             raise self._unreachable(error) from None
-        with connection:
+
+    def _begin(self, connection: Any) -> Any:
+        """Begin a transaction that also covers DDL (pysqlite runs DDL outside one otherwise)."""
+        transaction = connection.begin()
+        if self.backend == "sqlite":
+            dbapi = connection.connection.dbapi_connection
+            if not dbapi.in_transaction:
+                dbapi.execute("BEGIN")
+        return transaction
+
+    @property
+    def _transactions(self) -> list[tuple[Any, Any]]:
+        stack = getattr(self._local, "stack", None)
+        if stack is None or getattr(self._local, "pid", None) != os.getpid():
+            stack = self._local.stack = []
+            self._local.pid = os.getpid()
+        return stack
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside ``with conn:``."""
+        return bool(self._transactions)
+
+    def __enter__(self) -> Connection:
+        """Begin a transaction (a savepoint when nested) for this thread's statements."""
+        stack = self._transactions
+        if stack:
+            connection = stack[0][0]
+            stack.append((connection, connection.begin_nested()))
+        else:
+            connection = self._open()
+            try:
+                stack.append((connection, self._begin(connection)))
+            except BaseException:
+                connection.close()
+                raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, traceback: Any) -> None:
+        """Commit the transaction, or roll it back if the block raised."""
+        stack = self._transactions
+        connection, transaction = stack.pop()
+        try:
+            if kind is None:
+                transaction.commit()
+            else:
+                transaction.rollback()
+        finally:
+            if not stack:
+                connection.close()
+
+    @contextlib.contextmanager
+    def _connect(self, **options: Any) -> Iterator[Any]:
+        """A SQLAlchemy connection in a transaction (the open one inside ``with conn:``)."""
+        stack = self._transactions
+        if stack:
+            connection = stack[-1][0]
+            yield connection.execution_options(**options) if options else connection
+            return
+        with self._open() as connection:
             if options:
                 connection = connection.execution_options(**options)
-            with connection.begin():
+            with self._begin(connection):
                 yield connection
+
+    def _retrying(self, statement: Statement, attempt: Any) -> Any:
+        """``attempt()``, once more after a warning if the server dropped the connection.
+
+        Only for a single query that reads, outside a transaction: a write may have
+        happened before the drop, and a transaction's earlier statements are gone with
+        its connection.
+        """
+        with self._errors(statement):
+            try:
+                return attempt()
+            except Exception as error:
+                dropped = _dropped(error) or _dropped(error.__cause__)
+                if not dropped or not statement.reads or self.in_transaction:
+                    raise
+                first = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+                logger.warning(
+                    "connection %r to %s was dropped (%s); reconnecting and retrying the read once",
+                    self.name,
+                    mask_url(self.url),
+                    first,
+                )
+                return attempt()  # the dropped ADBC session is closed, SQLAlchemy's pool invalidated
 
     @contextlib.contextmanager
     def _adbc_connection(self) -> Iterator[Any]:
@@ -305,24 +415,43 @@ class Connection:
     def _read(self, statement: Statement) -> pd.DataFrame:
         import pandas as pd
 
-        with self._errors(statement):
-            if self._adbc_reads(statement):
+        *before, last = statement.split()
+
+        def attempt() -> pd.DataFrame:
+            if not before and self._adbc_reads(statement):
                 from lore.io import postgres_fast as postgres
 
                 sql, values = statement.numbered(self._prefix(statement))
                 with self._adbc_connection() as adbc:
                     return postgres.read(adbc, sql, values)
-            clause, values = statement.clause(self._prefix(statement))
             with self._connect() as connection:
+                self._run(connection, before)
+                clause, values = last.clause(self._prefix(last))
                 return pd.read_sql(clause, connection, params=values)
+
+        return self._retrying(statement, attempt)
+
+    def _run(self, connection: Any, statements: list[Statement]) -> Any:
+        """Execute ``statements`` in order on ``connection``; the last one's result."""
+        result = None
+        for statement in statements:
+            clause, values = statement.clause(self._prefix(statement))
+            result = connection.execute(clause, values)
+        return result
 
     def _adbc_reads(self, statement: Statement) -> bool:
         """Whether ``statement`` is read through ADBC.
 
         Not with string parameters: ADBC types them as text, so ``date_column >= $1`` would
-        fail, where psycopg2 leaves them for PostgreSQL to type from context.
+        fail, where psycopg2 leaves them for PostgreSQL to type from context. Not inside a
+        transaction either: its uncommitted rows are visible on its own connection only.
         """
-        return self.fast and self.backend == "postgresql" and not statement.binds_text
+        return (
+            self.fast
+            and self.backend == "postgresql"
+            and not statement.binds_text
+            and not self.in_transaction
+        )
 
     def _chunks(self, statement: Statement, chunksize: int) -> Iterator[pd.DataFrame]:
         import pandas as pd
@@ -352,21 +481,32 @@ class Connection:
                 yield frame
 
     def select(self, extract_or_sql: str, **params: Any) -> list[tuple[Any, ...]]:
-        """Run a query; its rows as tuples."""
+        """Run a query; its rows as tuples.
+
+        With several statements (``;``), they run in order in one transaction and the
+        rows are the last one's.
+        """
         statement = self._statement(extract_or_sql, params)
         entry = self._entry(statement)
-        clause, values = statement.clause(self._prefix(statement))
-        with self._errors(statement), self._connect() as connection:
-            rows = [tuple(row) for row in connection.execute(clause, values)]
+        statements = statement.split()
+
+        def attempt() -> list[tuple[Any, ...]]:
+            with self._connect() as connection:
+                result = self._run(connection, statements)
+                return [tuple(row) for row in result] if result.returns_rows else []
+
+        rows = self._retrying(statement, attempt)
         entry["rows"] = len(rows)
         return rows
 
     def execute(self, extract_or_sql: str, **params: Any) -> int:
-        """Run a statement (DDL, UPDATE...) in its own transaction; the rows it touched."""
+        """Run statements (DDL, UPDATE...) in one transaction; the rows the last one touched.
+
+        Several statements separated by ``;`` run in order, all or none.
+        """
         statement = self._statement(extract_or_sql, params)
-        clause, values = statement.clause(self._prefix(statement))
         with self._errors(statement), self._connect() as connection:
-            return connection.execute(clause, values).rowcount
+            return self._run(connection, statement.split()).rowcount
 
     # -- writing --------------------------------------------------------------------
 
@@ -379,22 +519,39 @@ class Connection:
         preparer = self.engine.dialect.identifier_preparer
         return ".".join(preparer.quote(part) for part in table.split("."))
 
-    def insert(self, table: str, frame: pd.DataFrame) -> None:
+    def insert(self, table: str, frame: pd.DataFrame, *, batch_size: int | None = None) -> None:
         """Append ``frame`` to ``table`` (created from the frame's dtypes if absent).
 
         PostgreSQL: binary ``COPY`` through ADBC, one statement, so all rows or none.
-        SQLite: ``executemany`` in one transaction. Others: ``DataFrame.to_sql``.
+        SQLite: ``executemany`` in one transaction. Others (and PostgreSQL inside
+        ``with conn:``): ``DataFrame.to_sql`` in one transaction.
+
+        Parameters
+        ----------
+        table
+            ``name`` or ``schema.name``.
+        frame
+            The rows to append.
+        batch_size
+            Send at most this many rows per statement (bounds the memory of one batch).
+            On the PostgreSQL fast path each batch is its own ``COPY``, committed on its
+            own; elsewhere all batches share one transaction.
         """
+        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+            raise ParameterError(f"batch_size must be a positive integer, not {batch_size!r}")
+        size = batch_size or max(len(frame), 1)
+        batches = [frame.iloc[start : start + size] for start in range(0, len(frame), size)] or [frame]
         quoted = self._quote(table)
         statement = Statement(f"INSERT INTO {quoted}", {})
         schema, _, name = table.rpartition(".")
         where = {"schema": schema or None, "if_exists": "append", "index": False}
         with self._errors(statement):
-            if self.fast and self.backend == "postgresql":
+            if self.fast and self.backend == "postgresql" and not self.in_transaction:
                 from lore.io import postgres_fast
 
                 with self._adbc_connection() as adbc:
-                    postgres_fast.ingest(adbc, table, frame)
+                    for batch in batches:
+                        postgres_fast.ingest(adbc, table, batch)
                 return
             with self._connect() as connection:
                 if self.backend == "sqlite":
@@ -403,9 +560,10 @@ class Connection:
                     frame.head(0).to_sql(name, connection, **where)
                     preparer = self.engine.dialect.identifier_preparer
                     columns = [preparer.quote(str(column)) for column in frame.columns]
-                    bulk_rows.executemany(connection.connection.dbapi_connection, quoted, columns, frame)
+                    for batch in batches:
+                        bulk_rows.executemany(connection.connection.dbapi_connection, quoted, columns, batch)
                 else:
-                    frame.to_sql(name, connection, chunksize=10_000, **where)
+                    frame.to_sql(name, connection, chunksize=batch_size or 10_000, **where)
 
     def replace(self, table: str, frame: pd.DataFrame) -> None:
         """Replace ``table`` by ``frame``: readers see the old table until the new one is complete.
@@ -420,9 +578,6 @@ class Connection:
         try:
             self.insert(f"{schema}.{staging_name}" if schema else staging_name, frame)
             with self._errors(Statement(f"REPLACE {quoted}", {})), self._connect() as connection:
-                dbapi = connection.connection.dbapi_connection
-                if self.backend == "sqlite" and not dbapi.in_transaction:  # pysqlite runs DDL outside one
-                    dbapi.execute("BEGIN")
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quoted}")
                 connection.exec_driver_sql(f"ALTER TABLE {staged} RENAME TO {self._quote(name)}")
         except BaseException:

@@ -282,14 +282,40 @@ def remote(required: bool = True, **tuning: Any) -> Remote | None:
     return Remote(found, **tuning) if found is not None else None
 
 
-def _project_relative(local: Path) -> str:
+def remote_from_local(local: str | os.PathLike[str]) -> str:
+    """The remote path that mirrors a local file's place in the project.
+
+    ``data/x.csv`` under the project root becomes ``data/x.csv``; a file outside the
+    project keeps only its name.
+
+    >>> remote_from_local("/somewhere/else/model.pkl")
+    'model.pkl'
+    """
     import lore.env
 
+    local = Path(local)
     root = lore.env.current().root
     resolved = local.resolve()
     if root is not None and resolved.is_relative_to(root):
         return resolved.relative_to(root).as_posix()
     return local.name
+
+
+def prefix_remote_root(remote: str) -> str:
+    """The object key of ``remote`` in this environment: ``<prefix>/<environment>/<remote>``.
+
+    A leading ``/`` is dropped, and a path that already starts with the prefix and
+    environment is returned as is, so applying it twice is harmless.
+
+    >>> prefix_remote_root("/data/x.csv")  # doctest: +SKIP
+    'churn/development/data/x.csv'
+    """
+    found = settings()
+    root = found.key("")
+    remote = remote.lstrip("/")
+    if root and (remote == root or remote.startswith(root + "/")):
+        return remote
+    return found.key(remote)
 
 
 def upload(local: str | os.PathLike[str], remote: str | None = None) -> str:
@@ -304,7 +330,7 @@ def upload(local: str | os.PathLike[str], remote: str | None = None) -> str:
     source = Path(local)
     if not source.exists():
         raise RemoteStorageError(f"cannot upload {source}: no such file or folder")
-    target = check_remote(remote if remote is not None else _project_relative(source))
+    target = check_remote(remote if remote is not None else remote_from_local(source))
     found = settings()
     if source.is_dir():
         files = sorted(path for path in source.rglob("*") if path.is_file())

@@ -5,7 +5,8 @@ Extracts name their parameters ``%(name)s`` (``%%`` is a literal ``%``). A
 or an extra one is a :class:`~lore.errors.ParameterError` naming it), and renders the
 text for a driver with placeholders only: values are always bound by the database
 driver, never formatted into the SQL. A list or tuple expands to one placeholder per
-item, for ``IN (...)``.
+item, for ``IN (...)``. Text with several statements separated by ``;`` splits into
+one :class:`Statement` each (:meth:`Statement.split`), each with the parameters it uses.
 
 Every statement starts with a comment carrying metadata (project, extract and the
 calling file and line), on the same line as the first line of the query so the
@@ -33,6 +34,10 @@ from typing import Any
 from lore.errors import ParameterError
 
 _TOKEN = re.compile(r"%%|%\((\w+)\)s")
+# what a ';' inside does not end a statement: quoted text, identifiers, comments, $tag$ bodies
+_PIECE = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$|;""", re.S)
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_READS = frozenset({"select", "with", "values", "show", "explain", "table"})
 _SCALARS = (str, int, float, bool, bytes, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
 _LORE_IO = str(Path(__file__).parent)
 
@@ -150,6 +155,46 @@ class Statement:
             for name in self.names
         ]
         return sqlalchemy.text(text).bindparams(*binds), self.values()
+
+    @property
+    def reads(self) -> bool:
+        """Whether the text is one query that only reads (``SELECT``, ``WITH``, ``VALUES``...).
+
+        >>> Statement("/* x */ SELECT 1", {}).reads, Statement("DELETE FROM t", {}).reads
+        (True, False)
+        """
+        words = _COMMENT.sub(" ", self.sql).split(None, 1)
+        return bool(words) and words[0].lower() in _READS and len(self.split()) == 1
+
+    def split(self) -> list[Statement]:
+        """The statements of the text, in order (itself when it holds one).
+
+        A ``;`` inside quotes, comments or a ``$$`` body does not split; pieces holding
+        only comments or whitespace are dropped.
+
+        >>> [s.sql for s in Statement("CREATE TABLE t (a text); INSERT INTO t VALUES (';')", {}).split()]
+        ['CREATE TABLE t (a text)', "INSERT INTO t VALUES (';')"]
+        """
+        if ";" not in self.sql:
+            return [self]
+        pieces, start = [], 0
+        for match in _PIECE.finditer(self.sql):
+            if match.group(0) == ";":
+                pieces.append(self.sql[start : match.start()])
+                start = match.end()
+        pieces.append(self.sql[start:])
+        pieces = [piece.strip() for piece in pieces if _COMMENT.sub("", piece).strip()]
+        if len(pieces) <= 1:
+            return [self]
+        return [
+            Statement(
+                piece,
+                {name: self.params[name] for name in self.names if f"%({name})s" in piece},
+                extract=self.extract,
+                path=self.path,
+            )
+            for piece in pieces
+        ]
 
     def values(self) -> dict[str, Any]:
         """Parameters with numpy scalars as Python values (lists stay lists)."""

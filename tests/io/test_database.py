@@ -240,14 +240,118 @@ def test_string_parameters_compare_with_dates_and_numbers(conn):
     assert conn.dataframe("SELECT %(x)s AS a", x=None)["a"].isna().all()
 
 
-def test_postgres_reconnects_after_its_session_is_killed(conn):
+def test_postgres_reads_reconnect_and_retry_once_after_the_session_is_killed(conn, caplog):
     if conn.backend != "postgresql":
         pytest.skip("the ADBC connection is PostgreSQL's")
     pid = conn.dataframe("SELECT pg_backend_pid() AS pid")["pid"][0]
     conn.select("SELECT pg_terminate_backend(%(pid)s)", pid=int(pid))
+    with caplog.at_level("WARNING", logger="lore.io.database"):
+        assert conn.dataframe("SELECT 1 AS a")["a"].tolist() == [1]  # ADBC session: retried
+    assert "dropped" in caplog.text and "retrying" in caplog.text
+    pooled = conn.select("SELECT pg_backend_pid()")[0][0]
+    killer = Connection("killer", conn.url)
+    killer.select("SELECT pg_terminate_backend(%(pid)s)", pid=int(pooled))
+    killer.close()
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="lore.io.database"):
+        assert conn.select("SELECT 2") == [(2,)]  # the pooled SQLAlchemy session: retried too
+    assert "retrying" in caplog.text
+
+
+def test_writes_are_not_retried_after_a_dropped_connection(conn, table):
+    if conn.backend != "postgresql":
+        pytest.skip("killing a session is PostgreSQL's")
+    conn.execute(f"CREATE TABLE {table} (a int)")
+    pooled = conn.select("SELECT pg_backend_pid()")[0][0]
+    killer = Connection("killer", conn.url)
+    killer.select("SELECT pg_terminate_backend(%(pid)s)", pid=int(pooled))
+    killer.close()
+    with pytest.raises(ConnectionFailed):
+        conn.execute(f"INSERT INTO {table} VALUES (1)")
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_transaction_commits_at_the_end_of_the_block(conn, table, frame):
+    conn.execute(f"CREATE TABLE {table} (id int, name text)")
+    with conn as transaction:
+        assert transaction is conn and conn.in_transaction
+        conn.execute(f"INSERT INTO {table} VALUES (1, 'a')")
+        conn.insert(table, pd.DataFrame({"id": [2, 3], "name": ["b", "c"]}))
+        assert conn.select(f"SELECT count(*) FROM {table}") == [(3,)]  # its own rows are visible
+        assert conn.dataframe(f"SELECT id FROM {table} ORDER BY id")["id"].tolist() == [1, 2, 3]
+        other = Connection("other", conn.url)
+        assert other.select(f"SELECT count(*) FROM {table}") == [(0,)]  # others see nothing yet
+        other.close()
+    assert not conn.in_transaction
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(3,)]
+
+
+def test_transaction_rolls_back_when_the_block_raises(conn, table):
+    conn.execute(f"CREATE TABLE {table} (id int)")
+    with pytest.raises(RuntimeError, match="boom"), conn:
+        conn.execute(f"INSERT INTO {table} VALUES (1)")
+        conn.insert(table, pd.DataFrame({"id": [2]}))
+        raise RuntimeError("boom")
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(0,)]
+    with pytest.raises(QueryError), conn:  # a failing statement rolls back the ones before it
+        conn.execute(f"INSERT INTO {table} VALUES (1)")
+        conn.execute("INSERT INTO no_such_table_xyz VALUES (1)")
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_nested_transactions_are_savepoints(conn, table):
+    conn.execute(f"CREATE TABLE {table} (id int)")
+    with conn:
+        conn.execute(f"INSERT INTO {table} VALUES (1)")
+        with pytest.raises(ValueError), conn:
+            conn.execute(f"INSERT INTO {table} VALUES (2)")
+            raise ValueError
+        conn.execute(f"INSERT INTO {table} VALUES (3)")
+    assert conn.select(f"SELECT id FROM {table} ORDER BY id") == [(1,), (3,)]
+
+
+def test_ddl_in_a_transaction_is_rolled_back(conn, table):
+    with pytest.raises(RuntimeError), conn:
+        conn.execute(f"CREATE TABLE {table} (id int)")
+        raise RuntimeError
     with pytest.raises(QueryError):
-        conn.dataframe("SELECT 1 AS a")  # the dead session fails once...
-    assert conn.dataframe("SELECT 1 AS a")["a"].tolist() == [1]  # ...and the next query reconnects
+        conn.select(f"SELECT count(*) FROM {table}")
+
+
+def test_several_statements_in_one_call(conn, table):
+    touched = conn.execute(
+        f"CREATE TABLE {table} (id int, note text); "
+        f"INSERT INTO {table} VALUES (1, 'a;b'), (2, %(note)s); -- a comment; with a semicolon\n"
+        f"UPDATE {table} SET note = 'x' WHERE id = %(id)s;",
+        note="it's; fine",
+        id=1,
+    )
+    assert touched == 1
+    assert conn.select(f"SELECT count(*) FROM {table}; SELECT note FROM {table} ORDER BY id") == [
+        ("x",),
+        ("it's; fine",),
+    ]
+    frame = conn.dataframe(
+        f"UPDATE {table} SET id = id + %(step)s; SELECT id FROM {table} ORDER BY id", step=10
+    )
+    assert frame["id"].tolist() == [11, 12]
+    assert conn.select(f"DELETE FROM {table}") == []
+
+
+def test_several_statements_are_all_or_none(conn, table):
+    conn.execute(f"CREATE TABLE {table} (id int)")
+    with pytest.raises(QueryError):
+        conn.execute(f"INSERT INTO {table} VALUES (1); INSERT INTO no_such_table_xyz VALUES (2)")
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_insert_in_batches(conn, table, frame):
+    conn.insert(table, frame, batch_size=4)
+    conn.insert(table, frame.head(0), batch_size=4)
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(6,)]
+    assert conn.dataframe(f"SELECT id FROM {table} ORDER BY id")["id"].tolist() == list(range(6))
+    with pytest.raises(ParameterError, match="batch_size"):
+        conn.insert(table, frame, batch_size=0)
 
 
 def test_chunks_are_exact_and_consistent_with_a_full_read(conn, table):

@@ -139,3 +139,11 @@ def test_unreachable_endpoint(project, monkeypatch):
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     with pytest.raises(RemoteStorageError, match="cannot reach"):
         s3.download("x.txt")
+
+
+def test_remote_paths_mirror_the_project(configured):
+    local = configured / "data" / "models" / "a.pkl"
+    assert s3.remote_from_local(local) == "data/models/a.pkl"
+    assert s3.remote_from_local("/elsewhere/b.pkl") == "b.pkl"
+    assert s3.prefix_remote_root("/data/a.pkl") == "churn/development/data/a.pkl"
+    assert s3.prefix_remote_root("churn/development/data/a.pkl") == "churn/development/data/a.pkl"

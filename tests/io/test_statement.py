@@ -35,3 +35,23 @@ def test_unbindable_value_is_refused():
 def test_comment_cannot_be_closed_early():
     statement = Statement("SELECT 1", {}, extract="x*/ DROP")
     assert "*/ DROP" not in statement.comment("p", "f.py:1")
+
+
+def test_split_keeps_semicolons_in_quotes_comments_and_dollar_bodies():
+    sql = (
+        "INSERT INTO t VALUES ('a;b', \"c;d\", %(x)s); -- one; comment\n"
+        "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n"
+        "/* only; a comment */ SELECT %(y)s;  -- trailing\n"
+    )
+    pieces = Statement(sql, {"x": 1, "y": [2, 3]}).split()
+    assert [piece.sql.split()[0] for piece in pieces] == ["INSERT", "--", "/*"]
+    assert [piece.params for piece in pieces] == [{"x": 1}, {}, {"y": [2, 3]}]
+    assert "$body$ SELECT 1; $body$" in pieces[1].sql
+    single = Statement("SELECT 1;", {})
+    assert single.split() == [single]
+
+
+def test_reads_is_one_query_that_only_reads():
+    assert Statement("WITH a AS (SELECT 1) SELECT * FROM a", {}).reads
+    assert not Statement("UPDATE t SET a = 1", {}).reads
+    assert not Statement("SELECT 1; SELECT 2", {}).reads
