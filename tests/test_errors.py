@@ -18,7 +18,7 @@ def test_every_error_is_a_lore_error_and_documented_in_the_tree():
 
 def test_missing_dependency_names_the_extra():
     assert str(MissingDependency("xgboost", "xgboost", "boosted models")) == (
-        'xgboost is needed for boosted models: pip install "lore[xgboost]"'
+        'xgboost is needed for boosted models: pip install "lore-ml[xgboost]"'
     )
 
 

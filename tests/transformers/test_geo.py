@@ -51,7 +51,7 @@ def test_geoip_missing_database_and_missing_library(tmp_path, monkeypatch) -> No
     with pytest.raises(EncodingError, match="cannot open the MaxMind database"):
         GeoIP("ip", tmp_path / "bad.mmdb").transform(frame)
     monkeypatch.setitem(sys.modules, "maxminddb", None)  # as if not installed
-    with pytest.raises(MissingDependency, match=r"lore\[geoip\]"):
+    with pytest.raises(MissingDependency, match=r"lore-ml\[geoip\]"):
         GeoIP("ip", tmp_path / "bad.mmdb").transform(frame)
 
 

