@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -42,4 +43,4 @@ def test_paths_and_interpreter_without_a_virtualenv(tmp_path):
     assert virtualenv.python(tmp_path) == tmp_path / ".venv" / "bin" / "python"
     assert not virtualenv.exists(tmp_path) and not virtualenv.installed(tmp_path)
     assert virtualenv.interpreter(tmp_path) == sys.executable
-    assert "VIRTUAL_ENV" not in virtualenv.environ(tmp_path) or virtualenv.active(tmp_path)
+    assert virtualenv.environ(tmp_path).get("VIRTUAL_ENV") == os.environ.get("VIRTUAL_ENV")  # untouched

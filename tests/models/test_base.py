@@ -155,6 +155,9 @@ def test_metadata_on_postgresql(project, postgres_url: str) -> None:
     import sqlalchemy as sa
 
     (project / "config" / "database.cfg").write_text(f"[METADATA]\nurl: {postgres_url}\n")
+    from lore.models import metadata
+
+    metadata.history(Boosted.name(), url=postgres_url)  # makes the table on a database that has none yet
     engine = sa.create_engine(postgres_url)
     delete = sa.text("DELETE FROM fittings WHERE model = :m")
     with engine.begin() as connection:
