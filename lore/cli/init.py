@@ -26,7 +26,7 @@ from lore import scaffold
 from lore.errors import LoreError
 
 #: The lore extras the example project needs (written into its requirements.txt).
-EXTRAS = "names,sql,xgboost"
+EXTRAS = "api,names,sql,xgboost"
 
 
 def check_name(name: str) -> str:

@@ -5,18 +5,24 @@
    it is not installed the error says which version and how to get it.
 2. Make ``.venv`` with it (``python -m venv``; ``--system-site-packages`` lets it see
    the packages of that Python, which makes throw-away projects instant).
-3. Install ``requirements.txt`` constrained by ``requirements.lock``, so development
-   and production resolve to the same versions; ``--upgrade`` re-resolves instead.
-4. Freeze what got installed into ``requirements.lock`` and record a fingerprint of
-   the inputs (requirements, lock, runtime, Python, options) in
-   ``.venv/lore-install.json``. A later ``lore install`` with the same fingerprint
-   does nothing, in a fraction of a second.
+3. Install ``requirements.txt`` (and, outside production, ``requirements-dev.txt``:
+   what the tests need) constrained by ``requirements.lock``, so development and
+   production resolve to the same versions; ``--upgrade`` re-resolves instead. The
+   line naming lore installs *the lore running this command*, from where it came
+   (:mod:`lore.cli.source`): its checkout, the wheel or URL its metadata recorded, or
+   the package index at the same version.
+4. Freeze what got installed into ``requirements.lock`` (lore included, by version)
+   and record a fingerprint of the inputs (requirements, lock, runtime, Python, the
+   running lore, options) in ``.venv/lore-install.json``. A later ``lore install``
+   with the same fingerprint does nothing, in a fraction of a second.
 
-``--lore-source PATH`` (or ``$LORE_SOURCE``) installs lore itself from a local
-checkout instead of the package index.
+``--lore-source PATH`` (or ``$LORE_SOURCE``) installs lore from another local
+checkout instead.
 
->>> pin_lore("lore[sql,xgboost]\\nnumpy\\n", "/src/lore").splitlines()[0]
-'lore[sql,xgboost] @ file:///src/lore'
+>>> pin_lore("lore-ml[sql,xgboost]\\nnumpy\\n", "file:///src/lore").splitlines()[0]
+'lore-ml[sql,xgboost] @ file:///src/lore'
+>>> pin_lore("lore-ml[sql]>=0.1\\n", None, "0.2.0")
+'lore-ml[sql]==0.2.0\\n'
 """
 
 from __future__ import annotations
@@ -33,33 +39,46 @@ from pathlib import Path
 import click
 
 from lore import __version__
-from lore.cli import virtualenv
+from lore.cli import source, virtualenv
 from lore.errors import ConfigError, LoreError
 from lore.util import atomic_write
 
 REQUIREMENTS = "requirements.txt"
+#: What the project's tests need; installed in development and test, never in production.
+DEV_REQUIREMENTS = "requirements-dev.txt"
 LOCK = "requirements.lock"
-_LORE_LINE = re.compile(r"^\s*lore\s*(\[[^\]]*\])?\s*([<>=!~].*)?$", re.IGNORECASE)
+# lore-ml, or the plain ``lore`` a project made by an older lore may still name
+_LORE_NAME = r"lore(?:[-_.]ml)?"
+_LORE_LINE = re.compile(rf"^\s*{_LORE_NAME}\s*(?:\[([^\]]*)\])?\s*([<>=!~].*)?$", re.IGNORECASE)
+_LORE_PIN = re.compile(rf"^{_LORE_NAME}\s*(==|@)", re.IGNORECASE)
 _PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*==\S+$")
 
 
-def pin_lore(requirements: str, source: str) -> str:
-    """Requirements text with the line naming lore pointed at a local checkout."""
-    uri = Path(source).resolve().as_uri()
+def pin_lore(requirements: str, url: str | None, version: str = __version__) -> str:
+    """Requirements text whose line naming lore installs ``url`` (else ``version`` from the index).
+
+    Its extras stay; a line that already names a URL (``lore-ml @ ...``) is left alone.
+    """
     lines = []
     for line in requirements.splitlines():
         match = _LORE_LINE.match(line)
-        lines.append(f"lore{match.group(1) or ''} @ {uri}" if match else line)
+        extras = (match.group(1) or "").replace(" ", "") if match else ""
+        lines.append(source.requirement(extras, url, version) if match else line)
     return "\n".join(lines) + "\n"
 
 
-def lock_lines(freeze: str) -> list[str]:
-    """The ``name==version`` lines of ``pip freeze`` output, without lore itself."""
+def lock_lines(freeze: str, version: str | None = None) -> list[str]:
+    """The ``name==version`` lines of ``pip freeze`` output; lore as ``lore-ml==version`` when given."""
     lines = [line.strip() for line in freeze.splitlines()]
-    return sorted(
-        (line for line in lines if _PINNED.match(line) and not line.lower().startswith("lore=")),
-        key=str.lower,
-    )
+    pinned = [line for line in lines if _PINNED.match(line) and not _LORE_PIN.match(line)]
+    if version is not None:
+        pinned.append(f"{source.DISTRIBUTION}=={version}")
+    return sorted(pinned, key=str.lower)
+
+
+def without_lore(lock: str) -> str:
+    """The lock's lines but lore's, as constraints: the lore that runs decides lore's version."""
+    return "".join(f"{line}\n" for line in lock.splitlines() if not _LORE_PIN.match(line.strip()))
 
 
 def choose_python(root: Path, override: str | None) -> Path:
@@ -83,7 +102,7 @@ def choose_python(root: Path, override: str | None) -> Path:
 def fingerprint(root: Path, python: Path, options: dict[str, object]) -> str:
     """A hash of everything that decides what the virtualenv holds."""
     digest = hashlib.sha256()
-    for name in (REQUIREMENTS, LOCK, "runtime.txt"):
+    for name in (REQUIREMENTS, DEV_REQUIREMENTS, LOCK, "runtime.txt"):
         path = root / name
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
     record = {"python": str(python.resolve()), "lore": __version__, **options}
@@ -106,35 +125,25 @@ def _run(command: list[str], what: str) -> str:
     return done.stdout
 
 
-def _pip_install(root: Path, requirements: Path, upgrade: bool) -> None:
+def _pip_install(root: Path, requirements: list[Path], constraints: Path | None, upgrade: bool) -> None:
     python = str(virtualenv.python(root))
-    command = [
-        python,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "-r",
-        str(requirements),
-    ]
-    lock = root / LOCK
+    command = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    for path in requirements:
+        command += ["-r", str(path)]
     if upgrade:
         command.append("--upgrade")
-    elif lock.is_file():
-        command += ["-c", str(lock)]
+    elif constraints is not None:
+        command += ["-c", str(constraints)]
     done = subprocess.run(command)
     if done.returncode != 0:
-        hint = (
-            "" if upgrade or not lock.is_file() else f" (if {LOCK} no longer fits, `lore install --upgrade`)"
-        )
+        hint = "" if constraints is None else f" (if {LOCK} no longer fits, `lore install --upgrade`)"
         raise LoreError(f"pip could not install {REQUIREMENTS} (exit {done.returncode}){hint}")
 
 
 def freeze(root: Path) -> list[str]:
     """Write what the virtualenv holds into requirements.lock; return its lines."""
     output = _run([str(virtualenv.python(root)), "-m", "pip", "freeze"], "pip freeze")
-    lines = lock_lines(output)
+    lines = lock_lines(output, __version__)
     header = "# Resolved by `lore install` from requirements.txt; `lore install --upgrade` refreshes it.\n"
     with atomic_write(root / LOCK, "w") as stream:
         stream.write(header + "".join(f"{line}\n" for line in lines))
@@ -148,9 +157,15 @@ def install_project(
     upgrade: bool = False,
     system_site_packages: bool = False,
     lore_source: str | None = None,
+    production: bool = False,
 ) -> bool:
-    """Bring the project's virtualenv up to date; return False when it already was."""
-    options = {"system_site_packages": system_site_packages, "lore_source": lore_source or ""}
+    """Bring the project's virtualenv up to date; return False when it already was.
+
+    lore itself comes from ``lore_source`` (a checkout) when given, else from where the
+    running lore came from; ``requirements-dev.txt`` is left out in ``production``.
+    """
+    url = Path(lore_source).resolve().as_uri() if lore_source else source.running_url()
+    options = {"system_site_packages": system_site_packages, "lore_url": url or "", "production": production}
     if not (root / REQUIREMENTS).is_file():
         raise ConfigError(f"{root / REQUIREMENTS} is missing; list the project's packages there (e.g. lore)")
     if not upgrade and virtualenv.installed(root) and recorded(root) == fingerprint(root, python, options):
@@ -169,11 +184,15 @@ def install_project(
             _run(command + (["--system-site-packages"] if system_site_packages else []), "python -m venv")
         (venv / virtualenv.STATE).unlink(missing_ok=True)
         with tempfile.TemporaryDirectory(prefix="lore-install-") as scratch:
-            requirements = root / REQUIREMENTS
-            if lore_source:
-                requirements = Path(scratch) / REQUIREMENTS
-                requirements.write_text(pin_lore((root / REQUIREMENTS).read_text(), lore_source))
-            _pip_install(root, requirements, upgrade)
+            names = [REQUIREMENTS] + (
+                [] if production or not (root / DEV_REQUIREMENTS).is_file() else [DEV_REQUIREMENTS]
+            )
+            requirements = [_pinned_copy(root / name, Path(scratch), url) for name in names]
+            constraints = None
+            if (root / LOCK).is_file():
+                constraints = Path(scratch) / LOCK
+                constraints.write_text(without_lore((root / LOCK).read_text(encoding="utf-8")))
+            _pip_install(root, requirements, constraints, upgrade)
         freeze(root)
         record = {"fingerprint": fingerprint(root, python, options), "python": str(python), **options}
         with atomic_write(venv / virtualenv.STATE, "w") as stream:
@@ -183,6 +202,17 @@ def install_project(
             shutil.rmtree(venv, ignore_errors=True)
         raise
     return True
+
+
+def _pinned_copy(path: Path, scratch: Path, url: str | None) -> Path:
+    """``path`` itself, or a copy in ``scratch`` whose lore line installs the running lore."""
+    text = path.read_text(encoding="utf-8")
+    pinned = pin_lore(text, url)
+    if pinned.strip() == text.strip():
+        return path  # no lore line: keep its relative paths working
+    copy = scratch / path.name
+    copy.write_text(pinned, encoding="utf-8")
+    return copy
 
 
 def _built_differently(root: Path, python: Path, system_site_packages: bool) -> bool:
@@ -207,7 +237,7 @@ def _built_differently(root: Path, python: Path, system_site_packages: bool) -> 
     envvar="LORE_SOURCE",
     metavar="PATH",
     type=click.Path(exists=True, file_okay=False),
-    help="Install lore itself from this local checkout [env LORE_SOURCE].",
+    help="Install lore from this local checkout, not from where the running lore came [env LORE_SOURCE].",
 )
 def install(
     python_path: str | None, upgrade: bool, system_site_packages: bool, lore_source: str | None
@@ -215,10 +245,16 @@ def install(
     """Make .venv with runtime.txt's Python and install the locked requirements."""
     import lore.env
 
-    root = lore.env.current().require_root()
+    env = lore.env.current()
+    root = env.require_root()
     python = choose_python(root, python_path)
     changed = install_project(
-        root, python, upgrade=upgrade, system_site_packages=system_site_packages, lore_source=lore_source
+        root,
+        python,
+        upgrade=upgrade,
+        system_site_packages=system_site_packages,
+        lore_source=lore_source,
+        production=env.name == lore.env.PRODUCTION,
     )
     where = virtualenv.folder(root)
     if changed:

@@ -29,7 +29,8 @@ def test_init_renders_the_project_tree(tmp_path, monkeypatch):
     for path in TREE:
         assert (root / path).exists(), path
     assert (root / "runtime.txt").read_text() == "python-3.11.7\n"
-    assert "lore[" in (root / "requirements.txt").read_text()
+    assert "\nlore-ml[api,names,sql,xgboost]\n" in (root / "requirements.txt").read_text()
+    assert "pytest" in (root / "requirements-dev.txt").read_text()
     ignored = (root / ".gitignore").read_text().splitlines()
     assert {".env", "/data/*", "/models/*", ".venv/"} <= set(ignored)
     assert (

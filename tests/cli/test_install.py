@@ -4,22 +4,58 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
-from lore.cli import main, virtualenv
-from lore.cli.install import lock_lines, pin_lore
+from lore import __version__
+from lore.cli import main, source, virtualenv
+from lore.cli.install import lock_lines, pin_lore, without_lore
 
 
-def test_pin_lore_points_only_the_lore_line_at_the_checkout(tmp_path):
-    text = "# deps\nlore[sql,xgboost]>=0.1\nlorem-ipsum==1\nnumpy\n"
-    pinned = pin_lore(text, str(tmp_path)).splitlines()
-    assert pinned == ["# deps", f"lore[sql,xgboost] @ {tmp_path.as_uri()}", "lorem-ipsum==1", "numpy"]
+def test_pin_lore_points_only_the_lore_line_at_the_running_lore(tmp_path):
+    text = "# deps\nlore-ml[sql, xgboost]>=0.1\nlorem-ipsum==1\nnumpy\n"
+    pinned = pin_lore(text, tmp_path.as_uri()).splitlines()
+    assert pinned == ["# deps", f"lore-ml[sql,xgboost] @ {tmp_path.as_uri()}", "lorem-ipsum==1", "numpy"]
+    assert pin_lore("lore[sql]\nlore_ml\n", None, "1.2.3") == "lore-ml[sql]==1.2.3\nlore-ml==1.2.3\n"
+    assert (
+        pin_lore("lore-ml @ https://example.org/lore.whl\n", None)
+        == "lore-ml @ https://example.org/lore.whl\n"
+    )
 
 
-def test_lock_keeps_exact_pins_but_not_lore_or_editables():
-    freeze = "numpy==2.4.0\n-e /work/lore\nlore==0.1.0\nlore @ file:///work/lore\nPandas==3.1.0\n"
+def test_lock_names_lore_by_version_but_not_editables_or_urls():
+    freeze = "numpy==2.4.0\n-e /work/lore\nlore==0.1.0\nlore-ml @ file:///work/lore\nPandas==3.1.0\n"
     assert lock_lines(freeze) == ["numpy==2.4.0", "Pandas==3.1.0"]
+    assert lock_lines(freeze, "0.2.0") == ["lore-ml==0.2.0", "numpy==2.4.0", "Pandas==3.1.0"]
+    assert without_lore("# header\nlore-ml==0.2.0\nnumpy==2.4.0\n") == "# header\nnumpy==2.4.0\n"
+
+
+def test_the_running_lore_is_this_checkout():
+    import lore
+
+    root = Path(lore.__file__).resolve().parent.parent
+    assert source.checkout() == root and source.running_url() == root.as_uri()
+
+
+def test_an_installed_lore_comes_back_from_the_url_its_metadata_recorded(tmp_path):
+    from importlib import metadata
+
+    package = tmp_path / "site" / "lore"
+    package.mkdir(parents=True)
+    assert source.checkout(package) is None  # site-packages has no pyproject.toml
+    info = tmp_path / "site" / "lore_ml-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: lore-ml\nVersion: 0.1.0\n")
+    distribution = metadata.PathDistribution(info)
+    assert source.recorded_url(distribution) is None  # from the index
+    wheel = {"url": "file:///dist/lore_ml-0.1.0-py3-none-any.whl", "archive_info": {}}
+    (info / "direct_url.json").write_text(json.dumps(wheel))
+    assert source.recorded_url(distribution) == wheel["url"]
+    vcs = {"url": "https://github.com/x/lore", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}
+    (info / "direct_url.json").write_text(json.dumps(vcs))
+    assert source.recorded_url(distribution) == "git+https://github.com/x/lore@abc123"
+    assert source.requirement("sql", None) == f"lore-ml[sql]=={__version__}"
 
 
 def test_missing_runtime_python_says_which_and_how(new_project, capsys):
@@ -72,7 +108,7 @@ def test_install_locks_and_a_second_run_is_fast(installed_project, run_lore):
     lock = (root / "requirements.lock").read_text().splitlines()
     assert lock[0].startswith("# Resolved by `lore install`")
     assert any(line.lower().startswith("xgboost==") for line in lock)
-    assert not any(line.lower().startswith("lore==") for line in lock)
+    assert f"lore-ml=={__version__}" in lock and not any(line.startswith("lore==") for line in lock)
     started = time.perf_counter()
     again = run_lore(root, "install", "--system-site-packages")
     elapsed = time.perf_counter() - started
@@ -82,7 +118,6 @@ def test_install_locks_and_a_second_run_is_fast(installed_project, run_lore):
 
 def test_fingerprint_follows_requirements_lock_runtime_and_options(new_project):
     import sys
-    from pathlib import Path
 
     from lore.cli.install import fingerprint
 

@@ -1,0 +1,78 @@
+"""Where the lore running this process came from, as a line pip can install again.
+
+``lore install`` puts *this* lore into the project's virtualenv: the same version,
+from the same place. In order:
+
+1. a source checkout (``lore/`` beside a ``pyproject.toml`` naming ``lore-ml``:
+   an editable install, or ``PYTHONPATH``): that folder, ``lore-ml @ file:///...``;
+2. an install from a local path or URL: the ``url`` its metadata recorded
+   (``direct_url.json``, PEP 610): a wheel file, a folder, or a VCS commit;
+3. an install from the package index: ``lore-ml==<version>``.
+
+Only the standard library is imported here.
+
+>>> requirement("api,sql", "file:///src/lore")
+'lore-ml[api,sql] @ file:///src/lore'
+>>> requirement("", None, "0.1.0")
+'lore-ml==0.1.0'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import metadata
+from pathlib import Path
+
+import lore
+
+#: The distribution's name on the package index (``lore`` there is the unrelated original).
+DISTRIBUTION = "lore-ml"
+_PROJECT_NAME = re.compile(r'^name\s*=\s*"lore-ml"\s*$', re.MULTILINE)
+
+
+def requirement(extras: str, url: str | None, version: str = lore.__version__) -> str:
+    """The requirement line for lore with ``extras``: ``@ url`` when given, else ``==version``."""
+    name = f"{DISTRIBUTION}[{extras}]" if extras else DISTRIBUTION
+    return f"{name} @ {url}" if url else f"{name}=={version}"
+
+
+def checkout(package: Path | None = None) -> Path | None:
+    """The source checkout the running ``lore`` package sits in, or None when it was installed."""
+    folder = (package or Path(lore.__file__).resolve().parent).parent
+    project = folder / "pyproject.toml"
+    try:
+        return folder if _PROJECT_NAME.search(project.read_text(encoding="utf-8")) else None
+    except OSError:
+        return None
+
+
+def recorded_url(distribution: metadata.Distribution) -> str | None:
+    """The URL a distribution was installed from (PEP 610), or None for the package index.
+
+    A VCS install comes back pinned to its commit (``git+https://...@<commit>``).
+    """
+    text = distribution.read_text("direct_url.json")
+    if not text:
+        return None
+    try:
+        record = json.loads(text)
+        url = record["url"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    vcs = record.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        return f"{vcs['vcs']}+{url}@{vcs['commit_id']}"
+    return url
+
+
+def running_url() -> str | None:
+    """Where the running lore came from: a URL, or None when it is the index's ``lore-ml``."""
+    found = checkout()
+    if found is not None:
+        return found.as_uri()
+    try:
+        distribution = metadata.distribution(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return None
+    return recorded_url(distribution)
