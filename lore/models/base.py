@@ -136,6 +136,7 @@ class Base:
             self._write(fitting)
         self._committed(fitting)
         logger.info("%s fitting %s: %s", self.name(), self.fitting, to_json(self.metrics.get("validation")))
+        self.write_report()
         return self.metrics
 
     def save(self) -> int:
@@ -144,6 +145,7 @@ class Base:
         with _model_store().new_fitting(self.name()) as fitting:
             self._write(fitting)
         self._committed(fitting)
+        self.write_report()
         return fitting.number
 
     def _write(self, fitting: Any) -> None:
@@ -175,6 +177,7 @@ class Base:
     def _committed(self, fitting: Any) -> None:
         """After the store numbered the fitting: remember it and add it to the metadata database."""
         self.fitting = fitting.number
+        self.fitting_path_ = Path(fitting.path)
         record = self.record_
         try:
             history_db.record(
@@ -196,6 +199,53 @@ class Base:
                 error,
             )
 
+    # -- reporting ------------------------------------------------------------------------
+
+    def write_report(self) -> Path | None:
+        """Write the saved fitting's ``report/`` folder (report.html, plots, model card).
+
+        ``fit`` calls it once the fitting is safe in the store; a report that cannot be
+        made is logged, never raised, so it cannot cost the fitting. Returns the page's
+        path, or ``None`` when there is none (no matplotlib: ``pip install "lore-ml[report]"``).
+        """
+        from lore.models import report
+
+        folder = getattr(self, "fitting_path_", None)
+        if folder is None:
+            return None
+        try:
+            with timer(f"{self.name()}.report", log=False) as elapsed:
+                page = report.write(self, folder)
+        except Exception as error:  # derived output: the fitting itself is already saved
+            logger.warning(
+                "%s fitting %s is saved, but its report failed: %s", self.name(), self.fitting, error
+            )
+            logger.debug("report failure", exc_info=True)
+            return None
+        if page is None:
+            logger.info(
+                '%s fitting %s: for its report, pip install "lore-ml[report]"', self.name(), self.fitting
+            )
+        else:
+            logger.info("%s fitting %s report: %s (%.1fs)", self.name(), self.fitting, page, elapsed.seconds)
+        return page
+
+    def report(self) -> Any:
+        """This fitting's report, shown inline in a notebook.
+
+        The report saved with the fitting when there is one; otherwise one built now
+        (with plots when the model's data is in memory). See :mod:`lore.models.report`.
+        """
+        from lore.models import report
+
+        return report.report_of(self)
+
+    def model_card(self) -> str:
+        """A Markdown model card from the fitting's record; the class docstring describes the model."""
+        from lore.models import report
+
+        return report.card(self)
+
     # -- loading --------------------------------------------------------------------------
 
     @classmethod
@@ -212,6 +262,7 @@ class Base:
         model = cls.__new__(cls)
         Base.__init__(model, serializers.load(path, PIPELINE), Estimator.load(path / ESTIMATOR))
         model.fitting = int(path.name)
+        model.fitting_path_ = path
         model.params = record.get("params", {})
         model.metrics = record.get("metrics", {})
         model.timings = record.get("timings", {})
@@ -314,6 +365,7 @@ class Base:
         twin = copy.copy(self)
         twin.estimator = self.estimator.clone()
         twin.fitting = None
+        twin.fitting_path_ = None
         return twin
 
     def hyper_parameter_search(

@@ -275,6 +275,14 @@ class TrainTestSplit:
             "random_state": self.random_state,
         }
 
+    def loaded_splits(self) -> dict[str, Any]:
+        """The raw rows of each split (``training``, ``validation``, ``test``) now in memory.
+
+        Empty when the data was never read here, as for a pipeline loaded from a
+        fitting (it keeps only its fitted encoders); reading it never loads data.
+        """
+        return dict(self._splits or {})
+
     def _observations_of(self, name: str) -> Observations:
         if name not in self._observations:
             frame = self._split_frames()[name]

@@ -52,6 +52,7 @@ th{background:var(--band);font-weight:600}
 td.number{text-align:right}
 caption{caption-side:top;text-align:left;color:var(--muted);font-size:13px;padding-bottom:3px}
 .figures{display:flex;flex-wrap:wrap;gap:14px}
+.tables{display:flex;flex-wrap:wrap;gap:6px 22px;align-items:flex-start}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px;background:#fff}
 figure img,figure svg{display:block;max-width:100%;height:auto}
 figcaption{font-size:13px;color:var(--muted);padding:4px 2px 0}
@@ -214,17 +215,23 @@ class Section:
         parts = [f'<section><h2 id="{anchor(self.title)}">{html.escape(self.title)}</h2>']
         if self.description:
             parts.append(f'<p class="note">{html.escape(self.description)}</p>')
+        # figures that follow each other share a row, and so do tables
         row: list[str] = []
-        for block in self.blocks:
-            if isinstance(block, Figure):
-                row.append(block.to_html())
-                continue
-            if row:
-                parts.append(f'<div class="figures">{"".join(row)}</div>')
+        row_kind: type | None = None
+        for block in [*self.blocks, None]:
+            kind = type(block) if isinstance(block, (Figure, Table)) else None
+            if row and kind is not row_kind:
+                parts.append(
+                    f'<div class="{"figures" if row_kind is Figure else "tables"}">{"".join(row)}</div>'
+                )
                 row = []
-            parts.append(block if isinstance(block, str) else block.to_html())
-        if row:
-            parts.append(f'<div class="figures">{"".join(row)}</div>')
+            if block is None:
+                break
+            if kind is None:
+                parts.append(block)
+            else:
+                row.append(block.to_html())
+                row_kind = kind
         parts.append("</section>")
         return "".join(parts)
 

@@ -32,6 +32,10 @@ from lore.util import atomic_write
 #: The manifest format this lore writes and the newest it reads.
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+#: The folder of a fitting that holds its report (HTML, plots, model card). It is derived
+#: from the fitting after the fitting is committed, never loaded, and so is not part of
+#: the manifest: files under it (and its staging folders ``.report.*``) are not checked.
+REPORT = "report"
 #: Libraries whose versions are recorded when they are imported at save time.
 LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "sklearn", "skops", "xgboost", "keras", "tensorflow")
 _CHUNK = 1 << 22
@@ -74,11 +78,18 @@ def safe_path(name: Any, where: str) -> PurePosixPath:
     return path
 
 
+def _derived(name: str) -> bool:
+    """Whether a top-level entry of a fitting is its report (or a report being written)."""
+    return name == REPORT or name.startswith(f".{REPORT}.")
+
+
 def _files(folder: Path) -> list[str]:
-    """Every regular file under ``folder`` as a sorted relative POSIX path, manifest excluded."""
+    """Every regular file under ``folder`` as a sorted relative POSIX path, manifest and report excluded."""
     found = []
-    for directory, _, names in os.walk(folder):
+    for directory, folders, names in os.walk(folder):
         base = Path(directory).relative_to(folder)
+        if directory == str(folder):
+            folders[:] = [name for name in folders if not _derived(name)]
         found.extend((base / name).as_posix() for name in names)
     return sorted(name for name in found if name != MANIFEST)
 
