@@ -80,6 +80,9 @@ class Base:
         self.metrics: dict[str, Any] = {}
         self.timings: dict[str, float] = {}
         self.history: dict[str, Any] = {}
+        #: What production is compared against (:class:`lore.monitoring.Reference`), saved
+        #: in the fitting as ``reference.json``; ``None`` for a pipeline without raw splits.
+        self.reference: Any = None
 
     @classmethod
     def name(cls) -> str:
@@ -128,9 +131,18 @@ class Base:
                     for split, data in splits.items()
                     if split in self.metric_splits
                 }
+                test = pipeline.test_data
+                test_output = self._output(test.x) if len(test) else None
                 if "test" in self.metric_splits:
-                    self.metrics["test"] = self.evaluate(pipeline.test_data.x, pipeline.test_data.y)
+                    self.metrics["test"] = (
+                        self.evaluate(test.x, test.y)
+                        if test_output is None
+                        else measures.evaluate(estimator.task_, test.y, test_output)
+                    )
             timings["evaluate"] = elapsed.seconds
+            with timer(f"{self.name()}.reference", log=False) as elapsed:
+                self.reference = self._reference(test.y, test_output)
+            timings["reference"] = elapsed.seconds
             self.params = estimator.get_params()
             self.timings = timings
             self._write(fitting)
@@ -138,6 +150,21 @@ class Base:
         logger.info("%s fitting %s: %s", self.name(), self.fitting, to_json(self.metrics.get("validation")))
         self.write_report()
         return self.metrics
+
+    def _reference(self, labels: Any, output: Any) -> Any:
+        """The reference of this fitting: raw training inputs, test predictions, scores and labels."""
+        raw = getattr(self.pipeline, "raw", None)
+        if not callable(raw):
+            return None  # a pipeline that keeps no raw rows (LowMemory, Dask) saves none
+        from lore.monitoring.reference import build
+
+        inputs = raw("training")[list(self.pipeline.input_schema())]
+        if output is None:
+            return build(inputs, [])
+        if self.estimator.task_ == REGRESSION:
+            return build(inputs, self.pipeline.decode(output))
+        predictions = self.pipeline.decode(output.argmax(axis=1))
+        return build(inputs, predictions, probabilities=output, labels=labels)
 
     def save(self) -> int:
         """Save the fitted model as a new fitting (``fit`` already does); return its number."""
@@ -155,6 +182,8 @@ class Base:
         with timer(f"{self.name()}.save", log=False) as elapsed:
             serializers.save(self.pipeline, fitting.path, PIPELINE)
             self.estimator.save(fitting.path / ESTIMATOR)
+            if self.reference is not None:
+                self.reference.save(fitting.path)
         self.timings["save"] = elapsed.seconds
         signature = getattr(self.pipeline, "data_signature", None)
         self.record_ = {
@@ -256,6 +285,7 @@ class Base:
         is read. :class:`~lore.errors.FittingNotFound` lists the fittings that exist.
         """
         from lore import serializers
+        from lore.monitoring.reference import Reference
 
         path = _model_store().resolve(cls.name(), fitting)
         record = json.loads((path / RECORD).read_text(encoding="utf-8"))
@@ -268,6 +298,7 @@ class Base:
         model.timings = record.get("timings", {})
         model.history = record.get("history", {})
         model.record_ = record
+        model.reference = Reference.load(path)
         return model
 
     def upload(self) -> int:

@@ -198,3 +198,35 @@ class Lean(Boosted):
 def test_metric_splits_can_be_narrowed(project) -> None:
     metrics = Lean(num_boost_round=3).fit()
     assert set(metrics) == {"validation", "test"}
+
+
+def test_fit_saves_a_reference_profile_that_load_brings_back(fitted: Boosted, project) -> None:
+    from lore.monitoring import Reference, drift
+
+    folder = project / "models" / Boosted.name() / "1"
+    assert (folder / "reference.json").is_file()  # in the manifest like every other file
+    loaded = Boosted.load()
+    reference = loaded.reference
+    assert isinstance(reference, Reference)
+    assert list(reference.inputs) == ["city", "plan", "age"]  # the raw input columns
+    pipeline = fitted.pipeline
+    assert reference.inputs.rows == len(pipeline.raw("training"))
+    assert set(reference.predictions["prediction"]["values"]) <= {"True", "False"}
+    test = pipeline.test_data
+    assert reference.labels.tolist() == test.y.tolist()
+    assert np.allclose(reference.probabilities, fitted.predict_proba(test.x), atol=1e-6)
+    assert not drift(reference.inputs, pipeline.raw("test"))["drifted"].any()
+    assert "reference" in loaded.timings
+
+
+class Spending(lore.models.Base):
+    def __init__(self) -> None:
+        super().__init__(
+            pipeline=PIPELINES["regressor"](), estimator=lore.estimators.XGBoost(num_boost_round=5)
+        )
+
+
+def test_a_regression_reference_has_no_scores(project) -> None:
+    model = Spending()
+    model.fit()
+    assert model.reference.labels is None and model.reference.predictions["prediction"]["kind"] == "number"

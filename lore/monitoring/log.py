@@ -1,0 +1,493 @@
+"""Logging served predictions off the request path: a bounded queue and one writer thread.
+
+The server calls :meth:`PredictionLog.log` with references to what it already has
+(the parsed rows, the predictions, the probabilities): a sampling decision and a
+non-blocking ``put`` on a bounded queue, nothing serialized. A background thread
+takes what is queued every ``flush_seconds``, builds the :mod:`~lore.monitoring.record`
+rows column-wise and writes them to the sink. When the queue is full the request
+is dropped from the log and counted (``dropped["queue"]``), never waited for; when
+the sink fails the batch is dropped, counted (``dropped["sink"]``) and logged as a
+warning, and predictions go on. Killing the process loses what is queued (at most
+``flush_seconds`` of traffic, and never more than ``queue_size`` requests).
+
+Settings come from ``[LOG]`` of ``config/monitoring.cfg``; an environment variable
+wins over the file:
+
+=====================  =================================  ==============  ==============================
+key                    variable                           default         meaning
+=====================  =================================  ==============  ==============================
+``sink``               ``LORE_PREDICTION_LOG``            ``parquet``     ``parquet``, ``postgres`` or
+                                                                          ``off``
+``path``               ``LORE_PREDICTION_LOG_PATH``       ``predictions`` Parquet folder (under ``data/``
+                                                                          when relative; in S3 with
+                                                                          ``s3: 1``)
+``s3``                 ``LORE_PREDICTION_LOG_S3``         ``0``           Parquet files go to lore's S3
+                                                                          bucket (``config/aws.cfg``)
+``url``                ``LORE_PREDICTION_LOG_URL``        ``[METADATA]``  database of the ``predictions``
+                                                                          table
+``sample``             ``LORE_PREDICTION_LOG_SAMPLE``     ``1``           share of requests logged
+``max_per_second``     ``LORE_PREDICTION_LOG_RATE``       ``1000``        requests logged per second, at
+                                                                          most
+``queue``              ``LORE_PREDICTION_LOG_QUEUE``      ``10000``       requests waiting, at most
+``flush_seconds``      ``LORE_PREDICTION_LOG_FLUSH``      ``1``           how often the writer writes
+=====================  =================================  ==============  ==============================
+
+>>> import pandas as pd, tempfile
+>>> folder = tempfile.mkdtemp()
+>>> log = PredictionLog(ParquetSink(folder)).start()
+>>> log.log("demo.Model", 1, pd.DataFrame({"age": [30]}), [True], request_id="r1")
+True
+>>> log.close()
+>>> read(ParquetSink(folder), "demo.Model")[["request_id", "age", "prediction"]].to_dict("records")
+[{'request_id': 'r1', 'age': 30, 'prediction': True}]
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime
+import logging
+import os
+import queue
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from lore.errors import ConfigError
+from lore.monitoring.record import Logged, arrow, rows
+
+logger = logging.getLogger(__name__)
+
+SINKS = ("parquet", "postgres", "off")
+#: ``[LOG]`` key -> (environment variable, default)
+KEYS = {
+    "sink": ("LORE_PREDICTION_LOG", "parquet"),
+    "path": ("LORE_PREDICTION_LOG_PATH", "predictions"),
+    "s3": ("LORE_PREDICTION_LOG_S3", "0"),
+    "url": ("LORE_PREDICTION_LOG_URL", ""),
+    "sample": ("LORE_PREDICTION_LOG_SAMPLE", "1"),
+    "max_per_second": ("LORE_PREDICTION_LOG_RATE", "1000"),
+    "queue": ("LORE_PREDICTION_LOG_QUEUE", "10000"),
+    "flush_seconds": ("LORE_PREDICTION_LOG_FLUSH", "1"),
+}
+#: A sink failing again within this many seconds is counted but not logged again.
+WARN_EVERY = 60.0
+
+
+@dataclasses.dataclass(frozen=True)
+class LogSettings:
+    """Where and how much to log; see the module documentation."""
+
+    sink: str = "parquet"
+    path: str = "predictions"
+    s3: bool = False
+    url: str = ""
+    sample: float = 1.0
+    max_per_second: float = 1000.0
+    queue: int = 10_000
+    flush_seconds: float = 1.0
+
+    @classmethod
+    def from_config(cls, environ: Mapping[str, str] | None = None) -> LogSettings:
+        """``[LOG]`` of ``config/monitoring.cfg``, overridden by the environment.
+
+        >>> LogSettings.from_config({"LORE_PREDICTION_LOG": "off"}).sink
+        'off'
+        >>> LogSettings.from_config({"LORE_PREDICTION_LOG_SAMPLE": "2"})
+        Traceback (most recent call last):
+        ...
+        lore.errors.ConfigError: LORE_PREDICTION_LOG_SAMPLE='2' must be a number in (0, 1]; the share to log
+        """
+        import lore.config
+
+        environ = os.environ if environ is None else environ
+        section = lore.config.read("monitoring").get("LOG") or {}
+        if section:
+            section.check_keys(set(KEYS))
+        text = {
+            key: environ.get(variable) or section.get(key) or default
+            for key, (variable, default) in KEYS.items()
+        }
+        if text["sink"] not in SINKS:
+            raise ConfigError(
+                f"prediction log sink {text['sink']!r} is unknown; choose one of {', '.join(SINKS)}"
+            )
+        return cls(
+            sink=text["sink"],
+            path=text["path"],
+            s3=text["s3"].lower() in ("1", "true", "yes", "on"),
+            url=text["url"],
+            sample=_number(text["sample"], "sample", 1.0, "the share to log"),
+            max_per_second=_number(text["max_per_second"], "max_per_second", None, "requests per second"),
+            queue=int(_number(text["queue"], "queue", None, "requests")),
+            flush_seconds=_number(text["flush_seconds"], "flush_seconds", None, "seconds"),
+        )
+
+    def sink_object(self) -> Any:
+        """The sink these settings choose (``None`` when logging is off)."""
+        if self.sink == "off":
+            return None
+        if self.sink == "postgres":
+            return SQLSink(self.url or None)
+        if self.s3:
+            return ParquetSink(self.path, s3=True)
+        import lore.env
+
+        path = Path(self.path)
+        return ParquetSink(path if path.is_absolute() else lore.env.current().data_dir / path)
+
+
+def _number(text: str, key: str, most: float | None, what: str) -> float:
+    variable = KEYS[key][0]
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0 or (most is not None and value > most):
+        bound = f"in (0, {most:g}]" if most is not None else "above 0"
+        raise ConfigError(f"{variable}={text!r} must be a number {bound}; {what}")
+    return value
+
+
+class PredictionLog:
+    """A bounded queue of served predictions and the thread that writes them to a sink.
+
+    Parameters
+    ----------
+    sink
+        A :class:`ParquetSink`, :class:`SQLSink` or anything with ``write(model,
+        fitting, table)``.
+    sample
+        Share of requests logged (at random).
+    max_per_second
+        Requests logged per second at most; the rest are sampled out.
+    queue_size
+        Requests waiting at most; beyond, a request is dropped and counted.
+    flush_seconds
+        How often the writer writes what is queued.
+    on_batch
+        Called in the writer thread with ``(model, fitting, arrow table)`` for every
+        batch (the server's live drift gauges).
+    """
+
+    def __init__(
+        self,
+        sink: Any,
+        *,
+        sample: float = 1.0,
+        max_per_second: float = 1000.0,
+        queue_size: int = 10_000,
+        flush_seconds: float = 1.0,
+        on_batch: Callable[[str, int | None, Any], None] | None = None,
+    ) -> None:
+        self.sink = sink
+        self.sample = sample
+        self.max_per_second = max_per_second
+        self.flush_seconds = flush_seconds
+        self.on_batch = on_batch
+        self.queue: queue.Queue[Logged] = queue.Queue(maxsize=queue_size)
+        self.written = 0  # rows
+        self.dropped: collections.Counter[str] = collections.Counter()  # requests, by reason
+        self.sink_errors = 0
+        self._second = 0
+        self._this_second = 0
+        self._last_warning = -WARN_EVERY
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def from_config(cls, **options: Any) -> PredictionLog | None:
+        """The log ``config/monitoring.cfg`` asks for, not started (``None`` when off)."""
+        settings = LogSettings.from_config()
+        sink = settings.sink_object()
+        if sink is None:
+            return None
+        return cls(
+            sink,
+            sample=settings.sample,
+            max_per_second=settings.max_per_second,
+            queue_size=settings.queue,
+            flush_seconds=settings.flush_seconds,
+            **options,
+        )
+
+    def start(self) -> PredictionLog:
+        """Start the writer thread; returns ``self``."""
+        self._thread = threading.Thread(target=self._run, name="lore-prediction-log", daemon=True)
+        self._thread.start()
+        return self
+
+    def log(
+        self,
+        model: str,
+        fitting: int | None,
+        inputs: Any,
+        predictions: Any,
+        probabilities: Any = None,
+        request_id: str | None = None,
+    ) -> bool:
+        """Queue one request's rows and results; ``True`` if queued. Never blocks, never raises."""
+        if self.sample < 1.0 and random.random() >= self.sample:
+            return False
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._second, self._this_second = second, 0
+        if self._this_second >= self.max_per_second:
+            self.dropped["rate"] += 1
+            return False
+        self._this_second += 1
+        item = Logged(model, fitting, request_id or new_request_id(), now, inputs, predictions, probabilities)
+        try:
+            self.queue.put_nowait(item)
+        except queue.Full:
+            self.dropped["queue"] += 1
+            return False
+        return True
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is queued and stop the writer."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not (self._stop.is_set() and self.queue.empty()):
+            deadline = time.monotonic() + self.flush_seconds
+            batch: list[Logged] = []
+            while not self._stop.is_set():
+                wait = deadline - time.monotonic()
+                if wait <= 0:
+                    break
+                try:
+                    batch.append(self.queue.get(timeout=min(wait, 0.1)))
+                except queue.Empty:
+                    continue
+            while True:  # whatever is queued now goes in this batch
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            if batch:
+                self.write(batch)
+
+    def write(self, batch: list[Logged]) -> None:
+        """Write ``batch`` (grouped by model, fitting and day); a failing sink is counted, not raised."""
+        groups: dict[tuple[str, int | None, str], list[Logged]] = {}
+        for item in batch:
+            day = time.strftime("%Y-%m-%d", time.gmtime(item.predicted_at))
+            groups.setdefault((item.model, item.fitting, day), []).append(item)
+        for (model, fitting, _), items in groups.items():
+            try:
+                data = arrow(items)
+            except Exception as error:  # a row the record cannot hold must not stop the writer
+                self._failed(f"cannot record predictions of {model}: {error}", items)
+                continue
+            try:
+                self.sink.write(model, fitting, data)
+            except Exception as error:  # sink down: a warning and a counter, never a failed prediction
+                self._failed(
+                    f"prediction log {self.sink!r} failed, {len(items)} requests not logged: {error}", items
+                )
+            else:
+                self.written += data.num_rows
+            if self.on_batch is not None:
+                try:
+                    self.on_batch(model, fitting, data)
+                except Exception:
+                    logger.exception("updating the live drift of %s failed", model)
+
+    def _failed(self, message: str, items: list[Logged]) -> None:
+        self.sink_errors += 1
+        self.dropped["sink"] += len(items)
+        if time.monotonic() - self._last_warning >= WARN_EVERY:
+            self._last_warning = time.monotonic()
+            logger.warning("%s", message)
+
+
+def new_request_id() -> str:
+    """A fresh request id (32 hex digits)."""
+    return uuid.uuid4().hex
+
+
+class ParquetSink:
+    """Parquet files ``<path>/model=<name>/fitting=<n>/day=<YYYY-MM-DD>/<time>-<id>.parquet``.
+
+    Local files are written atomically; with ``s3=True`` ``path`` is a folder of lore's
+    S3 bucket (``config/aws.cfg``), and each file is one ``put``.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], s3: bool = False) -> None:
+        self.path = str(path) if s3 else Path(path)
+        self.s3 = s3
+
+    def __repr__(self) -> str:
+        return f"ParquetSink({str(self.path)!r}{', s3=True' if self.s3 else ''})"
+
+    def partition(self, model: str, fitting: int | None, day: str) -> str:
+        return f"model={model}/fitting={fitting if fitting is not None else 0}/day={day}"
+
+    def write(self, model: str, fitting: int | None, data: Any) -> str:
+        """Write one batch of one model, fitting and day; return the file's path."""
+        import io
+
+        import pyarrow.parquet as pq
+
+        first = data.column("predicted_at")[0].as_py()
+        folder = self.partition(model, fitting, first.strftime("%Y-%m-%d"))
+        name = f"{folder}/{first.strftime('%H%M%S%f')}-{uuid.uuid4().hex[:8]}.parquet"
+        if self.s3:
+            import lore.io.s3
+
+            buffer = io.BytesIO()
+            pq.write_table(data, buffer)
+            lore.io.s3.remote().put_bytes(f"{self.path}/{name}", buffer.getvalue())
+            return f"{self.path}/{name}"
+        from lore.util import atomic_path
+
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as temporary:
+            pq.write_table(data, temporary)
+        return str(target)
+
+    def local_folder(self, model: str, days: list[str] | None) -> Path:
+        """The local folder of ``model``'s files (downloaded first from S3, for the ``days`` given)."""
+        if not self.s3:
+            return Path(self.path) / f"model={model}"
+        import lore.env
+        import lore.io.s3
+
+        remote = lore.io.s3.remote()
+        cache = lore.env.current().data_dir / "predictions-cache" / f"model={model}"
+        wanted = [
+            key
+            for key in remote.list(f"{self.path}/model={model}")
+            if days is None or any(f"/day={day}/" in key for day in days)
+        ]
+        missing = [(key, cache / key.split(f"model={model}/", 1)[1]) for key in wanted]
+        remote.download_files([(key, path) for key, path in missing if not path.exists()])
+        return cache
+
+
+class SQLSink:
+    """The ``predictions`` table (:func:`lore.monitoring.record.table`) of a SQL database.
+
+    ``url`` defaults to the metadata database (``[METADATA]`` of config/database.cfg);
+    the table is created when missing.
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url
+        self._table: Any = None
+
+    def __repr__(self) -> str:
+        from lore.util import mask_url
+
+        return f"SQLSink({mask_url(self.url) if self.url else '[METADATA]'!r})"
+
+    def connection(self) -> Any:
+        import lore.io
+
+        return lore.io.connection("metadata", url=self.url) if self.url else lore.io.connection("metadata")
+
+    def table(self) -> Any:
+        if self._table is None:
+            import sqlalchemy as sa
+
+            from lore.monitoring.record import table
+
+            engine = self.connection().engine
+            metadata = sa.MetaData()
+            found = table(metadata)
+            metadata.create_all(engine, checkfirst=True)
+            self._table = (engine, found)
+        return self._table
+
+    def write(self, model: str, fitting: int | None, data: Any) -> None:
+        engine, found = self.table()
+        with engine.begin() as connection:
+            connection.execute(found.insert(), rows(model, fitting, data))
+
+
+def read(sink: Any, model: str, since: datetime.datetime | None = None, fitting: int | None = None) -> Any:
+    """``model``'s logged predictions since ``since``, one row per prediction, inputs as columns.
+
+    Returns a DataFrame with ``request_id``, ``row``, ``fitting``, ``predicted_at``,
+    ``prediction``, ``probabilities`` and one column per input (the input columns win
+    no name over these: an input called ``prediction`` is read as ``inputs.prediction``).
+    """
+    if isinstance(sink, SQLSink):
+        return _read_sql(sink, model, since, fitting)
+    return _read_parquet(sink, model, since, fitting)
+
+
+def _days(since: datetime.datetime | None) -> list[str] | None:
+    if since is None:
+        return None
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    first = since.astimezone(datetime.timezone.utc).date() if since.tzinfo else since.date()
+    return [str(first + datetime.timedelta(days=n)) for n in range((today - first).days + 1)]
+
+
+def _read_parquet(sink: ParquetSink, model: str, since: datetime.datetime | None, fitting: int | None) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    folder = sink.local_folder(model, _days(since))
+    if not folder.is_dir():
+        return _flatten(pa.table({"request_id": pa.array([], pa.string())}), None)
+    dataset = ds.dataset(folder, format="parquet", partitioning="hive")
+    condition = None
+    if since is not None:
+        condition = ds.field("day") >= str(since.date())
+    if fitting is not None:
+        term = ds.field("fitting") == fitting
+        condition = term if condition is None else condition & term
+    data = dataset.to_table(filter=condition)
+    if since is not None:
+        moment = pa.scalar(since.astimezone(datetime.timezone.utc), pa.timestamp("us", tz="UTC"))
+        data = data.filter(pc.greater_equal(data.column("predicted_at"), moment))
+    return _flatten(data, "day")
+
+
+def _flatten(data: Any, drop: str | None) -> Any:
+    if drop is not None and drop in data.column_names:
+        data = data.drop_columns([drop])
+    if "inputs" in data.column_names:
+        inputs = data.column("inputs").combine_chunks()
+        data = data.drop_columns(["inputs"])
+        for index in range(inputs.type.num_fields):
+            name = inputs.type.field(index).name
+            data = data.append_column(
+                name if name not in data.column_names else f"inputs.{name}", inputs.field(index)
+            )
+    return data.to_pandas()
+
+
+def _read_sql(sink: SQLSink, model: str, since: datetime.datetime | None, fitting: int | None) -> Any:
+    import pandas as pd
+    import sqlalchemy as sa
+
+    engine, found = sink.table()
+    query = sa.select(found).where(found.c.model == model)
+    if since is not None:
+        query = query.where(found.c.predicted_at >= since)
+    if fitting is not None:
+        query = query.where(found.c.fitting == fitting)
+    with engine.connect() as connection:
+        frame = pd.DataFrame(connection.execute(query).mappings().all())
+    if frame.empty:
+        return frame
+    inputs = pd.DataFrame.from_records(frame.pop("inputs").tolist())
+    frame = frame.drop(columns=["id", "model"])
+    renamed = {name: f"inputs.{name}" for name in inputs.columns if name in frame.columns}
+    frame["predicted_at"] = pd.to_datetime(frame["predicted_at"], utc=True)
+    return pd.concat([frame, inputs.rename(columns=renamed)], axis=1)

@@ -1,0 +1,125 @@
+"""What a fitting remembers of its data, to compare production against: ``reference.json``.
+
+A :class:`Reference` holds the profile of the raw input columns (of the training
+split), the profile of the predictions (on the test split), and, for a classifier,
+the test split's class probabilities and true class indices (at most
+:data:`MAX_SCORED` rows, a random sample beyond), which
+:func:`~lore.monitoring.estimate_performance` calibrates on. ``lore.models.Base.fit``
+writes it into every fitting; ``Model.load`` reads it back as ``model.reference``.
+
+>>> import numpy as np, pandas as pd, tempfile, pathlib
+>>> made = build(pd.DataFrame({"age": [20, 30, 40]}), np.array([True, False, True]),
+...              probabilities=np.array([[0.2, 0.8], [0.7, 0.3], [0.4, 0.6]]), labels=np.array([1, 0, 0]))
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> made.save(folder)
+>>> again = Reference.load(folder)
+>>> list(again.inputs), again.predictions[PREDICTION]["values"], again.labels.tolist()
+(['age'], {'True': 2, 'False': 1}, [1, 0, 0])
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from lore.monitoring.sketches import Profile, profile
+from lore.util import atomic_write
+
+#: The file of a fitting that holds its reference.
+FILE = "reference.json"
+#: The name of the predictions' column in profiles and in the prediction log.
+PREDICTION = "prediction"
+#: Scored reference rows kept for performance estimation.
+MAX_SCORED = 20_000
+
+
+class Reference:
+    """A fitting's reference: input and prediction profiles, and scored labelled rows.
+
+    Parameters
+    ----------
+    inputs
+        Profile of the raw input columns.
+    predictions
+        Profile of the decoded predictions (one column, :data:`PREDICTION`).
+    probabilities, labels
+        A classifier's test-split class probabilities ``(rows, classes)`` and true
+        class indices; ``None`` for a regression.
+    """
+
+    def __init__(
+        self, inputs: Profile, predictions: Profile, probabilities: Any = None, labels: Any = None
+    ) -> None:
+        self.inputs = inputs
+        self.predictions = predictions
+        self.probabilities = probabilities
+        self.labels = labels
+
+    def __repr__(self) -> str:
+        scored = f", {len(self.labels)} scored rows" if self.labels is not None else ""
+        return f"<Reference of {', '.join(self.inputs)}{scored}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"inputs": self.inputs.to_dict(), "predictions": self.predictions.to_dict()}
+        if self.labels is not None:
+            data["probabilities"] = self.probabilities.round(6).tolist()
+            data["labels"] = self.labels.tolist()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reference:
+        import numpy as np
+
+        probabilities = labels = None
+        if "labels" in data:
+            probabilities = np.asarray(data["probabilities"], dtype=np.float64)
+            labels = np.asarray(data["labels"], dtype=np.int64)
+        return cls(
+            Profile.from_dict(data["inputs"]), Profile.from_dict(data["predictions"]), probabilities, labels
+        )
+
+    def save(self, folder: str | Path) -> None:
+        """Write ``reference.json`` into ``folder`` (atomically)."""
+        with atomic_write(Path(folder) / FILE, "w") as stream:
+            json.dump(self.to_dict(), stream, separators=(",", ":"), allow_nan=False)
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Reference | None:
+        """The reference saved in ``folder``, or ``None`` for a fitting made without one."""
+        path = Path(folder) / FILE
+        if not path.is_file():
+            return None
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def build(
+    inputs: Any, predictions: Any, *, probabilities: Any = None, labels: Any = None, seed: int = 0
+) -> Reference:
+    """Profile ``inputs`` (raw columns) and ``predictions``; keep a sample of the scored rows.
+
+    Parameters
+    ----------
+    inputs
+        The raw input columns (a DataFrame).
+    predictions
+        Decoded predictions (any 1-D array).
+    probabilities, labels
+        For a classifier: class probabilities and true class indices of the same rows
+        as ``predictions``.
+    seed
+        Seed of the sample of scored rows beyond :data:`MAX_SCORED`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    predicted = profile(pd.DataFrame({PREDICTION: np.asarray(predictions)}))
+    if labels is not None:
+        probabilities = np.asarray(probabilities, dtype=np.float64)
+        if probabilities.ndim == 1:
+            probabilities = np.column_stack([1 - probabilities, probabilities])
+        labels = np.asarray(labels).astype(np.int64)
+        if len(labels) > MAX_SCORED:
+            keep = np.sort(np.random.default_rng(seed).choice(len(labels), MAX_SCORED, replace=False))
+            probabilities, labels = probabilities[keep], labels[keep]
+    return Reference(profile(inputs), predicted, probabilities, labels)
