@@ -153,12 +153,13 @@ class Base:
 
     def _reference(self, labels: Any, output: Any) -> Any:
         """The reference of this fitting: raw training inputs, test predictions, scores and labels."""
-        raw = getattr(self.pipeline, "raw", None)
-        if not callable(raw):
+        loaded = getattr(self.pipeline, "loaded_splits", None)
+        training = loaded().get("training") if callable(loaded) else None
+        if training is None:
             return None  # a pipeline that keeps no raw rows (LowMemory, Dask) saves none
         from lore.monitoring.reference import build
 
-        inputs = raw("training")[list(self.pipeline.input_schema())]
+        inputs = training[list(self.pipeline.input_schema())]
         if output is None:
             return build(inputs, [])
         if self.estimator.task_ == REGRESSION:

@@ -289,12 +289,6 @@ class TrainTestSplit:
             self._observations[name] = Observations(self.encode_x(frame), self.encode_y(frame))
         return self._observations[name]
 
-    def raw(self, split: str) -> Any:
-        """The raw rows of ``split`` (``"training"``, ``"validation"`` or ``"test"``), as read."""
-        if split not in SPLITS:
-            raise EncodingError(f"no split {split!r}; the splits are {', '.join(SPLITS)}")
-        return self._split_frames()[split]
-
     @property
     def training_data(self) -> Observations:
         return self._observations_of("training")

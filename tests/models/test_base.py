@@ -210,12 +210,12 @@ def test_fit_saves_a_reference_profile_that_load_brings_back(fitted: Boosted, pr
     assert isinstance(reference, Reference)
     assert list(reference.inputs) == ["city", "plan", "age"]  # the raw input columns
     pipeline = fitted.pipeline
-    assert reference.inputs.rows == len(pipeline.raw("training"))
+    assert reference.inputs.rows == len(pipeline.loaded_splits()["training"])
     assert set(reference.predictions["prediction"]["values"]) <= {"True", "False"}
     test = pipeline.test_data
     assert reference.labels.tolist() == test.y.tolist()
     assert np.allclose(reference.probabilities, fitted.predict_proba(test.x), atol=1e-6)
-    assert not drift(reference.inputs, pipeline.raw("test"))["drifted"].any()
+    assert not drift(reference.inputs, pipeline.loaded_splits()["test"])["drifted"].any()
     assert "reference" in loaded.timings
 
 
