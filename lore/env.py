@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lore.compat import module_getattr
 from lore.errors import ConfigError, EnvironmentNameError, NotInProject
 
 DEVELOPMENT = "development"
@@ -197,3 +198,6 @@ def _apply(values: dict[str, str | None]) -> None:
         else:
             os.environ[name] = value
     reset()
+
+
+__getattr__ = module_getattr(__name__)  # the original Lore's names: lore.compat.NAMES

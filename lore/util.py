@@ -188,3 +188,30 @@ def lazy_exports(
         return sorted({*vars(sys.modules[package]), *exports})
 
     return __getattr__, __dir__
+
+
+def with_hooks(method: F) -> F:
+    """Call ``self.before_<name>`` and ``self.after_<name>`` around ``method``.
+
+    Both hooks get the method's own arguments (as the original Lore's callbacks did);
+    the class defines them, as no-ops a subclass overrides.
+
+    >>> class Counter:
+    ...     calls = []
+    ...     def before_run(self, n): self.calls.append(("before", n))
+    ...     def after_run(self, n): self.calls.append(("after", n))
+    ...     @with_hooks
+    ...     def run(self, n): return n * 2
+    >>> Counter().run(3), Counter.calls
+    (6, [('before', 3), ('after', 3)])
+    """
+    name = method.__name__
+
+    @functools.wraps(method)
+    def hooked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        getattr(self, f"before_{name}")(*args, **kwargs)
+        result = method(self, *args, **kwargs)
+        getattr(self, f"after_{name}")(*args, **kwargs)
+        return result
+
+    return hooked  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lore.compat import old_keywords
 from lore.encoders.base import CONTINUOUS, Encoder
 from lore.encoders.sketch import Sketch
 from lore.errors import EncodingError
@@ -104,6 +105,7 @@ class Continuous(Pass):
     """Another name for :class:`Pass`."""
 
 
+@old_keywords
 class Norm(Numeric):
     """Standardize: ``(x - center_) / scale_`` as float32.
 

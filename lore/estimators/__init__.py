@@ -17,11 +17,12 @@ from typing import Any
 
 from lore.estimators.base import Estimator
 from lore.estimators.keras import Keras
+from lore.estimators.naive import Naive
 from lore.estimators.progress import Progress
 from lore.estimators.sklearn import SKLearn
 from lore.estimators.xgboost import XGBoost
 
-__all__ = ["Estimator", "Keras", "Progress", "ReloadBest", "SKLearn", "XGBoost"]
+__all__ = ["Estimator", "Keras", "Naive", "Progress", "ReloadBest", "SKLearn", "XGBoost"]
 
 
 def __getattr__(name: str) -> Any:

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from lore.errors import CorruptArtifact, MissingColumn, ModelError, NotFittedError, UnknownParameter
-from lore.util import atomic_write
+from lore.util import atomic_write, with_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,23 @@ class Estimator:
         args = ", ".join(f"{key}={value!r}" for key, value in sorted(self.params.items()))
         return f"{type(self).__name__}({args})"
 
+    def __getattr__(self, name: str) -> Any:
+        """A parameter reads as an attribute (``estimator.epochs``), as in the original Lore."""
+        params = self.__dict__.get("params")
+        if params is not None and not name.startswith("_") and name in self._parameter_names():
+            return self.get_params().get(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Assigning a parameter (``estimator.epochs = 5``) sets it, as ``set_params`` would."""
+        if "params" in self.__dict__ and not name.endswith("_") and name in self._parameter_names():
+            self.set_params(**{name: value})
+            return
+        object.__setattr__(self, name, value)
+
+    def _parameter_names(self) -> set[str]:
+        return set(self.defaults) | set(self.extra_parameters) | set(self.params)
+
     # -- parameters ---------------------------------------------------------------------
 
     def valid_parameters(self) -> list[str]:
@@ -140,6 +157,27 @@ class Estimator:
         self.encoders_ = list(pipeline.encoders)
         return self
 
+    # -- hooks: override to run code around fit and predict (the original Lore's callbacks) --
+
+    def before_fit(self, x: Any, y: Any, *args: Any, **kwargs: Any) -> None:
+        """Called before :meth:`fit` with its arguments."""
+
+    def after_fit(self, x: Any, y: Any, *args: Any, **kwargs: Any) -> None:
+        """Called after :meth:`fit` with its arguments."""
+
+    def before_predict(self, x: Any) -> None:
+        """Called before :meth:`predict` with ``x``."""
+
+    def after_predict(self, x: Any) -> None:
+        """Called after :meth:`predict` with ``x``."""
+
+    def before_predict_proba(self, x: Any) -> None:
+        """Called before :meth:`predict_proba` with ``x``."""
+
+    def after_predict_proba(self, x: Any) -> None:
+        """Called after :meth:`predict_proba` with ``x``."""
+
+    @with_hooks
     def fit(
         self,
         x: Any,
@@ -207,6 +245,7 @@ class Estimator:
         """Regression values, or class probabilities ``(rows, classes)`` for a classifier."""
         raise NotImplementedError
 
+    @with_hooks
     def predict(self, x: Any) -> np.ndarray:
         """Predicted values (regression) or class codes (classification)."""
         self.check_fitted()
@@ -216,6 +255,7 @@ class Estimator:
             return raw.reshape(-1)
         return raw.argmax(axis=1)
 
+    @with_hooks
     def predict_proba(self, x: Any) -> np.ndarray:
         """Class probabilities, one column per class code; classifiers only."""
         self.check_fitted()

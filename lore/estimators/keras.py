@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from lore.compat import module_getattr, old_keywords
 from lore.estimators.base import BINARY, MULTICLASS, REGRESSION, Estimator, to_matrix
 from lore.estimators.progress import Progress
 
@@ -130,7 +131,7 @@ def __getattr__(name: str) -> Any:
         value = reload_best_class()
         globals()[name] = value
         return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return module_getattr(__name__)(name)  # the original Lore's class names
 
 
 def progress_callback(epochs: int) -> Any:
@@ -149,6 +150,7 @@ def progress_callback(epochs: int) -> Any:
     return ReportEpochs()
 
 
+@old_keywords
 class Keras(Estimator):
     """A dense network over embeddings and continuous inputs; see the module docs."""
 

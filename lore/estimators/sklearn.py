@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from lore.compat import module_getattr
 from lore.errors import ModelError
 from lore.estimators.base import REGRESSION, Estimator, to_matrix
 
@@ -100,3 +101,6 @@ class SKLearn(Estimator):
         full = np.zeros((len(matrix), self.n_classes_), dtype=known.dtype)
         full[:, self.classes_] = known
         return full
+
+
+__getattr__ = module_getattr(__name__)  # the original Lore's names: lore.compat.NAMES

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from lore.compat import module_getattr
 from lore.estimators.base import BINARY, MULTICLASS, REGRESSION, Estimator, to_matrix
 from lore.estimators.progress import Progress
 
@@ -162,3 +163,6 @@ def progress_callback(rounds: int) -> Any:
             return model
 
     return ReportRounds()
+
+
+__getattr__ = module_getattr(__name__)  # the original Lore's names: lore.compat.NAMES

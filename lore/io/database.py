@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import lore.io.extracts as extracts
+from lore.compat import old_keywords
 from lore.errors import ConnectionFailed, DataError, ParameterError, QueryError
 from lore.io.recorder import record
 from lore.io.statement import Statement, caller
@@ -355,6 +356,7 @@ class Connection:
 
     # -- reading --------------------------------------------------------------------
 
+    @old_keywords
     def dataframe(
         self,
         extract_or_sql: str,
@@ -480,6 +482,7 @@ class Connection:
                 entry["rows"] += len(frame)
                 yield frame
 
+    @old_keywords
     def select(self, extract_or_sql: str, **params: Any) -> list[tuple[Any, ...]]:
         """Run a query; its rows as tuples.
 
@@ -499,6 +502,7 @@ class Connection:
         entry["rows"] = len(rows)
         return rows
 
+    @old_keywords
     def execute(self, extract_or_sql: str, **params: Any) -> int:
         """Run statements (DDL, UPDATE...) in one transaction; the rows the last one touched.
 

@@ -39,7 +39,8 @@ _PIECE = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*?\*/|\$(\w*)
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _READS = frozenset({"select", "with", "values", "show", "explain", "table"})
 _SCALARS = (str, int, float, bool, bytes, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta)
-_LORE_IO = str(Path(__file__).parent)
+# frames that are lore's own plumbing: lore.io, and the old-keyword wrappers of lore.compat
+_PLUMBING = (str(Path(__file__).parent), str(Path(__file__).parent.parent / "compat.py"))
 
 
 def _check_value(name: str, value: Any) -> None:
@@ -61,7 +62,7 @@ def _native(value: Any) -> Any:
 def caller() -> str:
     """``file:line`` of the first frame outside lore.io (who ran the query)."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_LORE_IO):
+    while frame is not None and frame.f_code.co_filename.startswith(_PLUMBING):
         frame = frame.f_back
     if frame is None:  # pragma: no cover - always called from somewhere
         return "?"

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from lore.models.base import Base
 from lore.models.keras import Keras
+from lore.models.naive import Naive
 from lore.models.search import SearchResult
 from lore.models.sklearn import SKLearn
 from lore.models.xgboost import XGBoost
 
-__all__ = ["Base", "Keras", "SKLearn", "SearchResult", "XGBoost"]
+__all__ = ["Base", "Keras", "Naive", "SKLearn", "SearchResult", "XGBoost"]

@@ -39,7 +39,7 @@ from lore.estimators.base import REGRESSION, Estimator, to_json
 from lore.models import metadata as history_db
 from lore.models import metrics as measures
 from lore.models import provenance
-from lore.util import atomic_write, timer
+from lore.util import atomic_write, timer, with_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,27 @@ class Base:
             )
         return self.pipeline, self.estimator
 
+    # -- hooks: override to run code around fit and predict (the original Lore's callbacks) --
+
+    def before_fit(self, **params: Any) -> None:
+        """Called before :meth:`fit` with its arguments."""
+
+    def after_fit(self, **params: Any) -> None:
+        """Called after :meth:`fit` (the fitting is saved) with its arguments."""
+
+    def before_predict(self, frame: Any) -> None:
+        """Called before :meth:`predict` with the rows."""
+
+    def after_predict(self, frame: Any) -> None:
+        """Called after :meth:`predict` with the rows."""
+
+    def before_predict_proba(self, frame: Any) -> None:
+        """Called before :meth:`predict_proba` with the rows."""
+
+    def after_predict_proba(self, frame: Any) -> None:
+        """Called after :meth:`predict_proba` with the rows."""
+
+    @with_hooks
     def fit(self, **params: Any) -> dict[str, Any]:
         """Fit on the training data, validate, measure, save a fitting; return the metrics.
 
@@ -351,11 +372,13 @@ class Base:
             return numpy.column_stack(blocks).astype(numpy.float32, copy=False)
         return self.pipeline.encode_x(frame)
 
+    @with_hooks
     def predict(self, frame: Any) -> Any:
         """Decoded predictions for raw rows (or an encoded ``x``)."""
         self.check_fitted()
         return self.pipeline.decode(self.estimator.predict(self.encode(frame)))
 
+    @with_hooks
     def predict_proba(self, frame: Any) -> Any:
         """Class probabilities ``(rows, classes)`` for raw rows (or an encoded ``x``)."""
         self.check_fitted()

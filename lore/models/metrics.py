@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from lore.estimators.naive import baseline
+
 REGRESSION = "regression"
 EPSILON = 1e-15
+__all__ = ["auc", "baseline", "evaluate"]
 
 
 def auc(y: np.ndarray, score: np.ndarray) -> float:
@@ -66,12 +69,3 @@ def evaluate(task: str, y: np.ndarray, output: np.ndarray) -> dict[str, float]:
     if output.shape[1] == 2:
         metrics["auc"] = auc(codes, output[:, 1])
     return metrics
-
-
-def baseline(task: str, training_y: np.ndarray, rows: int, n_classes: int | None = None) -> np.ndarray:
-    """The output of the trivial model for ``rows`` rows: class frequencies, or the mean."""
-    training_y = np.asarray(training_y)
-    if task == REGRESSION:
-        return np.full(rows, float(training_y.astype(np.float64).mean()))
-    counts = np.bincount(training_y.astype(np.int64).reshape(-1), minlength=n_classes or 2)
-    return np.tile(counts / counts.sum(), (rows, 1))

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from lore import estimators
-from lore.models.base import Base
+from lore.compat import module_getattr
+from lore.models import base
 
 
-class SKLearn(Base):
+class SKLearn(base.Base):
     """``estimator`` may be a scikit-learn estimator (wrapped for you) or ``None``.
 
     With ``None`` the estimator is chosen at fit: ``LogisticRegression`` for a
@@ -24,3 +25,6 @@ class SKLearn(Base):
         if not isinstance(estimator, estimators.Estimator):
             estimator = estimators.SKLearn(estimator)
         super().__init__(pipeline=pipeline, estimator=estimator)
+
+
+__getattr__ = module_getattr(__name__)  # the original Lore's names: lore.compat.NAMES

@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from lore.compat import module_getattr
 from lore.encoders.base import CATEGORICAL, Encoder
 from lore.errors import EmptySplit, EncodingError, NotFittedError
 
@@ -374,3 +375,6 @@ class TrainTestSplit:
 
 
 Holdout = TrainTestSplit
+
+
+__getattr__ = module_getattr(__name__)  # the original Lore's names: lore.compat.NAMES

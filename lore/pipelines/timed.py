@@ -20,11 +20,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from lore.compat import old_keywords
 from lore.errors import EmptySplit, EncodingError
 from lore.pipelines.holdout import TrainTestSplit, split_sizes
 from lore.transformers.base import read
 
 
+@old_keywords
 class TimedTrainTestSplit(TrainTestSplit):
     """Like :class:`~lore.pipelines.TrainTestSplit`, but ordered by ``time_column``.
 
@@ -32,7 +34,8 @@ class TimedTrainTestSplit(TrainTestSplit):
     is later than a validation or test row. Rows sharing a timestamp across a boundary
     all go to the later split (the earlier split may come out a little smaller). Set
     ``time_column`` as a class attribute or pass it; a missing time is an
-    :class:`~lore.errors.EncodingError`.
+    :class:`~lore.errors.EncodingError`. Without a ``time_column`` the rows keep the
+    order ``get_data()`` returns them in (an ``ORDER BY`` in the extract).
     """
 
     time_column: str | None = None
@@ -51,8 +54,14 @@ class TimedTrainTestSplit(TrainTestSplit):
     def split(self, data: Any) -> dict[str, Any]:
         import numpy as np
 
-        if not self.time_column:
-            raise EncodingError(f"{type(self).__name__} needs time_column: the column to split by")
+        if not self.time_column:  # the data's own order (an ORDER BY in the extract)
+            training, validation, _test = split_sizes(len(data), self.test_size, self.validation_size)
+            rows = np.arange(len(data))
+            return {
+                "training": rows[:training],
+                "validation": rows[training : training + validation],
+                "test": rows[training + validation :],
+            }
         times = read(data, self.time_column, type(self).__name__)
         if times.isna().any():
             raise EncodingError(

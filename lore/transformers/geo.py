@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lore.compat import old_keywords
 from lore.errors import EncodingError, MissingDependency
 from lore.transformers.base import Source, Transformer, read, source_columns, source_name
 from lore.transformers.numeric import numbers
@@ -19,6 +20,7 @@ EARTH_RADIUS_KM = 6371.0088
 GEOIP_FIELDS = ("country", "continent", "subdivision", "city", "latitude", "longitude", "postal")
 
 
+@old_keywords
 class Distance(Transformer):
     """Haversine distance in kilometres between ``(lat, lon)`` and ``(other_lat, other_lon)``."""
 

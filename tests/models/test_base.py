@@ -230,3 +230,44 @@ def test_a_regression_reference_has_no_scores(project) -> None:
     model = Spending()
     model.fit()
     assert model.reference.labels is None and model.reference.predictions["prediction"]["kind"] == "number"
+
+
+class Hooked(Boosted):
+    calls: list[str] = []
+
+    def before_fit(self, **params: Any) -> None:
+        self.calls.append(f"before_fit {sorted(params)}")
+
+    def after_fit(self, **params: Any) -> None:
+        self.calls.append(f"after_fit fitting={self.fitting}")
+
+    def before_predict(self, frame: Any) -> None:
+        self.calls.append(f"before_predict {len(frame)}")
+
+    def after_predict(self, frame: Any) -> None:
+        self.calls.append("after_predict")
+
+
+def test_hooks_run_around_fit_and_predict(users_frame) -> None:
+    model = Hooked(num_boost_round=5)
+    model.fit(max_depth=2)
+    model.predict(users_frame.head(3))
+    assert Hooked.calls == [
+        "before_fit ['max_depth']",
+        "after_fit fitting=1",
+        "before_predict 3",
+        "after_predict",
+    ]
+
+
+def test_naive_model_is_the_baseline(users_frame) -> None:
+    model = lore.models.Naive(PIPELINES["classifier"]())
+    metrics = model.fit()
+    assert metrics["test"]["auc"] == 0.5
+    report = model.benchmark()
+    assert report["model"] == pytest.approx(report["baseline"], rel=1e-6)  # float32 outputs
+    assert model.predict(users_frame.head(4)).tolist() == [False] * 4
+    regression = lore.models.Naive(PIPELINES["regressor"]())
+    regression.fit()
+    predictions = regression.predict(users_frame.head(2))
+    assert np.allclose(predictions, predictions[0]) and 60 < predictions[0] < 120

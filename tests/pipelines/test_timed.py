@@ -39,13 +39,29 @@ def test_no_future_rows_in_training() -> None:
     assert len(pipeline.training_data) == len(positions["training"])
 
 
-def test_time_column_as_argument_and_missing() -> None:
+def test_time_column_as_argument_or_the_data_order_without_one() -> None:
     class Untimed(Events):
         time_column = None
 
     assert len(Untimed("at").training_data) > 0
-    with pytest.raises(EncodingError, match="needs time_column"):
-        _ = Untimed().training_data
+    positions = Untimed(test_size=0.2, validation_size=0.1).split(Events.frame)
+    assert positions["training"].tolist() == list(range(35))
+    assert positions["validation"].tolist() == list(range(35, 40))
+    assert positions["test"].tolist() == list(range(40, 50))
+
+
+def test_the_original_sort_by_keyword_warns_and_works() -> None:
+    class Untimed(Events):
+        time_column = None
+
+    with pytest.warns(
+        DeprecationWarning, match=r"sort_by=\) is the original Lore spelling: use time_column="
+    ):
+        pipeline = Untimed(sort_by="at", test_size=0.2)
+    assert pipeline.time_column == "at"
+    with pytest.warns(DeprecationWarning, match="lore.pipelines.TimedTrainTestSplit"):
+        from lore.pipelines.time_series import Base
+    assert Base is lore.pipelines.TimedTrainTestSplit
 
 
 def test_missing_times_are_refused() -> None:
