@@ -6,7 +6,7 @@ integers, floats, text and timestamps, some columns with NULLs. Then measures:
 
 - ``Connection.dataframe`` against ``pandas.read_sql`` on the same query and the
   same SQLAlchemy engine (psycopg2), and whether the dtypes match;
-- a cached re-read (``cache=True``, :class:`~lore.stores.DiskCache`) against the
+- a cached re-read (``cache=True``, :class:`~lore.io.DiskCache`) against the
   uncached ``Connection.dataframe``;
 - ``Connection.insert`` of that frame against ``DataFrame.to_sql`` (pandas defaults);
 - the peak RSS of a chunked read (``chunksize=--chunk``) against a full read, each in a
@@ -123,7 +123,7 @@ def main() -> None:
     import pandas as pd
 
     from lore.io.database import Connection
-    from lore.stores.disk_cache import DiskCache
+    from lore.io.disk_cache import DiskCache
 
     folder = tempfile.mkdtemp(prefix="bench_io_")
     conn = Connection("bench", URL, cache=DiskCache(folder, max_bytes=8 << 30))

@@ -92,7 +92,7 @@ def transfers(args: argparse.Namespace, endpoint: str, work: Path) -> None:
 
     import boto3
 
-    from lore.io.s3 import Remote, Settings
+    from lore.s3 import Remote, Settings
     from lore.stores.modelstore import ModelStore
 
     boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="bench")

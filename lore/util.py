@@ -163,13 +163,29 @@ def mask_url(url: str) -> str:
 
 
 def lazy_exports(
-    package: str, exports: dict[str, str]
+    package: str, exports: dict[str, str], fallback: Callable[[str], Any] | None = None
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for a package whose public names import on first use.
 
     ``exports`` maps each public name to the module that defines it; a name is imported
-    the first time it is read, then kept on the package. This is how ``lore.stores`` and
-    ``lore.server`` export their classes without importing pandas, boto3 or FastAPI.
+    the first time it is read, then kept on the package. This is how ``lore.io``,
+    ``lore.stores``, ``lore.estimators`` and ``lore.server`` export their classes without
+    importing pandas, boto3, Keras or FastAPI: the one lazy-export mechanism of lore.
+
+    Parameters
+    ----------
+    package
+        The package's ``__name__``.
+    exports
+        Public name -> module that defines it.
+    fallback
+        Called with any other name (``lore.io.<connection>``); it returns the value or
+        raises ``AttributeError``. Without it, other names are an ``AttributeError``.
+
+    Returns
+    -------
+    tuple
+        The package's ``__getattr__`` and ``__dir__``.
 
     >>> getattr_, dir_ = lazy_exports("lore.util", {"dedent": "textwrap"})
     >>> getattr_("dedent")("  x")
@@ -179,6 +195,8 @@ def lazy_exports(
     def __getattr__(name: str) -> Any:
         module = exports.get(name)
         if module is None:
+            if fallback is not None:
+                return fallback(name)
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         value = getattr(importlib.import_module(module), name)
         setattr(sys.modules[package], name, value)

@@ -1,6 +1,9 @@
 """Training on the Dask cluster: XGBoost with ``xgboost.dask``, scikit-learn through joblib.
 
-When :func:`lore.cluster.client` is set, :class:`~lore.estimators.XGBoost` trains with
+This module is the estimators' one seam to :mod:`lore.cluster` (import-linter lets only
+the ``distributed`` module of each layer import it): each function here decides, from
+:func:`lore.cluster.client`, whether the work goes to the cluster or stays in this
+process. When a cluster is configured, :class:`~lore.estimators.XGBoost` trains with
 ``xgboost.dask.train`` on a ``DaskDMatrix``: the encoded rows are sent to the workers
 in blocks of :data:`BLOCK_ROWS` (``client.scatter``, straight to a worker, one block
 in this process's memory at a time), every worker builds its histogram over its own
@@ -49,15 +52,38 @@ def scatter(client: Any, array: Any, size: int = BLOCK_ROWS) -> Any:
 
 
 def train_xgboost(
-    client: Any,
     settings: dict[str, Any],
     rounds: int,
     early: int | None,
     train: tuple[Any, Any],
     validation: tuple[Any, Any] | None,
     callbacks: list[Any],
-) -> tuple[Any, dict[str, Any]]:
-    """``(booster, evaluation history)`` of ``xgboost.dask.train`` on ``client``."""
+) -> tuple[Any, dict[str, Any]] | None:
+    """``(booster, evaluation history)`` of ``xgboost.dask.train`` on the cluster.
+
+    Parameters
+    ----------
+    settings, rounds, early, callbacks
+        XGBoost's parameters, boosting rounds, early stopping rounds and callbacks.
+    train, validation
+        ``(x, y)`` arrays (``validation`` may be ``None``).
+
+    Returns
+    -------
+    tuple or None
+        ``None`` when no cluster is configured (:func:`lore.cluster.client`): the caller
+        trains in this process.
+
+    Raises
+    ------
+    ClusterError
+        A worker died or the cluster failed mid-training; nothing was saved.
+    """
+    import lore.cluster
+
+    client = lore.cluster.client()
+    if client is None:
+        return None
     import xgboost.dask as dxgb
     from distributed import KilledWorker
 

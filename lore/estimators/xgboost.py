@@ -91,33 +91,27 @@ class XGBoost(Estimator):
     ) -> dict[str, Any]:
         import xgboost
 
-        import lore.cluster
+        from lore.estimators import distributed
 
         settings, rounds, early = self.booster_parameters(params)
-        client = lore.cluster.client()
-        if client is not None:  # xgboost.dask on the workers (lore.estimators.distributed)
-            from lore.estimators.distributed import train_xgboost
-
-            valid = None if validation is None else (to_matrix(validation[0]), validation[1])
-            booster, history = train_xgboost(
-                client, settings, rounds, early, (to_matrix(x), y), valid, [progress_callback(rounds)]
-            )
+        train_x, callbacks = to_matrix(x), [progress_callback(rounds)]
+        valid = None if validation is None else (to_matrix(validation[0]), validation[1])
+        trained = distributed.train_xgboost(settings, rounds, early, (train_x, y), valid, callbacks)
+        if trained is not None:  # on the cluster
+            booster, history = trained
             evals = [valid] if valid is not None else []
         else:
-            train = xgboost.DMatrix(to_matrix(x), label=y)
-            evals = []
-            if validation is not None:
-                evals = [(xgboost.DMatrix(to_matrix(validation[0]), label=validation[1]), "validation")]
+            evals = [] if valid is None else [(xgboost.DMatrix(valid[0], label=valid[1]), "validation")]
             history = {}
             booster = xgboost.train(
                 settings,
-                train,
+                xgboost.DMatrix(train_x, label=y),
                 num_boost_round=rounds,
                 evals=evals,
                 early_stopping_rounds=early if evals else None,
                 evals_result=history,
                 verbose_eval=False,
-                callbacks=[progress_callback(rounds)],
+                callbacks=callbacks,
             )
         if evals and early:
             booster = booster[: booster.best_iteration + 1]

@@ -1,4 +1,5 @@
-"""Data in and out: database connections declared in ``config/database.cfg``, and S3.
+"""Data in and out: database connections declared in ``config/database.cfg``, their query
+caches (``RamCache``, ``DiskCache``, ``RedisCache``), and project files on S3.
 
 Each section of ``config/database.cfg`` is a connection, ``lore.io.<section in lower
 case>``; ``[MAIN]`` with no ``url`` is the embedded SQLite file ``data/main.sqlite``::
@@ -19,19 +20,35 @@ Connections are lazy: nothing connects before the first query.
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import threading
 from typing import TYPE_CHECKING, Any
 
 from lore.errors import ConfigError
 from lore.io.recorder import recording
+from lore.util import lazy_exports
 
 if TYPE_CHECKING:
     from lore.io.database import Connection
 
+#: public name -> module that defines it, imported on first use
+_EXPORTS = {
+    "Cache": "lore.io.cache",
+    "Connection": "lore.io.database",
+    "DiskCache": "lore.io.disk_cache",
+    "RamCache": "lore.io.cache",
+    "RedisCache": "lore.io.redis_cache",
+    "download": "lore.io.s3",
+    "prefix_remote_root": "lore.io.s3",
+    "remote_from_local": "lore.io.s3",
+    "upload": "lore.io.s3",
+}
 __all__ = [
+    "Cache",
     "Connection",
+    "DiskCache",
+    "RamCache",
+    "RedisCache",
     "connection",
     "connections",
     "download",
@@ -43,13 +60,6 @@ __all__ = [
 
 #: Keys a [SECTION] of config/database.cfg may hold.
 KEYS = frozenset({"url"})
-_LAZY = {
-    "Connection": "lore.io.database",
-    "upload": "lore.io.s3",
-    "download": "lore.io.s3",
-    "remote_from_local": "lore.io.s3",
-    "prefix_remote_root": "lore.io.s3",
-}
 _open: dict[tuple[Any, ...], Connection] = {}
 _lock = threading.Lock()
 
@@ -97,10 +107,8 @@ def connection(name: str = "main", url: str | None = None) -> Connection:
         return _open[key]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is not None:
-        return getattr(importlib.import_module(module), name)
+def _named_connection(name: str) -> Connection:
+    """``lore.io.<name>``: the connection of section ``[NAME]``."""
     if name.startswith("_") or importlib.util.find_spec(f"lore.io.{name}") is not None:
         raise AttributeError(f"module 'lore.io' has no attribute {name!r}")
     try:
@@ -109,5 +117,4 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(str(error)) from None
 
 
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, fallback=_named_connection)

@@ -52,7 +52,7 @@ from lore.util import mask_url, timer
 if TYPE_CHECKING:
     import pandas as pd
 
-    from lore.stores.cache import Cache
+    from lore.io.cache import Cache
 
 logger = logging.getLogger(__name__)
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
@@ -94,7 +94,7 @@ class Connection:
         A SQLAlchemy URL (``postgresql://user:pw@host/db``, ``sqlite:///path``).
     cache
         Where ``dataframe(..., cache=True)`` keeps results; by default a
-        :class:`~lore.stores.disk_cache.DiskCache` in ``data/cache/<name>/``.
+        :class:`~lore.io.disk_cache.DiskCache` in ``data/cache/<name>/``.
     fast
         Use the PostgreSQL fast paths (ADBC reads, COPY writes) when available.
     """
@@ -145,7 +145,7 @@ class Connection:
         """The cache of ``dataframe(..., cache=True)``."""
         if self._cache is None:
             import lore.env
-            from lore.stores.disk_cache import DiskCache
+            from lore.io.disk_cache import DiskCache
 
             self._cache = DiskCache(lore.env.current().data_dir / "cache" / self.name)
         return self._cache

@@ -30,18 +30,30 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from lore.errors import DataError, MissingDependency, ParameterError
 
-if TYPE_CHECKING:
-    from lore.io.database import Connection
+
+class Source(Protocol):
+    """What a partitioned read needs of a connection (:class:`lore.io.database.Connection`).
+
+    Its class, called with ``(name, url)``, opens the same database on a worker.
+    """
+
+    name: str
+    url: str
+
+    def select(self, sql: str, **params: Any) -> list[Any]: ...
+
+    def dataframe(self, extract_or_sql: str, **params: Any) -> Any: ...
+
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LOW, _HIGH = "lore_partition_low", "lore_partition_high"
-_worker_connections: dict[tuple[str, str], Connection] = {}
+_worker_connections: dict[tuple[str, str], Source] = {}
 #: The connections partitions were made from in this process (an in-memory database stays the same).
-_origins: weakref.WeakValueDictionary[tuple[str, str], Connection] = weakref.WeakValueDictionary()
+_origins: weakref.WeakValueDictionary[tuple[str, str], Source] = weakref.WeakValueDictionary()
 _lock = threading.Lock()
 
 
@@ -88,20 +100,29 @@ def _statement(sql: str, index: str, last: bool) -> str:
 
 
 def read_partition(
-    name: str, url: str, sql: str, index: str, low: Any, high: Any, last: bool, params: dict[str, Any]
+    kind: type[Source],
+    name: str,
+    url: str,
+    sql: str,
+    index: str,
+    low: Any,
+    high: Any,
+    last: bool,
+    params: dict[str, Any],
 ) -> Any:
-    """One partition (run on a worker): the rows of ``sql`` with ``low <= index < high``."""
-    from lore.io.database import Connection
+    """One partition (run on a worker): the rows of ``sql`` with ``low <= index < high``.
 
+    ``kind(name, url)`` opens the connection on a worker that has none yet.
+    """
     with _lock:
         connection = _origins.get((name, url)) or _worker_connections.get((name, url))
         if connection is None:
-            connection = _worker_connections[(name, url)] = Connection(name, url)
+            connection = _worker_connections[(name, url)] = kind(name, url)
     frame = connection.dataframe(_statement(sql, index, last), **params, **{_LOW: low, _HIGH: high})
     return frame.set_index(index, drop=False).rename_axis(None).sort_index(kind="stable")
 
 
-def read(connection: Connection, sql: str, *, partitions: int, index: str, params: dict[str, Any]) -> Any:
+def read(connection: Source, sql: str, *, partitions: int, index: str, params: dict[str, Any]) -> Any:
     """A Dask DataFrame of ``sql`` on ``connection`` in ``partitions`` ranges of ``index``.
 
     ``sql`` is SQL text or an extract name; see the module documentation.
@@ -138,7 +159,15 @@ def read(connection: Connection, sql: str, *, partitions: int, index: str, param
         cuts = [cuts[0], cuts[0]]
     parts = [
         dask.delayed(read_partition, pure=True)(
-            connection.name, connection.url, text, index, cuts[i], cuts[i + 1], i == len(cuts) - 2, params
+            type(connection),
+            connection.name,
+            connection.url,
+            text,
+            index,
+            cuts[i],
+            cuts[i + 1],
+            i == len(cuts) - 2,
+            params,
         )
         for i in range(len(cuts) - 1)
     ]

@@ -1,6 +1,7 @@
 """Hyper-parameter search on the Dask cluster: one Optuna study, trials on every worker.
 
-When :func:`lore.cluster.client` is set, :func:`lore.models.search.run` creates the
+This module is the models' one seam to :mod:`lore.cluster`: :func:`run` decides whether
+a search runs on the cluster. When :func:`lore.cluster.client` is set, :func:`run` creates the
 study in a shared Optuna storage (by default the project's own database, the
 ``main`` connection of ``config/database.cfg``: a SQLite file or PostgreSQL) and
 submits one task per worker; each runs its share of the trials against the same
@@ -20,6 +21,7 @@ elsewhere); the search reports the best completed one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,21 +41,26 @@ def default_storage() -> str:
     return lore.io.connection("main").url
 
 
-def _trials(model: Any, space: dict[str, Any], options: dict[str, Any], where: tuple[str | None, str]) -> int:
+def _trials(
+    run_here: Callable[..., Any],
+    model: Any,
+    space: dict[str, Any],
+    options: dict[str, Any],
+    where: tuple[str | None, str],
+) -> int:
     """Worker task: run ``options["trials"]`` trials of the shared study; how many completed."""
     import lore.cluster
-    from lore.models import search
 
     pipeline = model.pipeline
     folder = getattr(pipeline, "_signature", {}).get("folder")
     if folder and hasattr(pipeline, "_load") and Path(folder).is_dir():
         pipeline._load(Path(folder))  # a LowMemory prepared by the caller, on a disk this worker shares
     with lore.cluster.in_project(*where):
-        return search.run_here(model, space, **options).trials
+        return run_here(model, space, **options).trials
 
 
 def run(
-    client: Any,
+    run_here: Callable[..., Any],
     model: Any,
     space: dict[str, Any],
     *,
@@ -62,16 +69,45 @@ def run(
     storage: str | None,
     study_name: str,
     seed: int | None,
-) -> None:
-    """Run ``trials`` trials of ``study_name`` spread over the workers of ``client``."""
+) -> str | None:
+    """Run ``trials`` trials of ``study_name`` spread over the cluster's workers.
+
+    Parameters
+    ----------
+    run_here
+        :func:`lore.models.search.run_here`, which each worker runs on its share.
+    model, space
+        What to search, and over which parameters.
+    trials, timeout, storage, study_name, seed
+        As for :func:`lore.models.search.run`.
+
+    Returns
+    -------
+    str or None
+        The storage URL holding the shared study, or ``None`` when no cluster is
+        configured (the caller runs the trials in this process).
+
+    Raises
+    ------
+    ClusterError
+        The cluster failed, or ``storage`` cannot be shared by the workers.
+    """
+    import optuna
+
     import lore.cluster
 
+    client = lore.cluster.client()
+    if client is None:
+        return None
+    storage = resolve_storage(storage)
+    optuna.create_study(study_name=study_name, storage=storage, direction="minimize", load_if_exists=True)
     model.pipeline.training_data  # noqa: B018 - prepared once here; workers get fitted encoders
     where = lore.cluster.here()
     workers = len(client.scheduler_info()["workers"]) or 1
     futures = [
         client.submit(
             _trials,
+            run_here,
             model,
             space,
             {
@@ -91,6 +127,7 @@ def run(
         client.gather(futures)
     except OSError as error:
         raise ClusterError(f"the search {study_name} failed on the cluster: {error}") from None
+    return storage
 
 
 def resolve_storage(storage: str | None) -> str:

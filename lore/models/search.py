@@ -93,24 +93,19 @@ def run(
     one study in ``storage`` (default: the project's database); see
     :mod:`lore.models.distributed`.
     """
-    import lore.cluster
-
-    client = lore.cluster.client()
-    if client is None:
-        return run_here(
-            model, space, trials=trials, timeout=timeout, storage=storage, study_name=study_name, seed=seed
-        )
     from lore.models import distributed
 
     model.estimator.check_parameters(dict.fromkeys(space))
     distributions(space)
     name = study_name or f"{model.name()}-search"
-    storage = distributed.resolve_storage(storage)
-    _optuna().create_study(study_name=name, storage=storage, direction="minimize", load_if_exists=True)
-    distributed.run(
-        client, model, space, trials=trials, timeout=timeout, storage=storage, study_name=name, seed=seed
+    shared = distributed.run(
+        run_here, model, space, trials=trials, timeout=timeout, storage=storage, study_name=name, seed=seed
     )
-    return run_here(model, space, trials=0, storage=storage, study_name=name)
+    if shared is None:  # no cluster: the trials run in this process
+        return run_here(
+            model, space, trials=trials, timeout=timeout, storage=storage, study_name=name, seed=seed
+        )
+    return run_here(model, space, trials=0, storage=shared, study_name=name)
 
 
 def run_here(

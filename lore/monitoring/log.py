@@ -343,11 +343,11 @@ class ParquetSink:
         folder = self.partition(model, fitting, first.strftime("%Y-%m-%d"))
         name = f"{folder}/{first.strftime('%H%M%S%f')}-{uuid.uuid4().hex[:8]}.parquet"
         if self.s3:
-            import lore.io.s3
+            import lore.s3
 
             buffer = io.BytesIO()
             pq.write_table(data, buffer)
-            lore.io.s3.remote().put_bytes(f"{self.path}/{name}", buffer.getvalue())
+            lore.s3.remote().put_bytes(f"{self.path}/{name}", buffer.getvalue())
             return f"{self.path}/{name}"
         from lore.util import atomic_path
 
@@ -362,9 +362,9 @@ class ParquetSink:
         if not self.s3:
             return Path(self.path) / f"model={model}"
         import lore.env
-        import lore.io.s3
+        import lore.s3
 
-        remote = lore.io.s3.remote()
+        remote = lore.s3.remote()
         cache = lore.env.current().data_dir / "predictions-cache" / f"model={model}"
         wanted = [
             key

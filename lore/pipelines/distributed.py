@@ -1,9 +1,10 @@
 """``LowMemory`` pipelines on a Dask cluster: encoders fitted by map/reduce, encoding in parallel.
 
-When a cluster is configured (:mod:`lore.cluster`) and a :class:`~lore.pipelines.LowMemory`
-pipeline's ``get_data()`` returns a Dask DataFrame (``lore.io.main.dataframe(sql,
-partitions=N, index="id")``), its preparation runs on the cluster instead of in this
-process. Partition ``i`` plays the part of chunk ``i`` of the single-machine path:
+This module is the pipelines' one seam to :mod:`lore.cluster`. When a cluster is
+configured and a :class:`~lore.pipelines.LowMemory` pipeline's ``get_data()`` returns a
+Dask DataFrame (``lore.io.main.dataframe(sql, partitions=N, index="id")``), its
+preparation runs on the cluster instead of in this process. Partition ``i`` plays the
+part of chunk ``i`` of the single-machine path:
 
 1. **map**: each worker subsamples and splits its partition with the same seeds,
    and summarizes the training rows for every encoder (``Encoder.summarize``: counts,
@@ -30,6 +31,7 @@ from typing import Any
 
 from lore.errors import ClusterError, EmptySplit
 from lore.pipelines.holdout import SPLITS, schema_type
+from lore.serializers.arrays import open_npy
 from lore.util import atomic_folder
 
 
@@ -81,28 +83,46 @@ def encode(pipeline: Any, index: int, chunk: Any) -> dict[str, tuple[Any, Any]]:
     }
 
 
-def _splitter(pipeline: Any) -> Any:
-    """A plain ``LowMemory`` with the pipeline's split settings (ships without user code)."""
-    from lore.pipelines.low_memory import LowMemory
-
-    return LowMemory(pipeline.test_size, pipeline.validation_size, pipeline.random_state, pipeline.subsample)
-
-
 def _compute(client: Any, tasks: list[Any]) -> Any:
     """Futures of ``tasks``, each retried on another worker if its worker dies."""
     return client.compute(tasks, retries=2)
 
 
-def prepare(pipeline: Any, frame: Any, client: Any, extracts: list[Any]) -> None:
-    """Fit and encode ``pipeline`` (a ``LowMemory``) over the partitions of ``frame`` on ``client``."""
+def configured() -> bool:
+    """Whether a cluster is configured (:func:`lore.cluster.settings`), without connecting to it."""
+    import lore.cluster
+
+    return lore.cluster.settings() is not None
+
+
+def prepare(pipeline: Any, frame: Any, splitter: Any, extracts: list[Any]) -> None:
+    """Fit and encode ``pipeline`` (a ``LowMemory``) over the partitions of ``frame`` on the cluster.
+
+    Parameters
+    ----------
+    pipeline
+        The ``LowMemory`` pipeline; its encoders, schema, signature and folder are set.
+    frame
+        A Dask DataFrame (``get_data()``'s result).
+    splitter
+        A plain ``LowMemory`` with the pipeline's split settings: it ships to the workers
+        without the user's code.
+    extracts
+        The queries recorded while ``get_data()`` ran, for the data signature.
+
+    Raises
+    ------
+    ClusterError
+        The cluster failed while fitting.
+    """
     import dask
     import numpy as np
 
-    from lore.pipelines.low_memory import _npy
+    import lore.cluster
 
+    client = lore.cluster.client()
     encoders = [*pipeline.declared_encoders(), pipeline.get_output_encoder()]
     parts = frame.to_delayed()
-    splitter = _splitter(pipeline)
     summary = dask.delayed(summarize, pure=True)
     try:
         summaries = client.gather(
@@ -126,8 +146,8 @@ def prepare(pipeline: Any, frame: Any, client: Any, extracts: list[Any]) -> None
         y_empty = pipeline.encode_y(frame._meta.iloc[:0].reset_index(drop=True))
         streams = {}
         for name, rows in counts.items():
-            streams[f"{name}_x"] = _npy(work / f"{name}_x.npy", np.dtype("float32"), (rows, width))
-            streams[f"{name}_y"] = _npy(work / f"{name}_y.npy", y_empty.dtype, (rows, *y_empty.shape[1:]))
+            streams[f"{name}_x"] = open_npy(work / f"{name}_x.npy", np.dtype("float32"), (rows, width))
+            streams[f"{name}_y"] = open_npy(work / f"{name}_y.npy", y_empty.dtype, (rows, *y_empty.shape[1:]))
         try:
             coder = dask.delayed(encode, pure=True)
             futures = _compute(client, [coder(pipeline, i, part) for i, part in enumerate(parts)])

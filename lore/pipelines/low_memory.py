@@ -39,19 +39,10 @@ from typing import Any
 
 from lore.errors import EmptySplit, EncodingError
 from lore.pipelines.holdout import SPLITS, Observations, TrainTestSplit, schema_type
+from lore.serializers.arrays import open_npy
 from lore.util import atomic_folder
 
 SPLIT_CODES = {name: code for code, name in enumerate(SPLITS)}
-
-
-def _npy(path: Path, dtype: Any, shape: tuple[int, ...]) -> Any:
-    """An open file with a ``.npy`` header for an array of ``dtype`` and ``shape``; write the data after."""
-    import numpy as np
-
-    stream = open(path, "wb")  # noqa: SIM115 - closed by the caller
-    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
-    np.lib.format.write_array_header_2_0(stream, header)
-    return stream
 
 
 class LowMemory(TrainTestSplit):
@@ -122,18 +113,18 @@ class LowMemory(TrainTestSplit):
 
     def _on_cluster(self) -> bool:
         """Prepare on the Dask cluster when one is set and ``get_data()`` is a Dask DataFrame."""
-        import lore.cluster
         from lore.pipelines import distributed
         from lore.pipelines.holdout import recording
 
-        if lore.cluster.settings() is None:
+        if not distributed.configured():
             return False
         with recording() as queries:
             data = self.get_data()
         if not distributed.is_dask(data):
             self._given = data  # read once: chunks() streams it in this process
             return False
-        distributed.prepare(self, data, lore.cluster.client(), list(queries))
+        splitter = LowMemory(self.test_size, self.validation_size, self.random_state, self.subsample)
+        distributed.prepare(self, data, splitter, list(queries))
         return True
 
     def assign(self, index: int, rows: int) -> Any:
@@ -221,11 +212,11 @@ class LowMemory(TrainTestSplit):
                 if not streams:
                     y_shape = self.encode_y(chunk.iloc[:0])
                     for name, rows in counts.items():
-                        streams[f"{name}_x"] = _npy(
+                        streams[f"{name}_x"] = open_npy(
                             work / f"{name}_x.npy", np.dtype("float32"), (rows, width)
                         )
                         shape = (rows, *y_shape.shape[1:])
-                        streams[f"{name}_y"] = _npy(work / f"{name}_y.npy", y_shape.dtype, shape)
+                        streams[f"{name}_y"] = open_npy(work / f"{name}_y.npy", y_shape.dtype, shape)
                 for name, code in SPLIT_CODES.items():
                     rows = chunk[codes == code]
                     if len(rows):

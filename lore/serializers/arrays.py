@@ -13,7 +13,7 @@ fallback instead.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lore.serializers.registry import Unsupported
 
@@ -33,6 +33,39 @@ def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]
     file = f"{name}.npy"
     numpy.save(folder / file, obj, allow_pickle=False)
     return [file], {}
+
+
+def open_npy(path: Path, dtype: Any, shape: tuple[int, ...]) -> BinaryIO:
+    """An open file with a ``.npy`` header for an array of ``dtype`` and ``shape``.
+
+    The caller writes the array's bytes after it, in pieces (C order), and closes it:
+    how ``LowMemory`` spills encoded chunks without holding the whole array.
+
+    Parameters
+    ----------
+    path
+        The file to create.
+    dtype, shape
+        Of the whole array that will be written.
+
+    Returns
+    -------
+    BinaryIO
+        The open file, positioned after the header.
+
+    >>> import tempfile, pathlib, numpy
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.npy"
+    >>> with open_npy(path, numpy.dtype("float32"), (2,)) as stream:
+    ...     _ = stream.write(numpy.array([1, 2], dtype="float32").tobytes())
+    >>> numpy.load(path).tolist()
+    [1.0, 2.0]
+    """
+    import numpy as np
+
+    stream = open(path, "wb")  # noqa: SIM115 - closed by the caller
+    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
+    np.lib.format.write_array_header_2_0(stream, header)
+    return stream
 
 
 def read(folder: Path, name: str, record: dict[str, Any]) -> Any:

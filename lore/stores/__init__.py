@@ -1,4 +1,6 @@
-"""Where lore keeps things: fitted models (:class:`ModelStore`) and query caches.
+"""Where lore keeps fitted models: :class:`ModelStore`, on disk and on S3.
+
+(The query caches live with the queries, in :mod:`lore.io`.)
 
 Nothing heavy is imported here; each name is loaded from its module on first use.
 
@@ -15,10 +17,6 @@ from lore.util import lazy_exports
 #: ``model_store.py``: importing a submodule sets the package attribute of the same name,
 #: which would hide the function ``lore.stores.model_store()``.)
 _EXPORTS = {
-    "Cache": "lore.stores.cache",
-    "DiskCache": "lore.stores.disk_cache",
-    "RamCache": "lore.stores.cache",
-    "RedisCache": "lore.stores.redis_cache",
     "Fitting": "lore.stores.modelstore",
     "ModelStore": "lore.stores.modelstore",
     "list_fittings": "lore.stores.modelstore",

@@ -23,185 +23,35 @@ development, test and production stores never overwrite each other.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
-import re
 import shutil
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lore.errors import CorruptArtifact, FittingNotFound, StoreError
+from lore.errors import FittingNotFound, RemoteStorageError, StoreError
 from lore.stores import manifest as manifests
+from lore.stores import s3
+from lore.stores.layout import (
+    ALIASES,
+    LATEST,
+    Fitting,
+    check_alias,
+    check_model_name,
+    commit_folder,
+    discard,
+    locked,
+    numbers,
+    read_aliases,
+    staging_folder,
+)
 from lore.util import atomic_write
 
 if TYPE_CHECKING:
-    from lore.io.s3 import Remote
+    from lore.s3 import Remote
 
-ALIASES = "aliases.json"
-LATEST = "latest"
-_MODEL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-
-
-@dataclass
-class Fitting:
-    """One fitting of a model: its number, folder, metadata and aliases.
-
-    Inside :meth:`ModelStore.new_fitting` ``number`` is ``None`` and ``path`` is a
-    private temporary folder; ``metadata`` may still be changed there (for example
-    to add metrics) and is written into the manifest on exit.
-    """
-
-    model_name: str
-    number: int | None
-    #: the local folder; for :meth:`ModelStore.remote_fittings`, the ``s3://`` URL
-    path: Path | str
-    metadata: dict[str, Any] = field(default_factory=dict)
-    aliases: list[str] = field(default_factory=list)
-    created: str | None = None
-    lore_version: str | None = None
-
-    @property
-    def metrics(self) -> dict[str, Any]:
-        """``metadata["metrics"]``, or ``{}``."""
-        return dict(self.metadata.get("metrics") or {})
-
-
-def check_model_name(name: str) -> str:
-    """``name`` if it can be a folder and S3 key segment, else :class:`StoreError`."""
-    if not isinstance(name, str) or not _MODEL_NAME.fullmatch(name) or ".." in name:
-        raise StoreError(
-            f"{name!r} is not a usable model name: use letters, digits, '_', '-' and '.' "
-            "(Model.name() gives '<module>.<Class>')"
-        )
-    return name
-
-
-def check_alias(alias: str) -> str:
-    """``alias`` if it is a valid alias name, else :class:`StoreError`."""
-    if not isinstance(alias, str) or not _ALIAS.fullmatch(alias) or alias == LATEST:
-        raise StoreError(
-            f"{alias!r} cannot be an alias: start with a letter, then letters, digits, '_', '-' or '.' "
-            f"('{LATEST}' is reserved)"
-        )
-    return alias
-
-
-@contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder/.lock`` (between processes, POSIX only)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+b") as handle:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no inter-process lock
-            yield
-            return
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def commit_folder(source: Path, model_folder: Path, number: int | None = None) -> int:
-    """Rename ``source`` into ``model_folder`` as ``number``, or the next free number.
-
-    Renaming a folder onto an existing non-empty one fails, so two processes
-    committing at once each get their own number.
-    """
-    start = number if number is not None else max(numbers(model_folder), default=0) + 1
-    candidate = start
-    while True:
-        try:
-            os.rename(source, model_folder / str(candidate))
-            return candidate
-        except OSError as error:
-            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or number is not None:
-                raise
-            candidate += 1
-
-
-def numbers(model_folder: Path) -> list[int]:
-    """The numbers of the complete fittings (those with a manifest) in ``model_folder``, sorted."""
-    if not model_folder.is_dir():
-        return []
-    return sorted(
-        int(entry.name)
-        for entry in model_folder.iterdir()
-        if entry.name.isdigit() and (entry / manifests.MANIFEST).is_file()
-    )
-
-
-def read_aliases(path: Path) -> dict[str, int]:
-    """Aliases from an ``aliases.json`` file; none when it is absent."""
-    try:
-        aliases = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except ValueError as error:
-        raise CorruptArtifact(f"{path} is not valid JSON ({error}); fix or delete it") from None
-    if not isinstance(aliases, dict) or not all(isinstance(n, int) for n in aliases.values()):
-        raise CorruptArtifact(f"{path} must map alias names to fitting numbers; fix or delete it")
-    return aliases
-
-
-def _owner() -> str:
-    """``<pid>-<host tag>``: who made a temporary folder, so only this host sweeps it."""
-    import hashlib
-    import socket
-
-    return f"{os.getpid()}-{hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]}"
-
-
-def discard(folder: Path) -> None:
-    """Remove ``folder`` by first renaming it aside, so nobody sees it half deleted."""
-    aside = folder.with_name(f".deleting-{_owner()}-{folder.name}")
-    try:
-        os.rename(folder, aside)
-    except FileNotFoundError:
-        return
-    shutil.rmtree(aside, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def sweep(model_folder: Path) -> None:
-    """Remove temporary folders left by dead processes of this host (killed, power loss).
-
-    Folders made on another host sharing the volume are left alone: their process
-    ids mean nothing here.
-    """
-    if not model_folder.is_dir():
-        return
-    host = _owner().split("-")[1]
-    for entry in model_folder.iterdir():
-        kind, pid, tag, *_ = [*entry.name.split("-"), "", ""]
-        if (
-            kind in (".new", ".download", ".deleting")
-            and tag == host
-            and pid.isdigit()
-            and not _alive(int(pid))
-        ):
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def staging_folder(model_folder: Path, kind: str) -> Path:
-    """A private temporary folder beside the fittings, named after this process."""
-    sweep(model_folder)
-    return Path(tempfile.mkdtemp(prefix=f".{kind}-{_owner()}-", dir=model_folder))
+__all__ = ["Fitting", "ModelStore", "list_fittings", "model_store"]
 
 
 class ModelStore:
@@ -212,7 +62,7 @@ class ModelStore:
     root
         The local folder; defaults to ``lore.env.current().models_dir``.
     remote
-        A :class:`lore.io.s3.Remote` for :meth:`upload` and :meth:`download`; ``None``
+        A :class:`lore.s3.Remote` for :meth:`upload` and :meth:`download`; ``None``
         keeps the store local.
     """
 
@@ -289,6 +139,14 @@ class ModelStore:
 
     # -- remote --------------------------------------------------------------------------
 
+    def _remote(self) -> Remote:
+        if self.remote is None:
+            raise RemoteStorageError(
+                "this model store has no remote: set `bucket` in section [S3] of config/aws.cfg "
+                "(or LORE_S3_BUCKET) to upload and download fittings"
+            )
+        return self.remote
+
     def upload(self, model_name: str, fitting: int | str | None = None) -> int:
         """Upload a verified local fitting (latest by default) and its aliases; return its number.
 
@@ -296,9 +154,9 @@ class ModelStore:
         last, so the fitting is invisible remotely until it is complete. See
         :func:`lore.stores.s3.upload`.
         """
-        from lore.stores import s3
-
-        return s3.upload(self, model_name, fitting)
+        remote = self._remote()
+        folder = self.resolve(model_name, fitting)
+        return s3.upload(remote, model_name, folder, self.aliases(model_name))
 
     def download(self, model_name: str, fitting: int | str | None = None) -> Path:
         """Download a remote fitting (latest, a number or an alias); return its verified folder.
@@ -306,15 +164,15 @@ class ModelStore:
         Files go to a temporary folder, are checked against the manifest, and only
         then renamed into place. See :func:`lore.stores.s3.download`.
         """
-        from lore.stores import s3
-
-        return s3.download(self, model_name, fitting)
+        remote = self._remote()
+        number = s3.download(remote, self.folder(model_name), model_name, fitting)
+        if isinstance(fitting, str) and not fitting.isdigit() and fitting != LATEST:
+            self.alias(model_name, number, check_alias(fitting))
+        return self.folder(model_name) / str(number)
 
     def remote_fittings(self, model_name: str) -> list[Fitting]:
         """The complete fittings of ``model_name`` on S3, oldest first, with metadata and aliases."""
-        from lore.stores import s3
-
-        return s3.fittings(self, model_name)
+        return s3.fittings(self._remote(), check_model_name(model_name))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -401,9 +259,9 @@ class ModelStore:
 
 def model_store() -> ModelStore:
     """The store of the current environment: the project's ``models/``, plus S3 when configured."""
-    from lore.io import s3
+    import lore.s3
 
-    return ModelStore(remote=s3.remote(required=False))
+    return ModelStore(remote=lore.s3.remote(required=False))
 
 
 def list_fittings(model: Any, remote: bool = False) -> list[Fitting]:

@@ -1,5 +1,8 @@
 """Fittings on S3: how :class:`~lore.stores.modelstore.ModelStore` uploads and downloads.
 
+The model store calls these with its :class:`lore.s3.Remote` and local folders; this
+module knows the layout (:mod:`lore.stores.layout`), not the store.
+
 Remote layout, under ``<bucket>/<prefix>/<environment>/``::
 
     <model name>/aliases.json
@@ -26,21 +29,12 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lore.errors import CorruptArtifact, FittingNotFound, RemoteStorageError, StoreError
+from lore.errors import CorruptArtifact, FittingNotFound, StoreError
 from lore.stores import manifest as manifests
-from lore.stores.modelstore import (
-    ALIASES,
-    LATEST,
-    Fitting,
-    check_alias,
-    commit_folder,
-    discard,
-    staging_folder,
-)
+from lore.stores.layout import ALIASES, LATEST, Fitting, commit_folder, discard, staging_folder
 
 if TYPE_CHECKING:
-    from lore.io.s3 import Remote
-    from lore.stores.modelstore import ModelStore
+    from lore.s3 import Remote
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +42,6 @@ logger = logging.getLogger(__name__)
 def remote_path(model_name: str, number: int, name: str = "") -> str:
     """The remote path of a fitting's file (or of the fitting folder)."""
     return f"{model_name}/{number}/{name}" if name else f"{model_name}/{number}"
-
-
-def _remote(store: ModelStore) -> Remote:
-    if store.remote is None:
-        raise RemoteStorageError(
-            "this model store has no remote: set `bucket` in section [S3] of config/aws.cfg "
-            "(or LORE_S3_BUCKET) to upload and download fittings"
-        )
-    return store.remote
 
 
 def remote_numbers(remote: Remote, model_name: str) -> list[int]:
@@ -92,10 +77,8 @@ def _remote_manifest(remote: Remote, model_name: str, number: int) -> tuple[byte
     return data, manifests.parse(data, remote.url(path))
 
 
-def fittings(store: ModelStore, model_name: str) -> list[Fitting]:
+def fittings(remote: Remote, model_name: str) -> list[Fitting]:
     """The complete remote fittings of ``model_name`` with metadata and aliases."""
-    remote = _remote(store)
-    store.folder(model_name)  # validates the name
     aliases = remote_aliases(remote, model_name)
     described = []
     for number in remote_numbers(remote, model_name):
@@ -114,10 +97,30 @@ def fittings(store: ModelStore, model_name: str) -> list[Fitting]:
     return described
 
 
-def upload(store: ModelStore, model_name: str, fitting: int | str | None = None) -> int:
-    """Upload a verified local fitting and the local aliases that point at it."""
-    remote = _remote(store)
-    folder = store.resolve(model_name, fitting)
+def upload(remote: Remote, model_name: str, folder: Path, local_aliases: dict[str, int]) -> int:
+    """Upload the verified local fitting ``folder`` and the local aliases that point at it.
+
+    Parameters
+    ----------
+    remote
+        Where to.
+    model_name
+        The model the fitting belongs to.
+    folder
+        The fitting's verified local folder (named by its number).
+    local_aliases
+        The model's local aliases (alias -> number); those naming this fitting go up too.
+
+    Returns
+    -------
+    int
+        The fitting's number.
+
+    Raises
+    ------
+    StoreError
+        The same number already holds a different fitting on S3 (nothing is overwritten).
+    """
     number = int(folder.name)
     data = (folder / manifests.MANIFEST).read_bytes()
     manifest = manifests.parse(data, str(folder / manifests.MANIFEST))
@@ -136,7 +139,7 @@ def upload(store: ModelStore, model_name: str, fitting: int | str | None = None)
             ]
         )
         remote.put_bytes(remote_path(model_name, number, manifests.MANIFEST), data)
-    mine = {alias: n for alias, n in store.aliases(model_name).items() if n == number}
+    mine = {alias: n for alias, n in local_aliases.items() if n == number}
     if mine:
         aliases = {**remote_aliases(remote, model_name), **mine}
         remote.put_bytes(f"{model_name}/{ALIASES}", json.dumps(aliases, indent=2, sort_keys=True).encode())
@@ -171,9 +174,9 @@ def _same_fitting(target: Path, data: bytes) -> bool:
         return False
 
 
-def _conflict(store: ModelStore, model_name: str, number: int) -> StoreError:
+def _conflict(model_folder: Path, model_name: str, number: int) -> StoreError:
     return StoreError(
-        f"{store.folder(model_name) / str(number)} is a different fitting {number} of {model_name} than the "
+        f"{model_folder / str(number)} is a different fitting {number} of {model_name} than the "
         "one on S3; nothing was overwritten. Upload the local one under a new number by fitting again, or "
         "move it aside"
     )
@@ -210,16 +213,38 @@ def _fetch(
         manifests.forget(staging)
 
 
-def download(store: ModelStore, model_name: str, fitting: int | str | None = None) -> Path:
-    """Download, verify and keep a remote fitting; record the alias used, if any."""
-    remote = _remote(store)
-    model_folder = store.folder(model_name)
+def download(remote: Remote, model_folder: Path, model_name: str, fitting: int | str | None = None) -> int:
+    """Download, verify and keep a remote fitting in ``model_folder``; its number.
+
+    Parameters
+    ----------
+    remote
+        Where from.
+    model_folder
+        The model's local folder (``models/<model name>``).
+    model_name
+        The model.
+    fitting
+        A number, a remote alias, or ``None`` for the latest.
+
+    Returns
+    -------
+    int
+        The number of the fitting now verified in ``model_folder``.
+
+    Raises
+    ------
+    FittingNotFound
+        No such fitting on S3.
+    StoreError
+        A different fitting of the same number is already on disk (nothing is overwritten).
+    """
     number = _remote_number(remote, model_name, fitting)
     data, manifest = _remote_manifest(remote, model_name, number)
     target = model_folder / str(number)
     if target.exists():
         if not _same_fitting(target, data):
-            raise _conflict(store, model_name, number)
+            raise _conflict(model_folder, model_name, number)
         try:
             manifests.verify(target)
         except CorruptArtifact as damage:  # the same fitting, damaged on disk: fetch it again
@@ -228,6 +253,4 @@ def download(store: ModelStore, model_name: str, fitting: int | str | None = Non
             discard(target)
     if not target.exists():
         _fetch(remote, model_folder, model_name, number, data, manifest)
-    if isinstance(fitting, str) and not fitting.isdigit() and fitting != LATEST:
-        store.alias(model_name, number, check_alias(fitting))
-    return target
+    return number

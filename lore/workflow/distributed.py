@@ -1,6 +1,7 @@
 """Workflow stages as tasks on the Dask cluster, their results persisted (and on S3).
 
-When :func:`lore.cluster.client` is set, :meth:`Workflow.run <lore.workflow.Workflow.run>`
+This module is the workflow's one seam to :mod:`lore.cluster`. When
+:func:`lore.cluster.client` is set, :meth:`Workflow.run <lore.workflow.Workflow.run>`
 sends each stage that must run to the cluster as one task
 (``client.submit(stage.execute_persist, ...)`` in the submitter's project and
 environment); the worker persists the stage's result under the workflow's folder

@@ -14,7 +14,7 @@ from lore.io.database import Connection
 @pytest.fixture(params=["sqlite", "postgresql"])
 def conn(request: pytest.FixtureRequest, tmp_path) -> Iterator[Connection]:
     """A fresh connection to SQLite (a file) or PostgreSQL, with its own cache folder."""
-    from lore.stores.disk_cache import DiskCache
+    from lore.io.disk_cache import DiskCache
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"

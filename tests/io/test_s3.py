@@ -1,9 +1,10 @@
-"""lore.io.s3: settings, and files to and from moto's S3 server over real HTTP."""
+"""lore.io.s3 (project files) and lore.s3 (settings, transfer) against moto's S3 server over real HTTP."""
 
 from __future__ import annotations
 
 import pytest
 
+import lore.s3
 from lore.errors import RemoteStorageError, UnknownConfigKey
 from lore.io import s3
 
@@ -15,7 +16,7 @@ def configured(project, s3_endpoint, monkeypatch):
     """A project whose config/aws.cfg points at a fresh bucket on moto."""
     import boto3
 
-    for variable in s3.VARIABLES.values():
+    for variable in lore.s3.VARIABLES.values():
         monkeypatch.delenv(variable, raising=False)
     boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket="team-bucket")
     (project / "config" / "aws.cfg").write_text(
@@ -78,13 +79,13 @@ def test_environment_variables_win_over_the_config_file(configured, s3_endpoint,
 
 def test_per_environment_config_file(configured):
     (configured / "config" / "aws.test.cfg").write_text("[S3]\nbucket: test-bucket\n")
-    assert s3.settings(environment="test").bucket == "test-bucket"
-    assert s3.settings(environment="development").bucket == "team-bucket"
+    assert lore.s3.settings(environment="test").bucket == "test-bucket"
+    assert lore.s3.settings(environment="development").bucket == "team-bucket"
 
 
 def test_no_bucket_configured(project, monkeypatch):
     monkeypatch.delenv("LORE_S3_BUCKET", raising=False)
-    assert s3.settings(required=False) is None
+    assert lore.s3.settings(required=False) is None
     with pytest.raises(RemoteStorageError, match=r"set `bucket` in section \[S3\] of config/aws.cfg"):
         s3.download("x.txt")
 
@@ -92,7 +93,7 @@ def test_no_bucket_configured(project, monkeypatch):
 def test_unknown_key_in_config(project):
     (project / "config" / "aws.cfg").write_text("[S3]\nbucket: b\nendpoint: http://x\n")
     with pytest.raises(UnknownConfigKey, match="endpoint"):
-        s3.settings()
+        lore.s3.settings()
 
 
 def test_bucket_that_does_not_exist(configured, monkeypatch):

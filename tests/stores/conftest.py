@@ -22,7 +22,7 @@ def s3_client(s3_endpoint: str, bucket: str):
 
 @pytest.fixture
 def remote(s3_endpoint: str, bucket: str):
-    from lore.io.s3 import Remote, Settings
+    from lore.s3 import Remote, Settings
 
     settings = Settings(bucket=bucket, prefix="team", endpoint_url=s3_endpoint, environment="test")
     return Remote(settings, part_size=8 * 1024 * 1024, concurrency=4)

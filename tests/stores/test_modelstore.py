@@ -142,7 +142,7 @@ def test_model_store_of_the_project_and_list_fittings(project):
 def test_temporary_folders_of_dead_processes_on_this_host_are_swept(store):
     import subprocess
 
-    from lore.stores.modelstore import _owner
+    from lore.stores.layout import _owner
 
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True

@@ -16,7 +16,7 @@ import pytest
 
 import lore.serializers
 from lore.errors import CorruptArtifact, FittingNotFound, RemoteStorageError, StoreError
-from lore.io.s3 import Remote, Settings
+from lore.s3 import Remote, Settings
 from lore.stores.modelstore import ModelStore
 
 pytestmark = pytest.mark.s3
@@ -245,7 +245,7 @@ def test_store_without_remote(tmp_path):
 DOWNLOADER = textwrap.dedent(
     """
     import sys
-    from lore.io.s3 import Remote, Settings
+    from lore.s3 import Remote, Settings
     from lore.stores.modelstore import ModelStore
     settings = Settings(bucket=sys.argv[2], prefix="team", endpoint_url=sys.argv[3], environment="test")
     remote = Remote(settings, part_size=5 * 1024 * 1024, concurrency=1)

@@ -5,8 +5,8 @@ Every cache maps a string key to a DataFrame with ``get(key) -> DataFrame | None
 least recently used entries once it holds more than ``max_bytes``. A corrupt entry reads
 as a miss (and is logged and dropped), so the caller simply recomputes it.
 
-:class:`~lore.stores.disk_cache.DiskCache` and
-:class:`~lore.stores.redis_cache.RedisCache` store frames as Arrow IPC files (the
+:class:`~lore.io.disk_cache.DiskCache` and
+:class:`~lore.io.redis_cache.RedisCache` store frames as Arrow IPC files (the
 columnar format Feather v2 uses, with pandas' metadata, so dtypes, datetimes,
 categoricals, the index and NaN come back exactly), followed by their length and a
 CRC-32, so a truncated or damaged entry is detected (:func:`to_bytes`,

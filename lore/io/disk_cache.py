@@ -1,7 +1,7 @@
 """A query cache of Arrow files in a folder, safe across processes.
 
 Each entry is one file ``<key>.arrow`` (an Arrow IPC file plus a length and CRC-32
-trailer, see :func:`lore.stores.cache.to_bytes`), read memory-mapped. Files are written
+trailer, see :func:`lore.io.cache.to_bytes`), read memory-mapped. Files are written
 to a temporary name and renamed into place, so another process reading the same key
 sees the old file, the new one, or none, never half of one; a damaged file reads as a
 miss, is logged and removed. Reading an entry touches its modification time; when the
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lore.errors import CorruptArtifact, StoreError
-from lore.stores.cache import DEFAULT_MAX_BYTES, Cache, _miss, encode, from_bytes
+from lore.io.cache import DEFAULT_MAX_BYTES, Cache, _miss, encode, from_bytes
 from lore.util import atomic_write
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from lore.errors import StoreError
-from lore.stores.redis_cache import RedisCache
+from lore.io.redis_cache import RedisCache
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from lore.errors import StoreError
-from lore.stores.disk_cache import DiskCache
+from lore.io.disk_cache import DiskCache
 
 
 def awkward() -> pd.DataFrame:
@@ -46,7 +46,7 @@ def test_corrupt_entry_is_logged_dropped_and_missed(tmp_path, caplog, damage):
     path = cache.path("k")
     data = path.read_bytes()
     path.write_bytes({"truncate": data[: len(data) - 40], "garbage": b"x" * len(data), "empty": b""}[damage])
-    with caplog.at_level(logging.WARNING, logger="lore.stores.cache"):
+    with caplog.at_level(logging.WARNING, logger="lore.io.cache"):
         assert cache.get("k") is None
     assert "unreadable" in caplog.text and str(path) in caplog.text
     assert not path.exists()
@@ -76,7 +76,7 @@ def test_unsafe_keys_are_refused(tmp_path):
 WORKER = textwrap.dedent(
     """
     import sys, numpy as np, pandas as pd
-    from lore.stores.disk_cache import DiskCache
+    from lore.io.disk_cache import DiskCache
     cache = DiskCache(sys.argv[1])
     seed = int(sys.argv[2])
     bad = 0

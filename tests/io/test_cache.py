@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import lore.io
 import lore.stores
 from lore.errors import CorruptArtifact
-from lore.stores.cache import RamCache, from_bytes, to_bytes
+from lore.io.cache import RamCache, from_bytes, to_bytes
 
 
 def awkward() -> pd.DataFrame:
@@ -76,5 +77,6 @@ def test_ram_cache_evicts_least_recently_used():
 
 
 def test_caches_are_exported():
-    assert {"RamCache", "DiskCache", "RedisCache", "Cache"} <= set(lore.stores.__all__)
-    assert lore.stores.DiskCache.__name__ == "DiskCache"
+    assert {"RamCache", "DiskCache", "RedisCache", "Cache"} <= set(lore.io.__all__)
+    assert lore.io.DiskCache.__name__ == "DiskCache"
+    assert "DiskCache" not in dir(lore.stores)  # one floor each: caches are io's

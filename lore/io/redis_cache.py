@@ -1,6 +1,6 @@
 """A query cache in Redis, shared by every process and machine that can reach it.
 
-Entries are Arrow IPC files with a length and CRC-32 trailer (:func:`lore.stores.cache.to_bytes`),
+Entries are Arrow IPC files with a length and CRC-32 trailer (:func:`lore.io.cache.to_bytes`),
 stored under ``<prefix><key>`` with one ``SET`` (atomic: a reader gets the whole value
 or nothing). A sorted set ``<prefix>:lru`` records when each key was last used and a hash
 ``<prefix>:sizes`` its size; once the total passes ``max_bytes`` the least recently
@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from lore.errors import CorruptArtifact, MissingDependency, StoreError
-from lore.stores.cache import DEFAULT_MAX_BYTES, Cache, _miss, from_bytes, to_bytes
+from lore.io.cache import DEFAULT_MAX_BYTES, Cache, _miss, from_bytes, to_bytes
 from lore.util import mask_url
 
 if TYPE_CHECKING:
