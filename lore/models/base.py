@@ -39,6 +39,7 @@ from lore.estimators.base import REGRESSION, Estimator, to_json
 from lore.models import metadata as history_db
 from lore.models import metrics as measures
 from lore.models import provenance
+from lore.pipelines.holdout import feature_names
 from lore.util import atomic_write, timer, with_hooks
 
 logger = logging.getLogger(__name__)
@@ -47,14 +48,6 @@ logger = logging.getLogger(__name__)
 RECORD = "model.json"
 PIPELINE = "pipeline"
 ESTIMATOR = "estimator"
-
-
-def feature_names(pipeline: Any) -> list[str]:
-    """The columns of the pipeline's encoded ``x``, in order."""
-    names = getattr(pipeline, "feature_names", None)
-    if callable(names):
-        return [str(name) for name in names()]
-    return [str(name) for encoder in pipeline.encoders for name in encoder.feature_names()]
 
 
 class Base:

@@ -397,7 +397,7 @@ def _regression(report: Any, evidence: Evidence) -> None:
 
 def importance(model: Any, evidence: Evidence | None = None) -> tuple[dict[str, float], str]:
     """Feature -> importance, and how it was measured (the estimator's own, or permutation)."""
-    from lore.models.base import feature_names
+    from lore.pipelines.holdout import feature_names
 
     names = feature_names(model.pipeline)
     native = getattr(model.estimator, "native_", None)

@@ -49,6 +49,28 @@ from lore.errors import EmptySplit, EncodingError, NotFittedError
 SPLITS = ("training", "validation", "test")
 
 
+def feature_names(pipeline: Any) -> list[str]:
+    """The columns of any pipeline's encoded ``x``, in order.
+
+    Its ``feature_names()`` when it has one (every :class:`TrainTestSplit`), else its
+    encoders' names, for objects that only follow the pipeline contract.
+
+    Parameters
+    ----------
+    pipeline
+        A pipeline, or any object with ``encoders``.
+
+    Returns
+    -------
+    list of str
+        The feature names.
+    """
+    names = getattr(pipeline, "feature_names", None)
+    if callable(names):
+        return [str(name) for name in names()]
+    return [str(name) for encoder in pipeline.encoders for name in encoder.feature_names()]
+
+
 class Observations:
     """One encoded split: ``x`` (DataFrame of features) and ``y`` (numpy array or None)."""
 
