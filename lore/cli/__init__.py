@@ -42,6 +42,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "workflow": ("workflow", "workflow", "Run a workflow's stages, reusing unchanged results."),
     "task": ("task", "task", "Run a function of the app's tasks module with arguments."),
     "lint": ("lint", "lint", "Check the workflow docstring conventions and run ruff."),
+    "models": ("models", "models", "List the fitted models: fittings, latest, aliases, best metric."),
+    "show": ("show", "show", "Show one fitting: metrics, parameters, timings, report."),
+    "compare": ("compare", "compare", "Compare two fittings: metric deltas and changed parameters."),
+    "promote": ("promote", "promote", "Point an alias (production) at a verified fitting; upload it."),
+    "upload": ("upload", "upload", "Upload a fitting and its aliases to S3."),
+    "download": ("download", "download", "Download and verify a fitting from S3."),
+    "prune": ("prune", "prune", "Delete old fittings, keeping the newest N and every aliased one."),
+    "predict": ("predict", "predict", "Score a file, stdin or an extract in chunks into a file or table."),
 }
 
 
@@ -56,6 +64,18 @@ class LazyGroup(click.Group):
             return None
         module, attribute, _ = COMMANDS[name]
         return getattr(importlib.import_module(f"lore.cli.{module}"), attribute)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0])
+        if name not in COMMANDS and not name.startswith("-"):
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint}")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]

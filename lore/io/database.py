@@ -37,7 +37,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -569,18 +569,26 @@ class Connection:
                 else:
                     frame.to_sql(name, connection, chunksize=batch_size or 10_000, **where)
 
-    def replace(self, table: str, frame: pd.DataFrame) -> None:
+    def replace(self, table: str, frame: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
         """Replace ``table`` by ``frame``: readers see the old table until the new one is complete.
 
         The frame goes into a staging table first; dropping the old table and renaming
-        the new one then happen in one transaction.
+        the new one then happen in one transaction. ``frame`` may be an iterable of
+        frames (chunks), inserted one after another into the staging table, so a table
+        larger than memory is replaced with one chunk in memory at a time.
         """
         quoted = self._quote(table)
         schema, _, name = table.rpartition(".")
         staging_name = f"{name}__lore_{uuid.uuid4().hex[:8]}"
         staged = self._quote(f"{schema}.{staging_name}" if schema else staging_name)
         try:
-            self.insert(f"{schema}.{staging_name}" if schema else staging_name, frame)
+            chunks = [frame] if hasattr(frame, "columns") else frame
+            inserted = 0
+            for chunk in chunks:
+                self.insert(f"{schema}.{staging_name}" if schema else staging_name, chunk)
+                inserted += 1
+            if not inserted:
+                raise DataError(f"replace({table!r}) got no frames: {table} is unchanged")
             with self._errors(Statement(f"REPLACE {quoted}", {})), self._connect() as connection:
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quoted}")
                 connection.exec_driver_sql(f"ALTER TABLE {staged} RENAME TO {self._quote(name)}")

@@ -95,16 +95,6 @@ def curves(history: dict[str, Any]) -> dict[str, dict[str, list[float]]]:
     return grouped
 
 
-def best_validation(metrics: dict[str, Any]) -> tuple[str, float] | None:
-    """``(name, value)`` of the headline validation metric: auc, r2, accuracy, else loss."""
-    validation = metrics.get("validation") or {}
-    for name in ("auc", "r2", "accuracy", "loss"):
-        value = validation.get(name)
-        if isinstance(value, (int, float)):
-            return name, float(value)
-    return None
-
-
 # -- the data a fit left in memory --------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ Remote layout, under ``<bucket>/<prefix>/<environment>/``::
     <model name>/aliases.json
     <model name>/<number>/manifest.json     uploaded last: a fitting exists once it does
     <model name>/<number>/<files...>
+    <model name>/<number>/report/...        the fitting's report (outside the manifest)
 
 An upload sends every file through one transfer manager (parts of all files share
 the pool) and then the manifest. A download reads and checks the manifest first
@@ -131,19 +132,53 @@ def upload(remote: Remote, model_name: str, folder: Path, local_aliases: dict[st
             f"{model_name} (uploaded from elsewhere); nothing was overwritten. Download it, or fit again "
             "to get a new number"
         )
+    # the report (derived, outside the manifest) travels with the fitting, and is
+    # refreshed when the fitting is already there
+    reports = _report_files(folder, model_name, number)
     if existing is None:
         remote.upload_files(
             [
                 (folder / entry["path"], remote_path(model_name, number, entry["path"]))
                 for entry in manifest["files"]
             ]
+            + reports
         )
         remote.put_bytes(remote_path(model_name, number, manifests.MANIFEST), data)
+    elif reports:
+        remote.upload_files(reports)
     mine = {alias: n for alias, n in local_aliases.items() if n == number}
     if mine:
         aliases = {**remote_aliases(remote, model_name), **mine}
         remote.put_bytes(f"{model_name}/{ALIASES}", json.dumps(aliases, indent=2, sort_keys=True).encode())
     return number
+
+
+def _report_files(folder: Path, model_name: str, number: int) -> list[tuple[Path, str]]:
+    """``(local, remote)`` pairs of the files of the fitting's report folder, if any."""
+    report = folder / manifests.REPORT
+    if not report.is_dir():
+        return []
+    return [
+        (path, remote_path(model_name, number, path.relative_to(folder).as_posix()))
+        for path in sorted(report.rglob("*"))
+        if path.is_file()
+    ]
+
+
+def _fetch_report(remote: Remote, target: Path, model_name: str, number: int) -> None:
+    """Download the fitting's report folder, when it has one, replacing the local one whole."""
+    from lore.util import atomic_folder
+
+    prefix = remote_path(model_name, number, manifests.REPORT)
+    names = [path[len(prefix) + 1 :] for path in remote.list(prefix)]
+    if not names:
+        return
+    with atomic_folder(target / manifests.REPORT) as staging:
+        pairs = []
+        for name in names:
+            relative = manifests.safe_path(name, remote.url(prefix))
+            pairs.append((f"{prefix}/{name}", staging.joinpath(*relative.parts)))
+        remote.download_files(pairs)
 
 
 def _remote_number(remote: Remote, model_name: str, fitting: int | str | None) -> int:
@@ -253,4 +288,5 @@ def download(remote: Remote, model_folder: Path, model_name: str, fitting: int |
             discard(target)
     if not target.exists():
         _fetch(remote, model_folder, model_name, number, data, manifest)
+        _fetch_report(remote, target, model_name, number)
     return number

@@ -62,3 +62,41 @@ def lore_cli(cwd: Path, *args: str, check: bool = False, **env: str) -> subproce
 def run_lore():
     """``run_lore(cwd, *args, **env)``: the lore command as a subprocess."""
     return lore_cli
+
+
+MODEL = "shop.models.subscribers.BoostedName"
+
+
+@pytest.fixture(scope="session")
+def _fitted_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``lore init`` project whose example model has two fittings (made once per session)."""
+    import importlib
+
+    root = create(tmp_path_factory.mktemp("fitted") / "shop", VERSION)
+    sys.path.insert(0, str(root))
+    try:
+        with lore.env.variables(LORE_ROOT=str(root), LORE_ENV=None):
+            model_class = importlib.import_module("shop.models.subscribers").BoostedName
+            model_class().fit(num_boost_round=5)
+            model_class().fit(num_boost_round=10, max_depth=2)
+    finally:
+        sys.path.remove(str(root))
+        _forget("shop")
+        lore.env.reset()
+    return root
+
+
+@pytest.fixture
+def fitted_project(_fitted_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of a project with two fittings (1 and 2) of ``shop...BoostedName``, made current."""
+    import shutil
+
+    root = tmp_path / "shop"
+    shutil.copytree(_fitted_template, root, symlinks=True)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.delenv("LORE_ENV", raising=False)
+    lore.env.reset()
+    _forget("shop")
+    yield root
+    _forget("shop")
