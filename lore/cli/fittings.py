@@ -21,12 +21,12 @@ from lore.errors import FittingNotFound
 
 def store(remote: bool = False) -> Any:
     """The project's model store; ``remote=True`` requires S3 to be configured."""
+    import lore.s3
     from lore.cli.project import enter
-    from lore.io import s3
     from lore.stores import ModelStore
 
     env = enter()
-    return ModelStore(env.models_dir, remote=s3.remote(required=remote))
+    return ModelStore(env.models_dir, remote=lore.s3.remote(required=remote))
 
 
 def model_name(models: list[str], wanted: str) -> str:
