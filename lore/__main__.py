@@ -1,7 +1,8 @@
-"""``python -m lore`` runs the ``lore`` command."""
+"""``python -m lore`` runs the ``lore`` command (importing this module does not)."""
 
 import sys
 
 from lore.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

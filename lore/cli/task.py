@@ -4,7 +4,10 @@
 module ``<app>.tasks.NAME`` whose ``main`` function runs (``lore generate task NAME``
 writes one). Arguments are
 converted to the types of the function's defaults or annotations. A class is
-instantiated with the arguments and its ``run()`` is called. A value the task
+instantiated with the arguments and its ``run()`` is called; a class with a
+``main()`` method instead (the original Lore's tasks, subclasses of :class:`Task`) is
+instantiated without arguments and ``main`` gets them. ``NAME`` may also be the full
+path the original Lore used, ``<app>.tasks.<module>.<Class>``. A value the task
 returns is printed.
 """
 
@@ -20,8 +23,24 @@ from lore.cli.project import convert, enter, import_object, split_options
 from lore.errors import LoreError
 
 
+class Task:
+    """A task as the original Lore wrote them: subclass it and define ``main(self, **arguments)``.
+
+    >>> class Count(Task):
+    ...     def main(self, up_to: int = 3):
+    ...         return list(range(up_to))
+    >>> call(Count, [], {"up_to": "2"})
+    [0, 1]
+    """
+
+    def main(self, **arguments: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define main()")
+
+
 def call(task: Any, positional: list[str], options: dict[str, Any]) -> Any:
     """Call ``task`` with its arguments converted to the types its signature declares."""
+    if isinstance(task, type) and hasattr(task, "main") and not hasattr(task, "run"):
+        task = task().main
     target = task.__init__ if isinstance(task, type) else task
     signature = inspect.signature(target)
     parameters = [p for p in signature.parameters.values() if p.name != "self"]
@@ -57,7 +76,8 @@ def find(path: str) -> Any:
 def task(ctx: click.Context, name: str) -> None:
     """Run function NAME of the app's tasks module with the arguments that follow."""
     env = enter()
-    function = find(f"{env.app}.tasks.{name.replace('-', '_')}")
+    name = name.replace("-", "_")
+    function = find(name if name.startswith(f"{env.app}.tasks.") else f"{env.app}.tasks.{name}")
     if not callable(function):
         raise LoreError(f"{env.app}.tasks.{name} is not a function or class")
     args = list(ctx.args)

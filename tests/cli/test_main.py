@@ -93,3 +93,13 @@ def test_malformed_dotenv_exits_non_zero_with_one_line(project, capsys):
     assert main(["env"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and ".env:1: cannot parse" in err[0]
+
+
+def test_importing_lore_main_does_not_run_the_command():
+    result = subprocess.run(
+        [sys.executable, "-c", "import lore.__main__; print('imported')"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stdout == "imported\n", result.stderr

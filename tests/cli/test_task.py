@@ -32,3 +32,18 @@ def test_bad_task_input_is_one_line(new_project, capsys):
     assert "--rows expects int, got 'many'" in capsys.readouterr().err
     assert main(["task", "sample", "--colour", "red"]) == 2
     assert "unexpected keyword argument 'colour'" in capsys.readouterr().err
+
+
+def test_original_lore_tasks_run_by_their_full_path(new_project, capsys):
+    import pytest
+
+    (new_project / "shop/tasks/__init__.py").write_text("")
+    (new_project / "shop/tasks/report.py").write_text(
+        "import lore.tasks.base\n\n"
+        "class Totals(lore.tasks.base.Base):\n"
+        "    def main(self, days: int = 1, label='total'):\n"
+        "        return f'{label} {days * 2}'\n"
+    )
+    with pytest.warns(DeprecationWarning, match=r"lore.tasks.base.Base .* use lore.cli.task.Task"):
+        assert main(["task", "shop.tasks.report.Totals", "--days", "4"]) == 0
+    assert capsys.readouterr().out == "total 8\n"

@@ -1,0 +1,1 @@
+"""The original Lore's ``lore.tasks`` package; tasks now live in the app (see ``lore task``)."""
