@@ -6,8 +6,10 @@ folder's name unless ``$LORE_APP`` says otherwise. The environment name comes fr
 ``$LORE_ENV``: ``development`` (the default), ``test`` or ``production``.
 
 Variables are read, without overriding any already set, from the project's
-``.env`` file and from ``$ENV_DIRECTORY``: a folder holding one file per variable,
-the way container platforms mount secrets.
+``.env.<environment>`` file (``.env.test`` under ``LORE_ENV=test``), then its ``.env``
+file, then ``$ENV_DIRECTORY``: a folder holding one file per variable, the way
+container platforms mount secrets. So the tests' settings in ``.env.test`` win over
+the development ones in ``.env``.
 
 >>> import lore.env
 >>> lore.env.current().name in lore.env.NAMES
@@ -121,11 +123,17 @@ def read_directory(path: Path) -> dict[str, str]:
 
 
 def _load_variables(root: Path | None) -> dict[str, str]:
-    """Set variables from .env and ENV_DIRECTORY that are not set yet; return their sources."""
+    """Set variables from .env.<environment>, .env and ENV_DIRECTORY not set yet; return their sources."""
     sources: dict[str, str] = {}
     layers: list[tuple[str, dict[str, str]]] = []
-    if root is not None and (root / ".env").is_file():
-        layers.append((FROM_DOTENV, read_dotenv(root / ".env")))
+    dotenv = read_dotenv(root / ".env") if root is not None and (root / ".env").is_file() else {}
+    if root is not None:
+        name = os.environ.get("LORE_ENV") or dotenv.get("LORE_ENV") or DEVELOPMENT
+        specific = root / f".env.{name}"
+        if name in NAMES and specific.is_file():
+            layers.append((specific.name, read_dotenv(specific)))
+    if dotenv:
+        layers.append((FROM_DOTENV, dotenv))
     directory = os.environ.get("ENV_DIRECTORY")
     if directory:
         layers.append((FROM_DIRECTORY, read_directory(Path(directory))))

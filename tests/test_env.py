@@ -62,6 +62,24 @@ def test_dotenv_sets_variables_without_overriding(project: Path, monkeypatch):
     monkeypatch.delenv("LORE_T_B")
 
 
+def test_the_test_environment_reads_dotenv_test_before_dotenv(project: Path, monkeypatch):
+    (project / ".env").write_text("LORE_T_URL=development-db\nLORE_T_ONLY_DEV=1\n")
+    (project / ".env.test").write_text("LORE_T_URL=test-db\n")
+    for name in ("LORE_T_URL", "LORE_T_ONLY_DEV"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LORE_ENV", "test")
+    env = lore.env.load()
+    assert os.environ["LORE_T_URL"] == "test-db" and os.environ["LORE_T_ONLY_DEV"] == "1"
+    assert env.sources == {"LORE_T_URL": ".env.test", "LORE_T_ONLY_DEV": lore.env.FROM_DOTENV}
+    for name in ("LORE_T_URL", "LORE_T_ONLY_DEV"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("LORE_ENV", "development")  # .env.test is for the tests only
+    lore.env.load()
+    assert os.environ["LORE_T_URL"] == "development-db"
+    monkeypatch.delenv("LORE_T_URL")
+    monkeypatch.delenv("LORE_T_ONLY_DEV")
+
+
 def test_malformed_dotenv_line_names_file_and_line(project: Path):
     (project / ".env").write_text("GOOD=1\nthis is not a setting\n")
     with pytest.raises(ConfigError, match=r"\.env:2: cannot parse"):

@@ -36,3 +36,31 @@ def test_pytest_arguments_pass_through_and_failures_exit_non_zero(new_project, c
     assert main(["test", "-k", "fails", "-q", "-p", "no:cacheprovider"]) == 1
     out = capfd.readouterr().out
     assert "1 failed" in out and "deselected" in out
+
+
+def test_collects_the_workflow_tests_in_the_app_and_reads_dotenv_test(new_project, capfd, monkeypatch):
+    monkeypatch.delenv("LORE_T_DATABASE", raising=False)
+    (new_project / ".env").write_text("LORE_T_DATABASE=development\n")
+    (new_project / ".env.test").write_text("LORE_T_DATABASE=test\n")
+    workflow = new_project / "shop" / "recommend"
+    workflow.mkdir()
+    (workflow / "__init__.py").write_text("")
+    (workflow / "workflow_test.py").write_text(
+        "import os\n\nimport lore.env\n\n\ndef test_settings_of_the_test_environment():\n"
+        "    lore.env.current()\n    assert os.environ['LORE_T_DATABASE'] == 'test'\n"
+    )
+    assert main(["test", "-q", "-p", "no:cacheprovider"]) == 0
+    out = capfd.readouterr().out
+    assert "2 passed" in out  # the example's test and the workflow's
+
+
+def test_without_pytest_says_where_to_list_it(new_project, capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pytest" else real(name, *a)
+    )
+    assert main(["test"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "requirements-dev.txt" in err[0] and "lore install" in err[0]
