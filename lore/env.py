@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,10 @@ DEVELOPMENT = "development"
 TEST = "test"
 PRODUCTION = "production"
 NAMES = (DEVELOPMENT, TEST, PRODUCTION)
+
+#: A requirements.txt line naming lore without a URL: ``lore-ml[sql,api]>=0.1`` (extras, version).
+#: The plain ``lore`` of projects made by an older lore counts too.
+LORE_REQUIREMENT = re.compile(r"^\s*lore(?:[-_.]ml)?\s*(?:\[([^\]]*)\])?\s*([<>=!~].*)?$", re.IGNORECASE)
 
 #: Where a variable came from, as ``lore env`` reports it.
 FROM_PROCESS = "environment"

@@ -65,13 +65,47 @@ class NotInProject(LoreError):
 
 
 class MissingDependency(LoreError):
-    """An optional library is not installed."""
+    """An optional library is not installed.
+
+    The message names the extra that brings it. Inside a project whose
+    requirements.txt names lore, it says which line to write there (``lore install``
+    then installs it into the project's virtualenv); elsewhere, the ``pip install``.
+    """
 
     def __init__(self, module: str, extra: str, purpose: str = "") -> None:
         self.module = module
         self.extra = extra
         what = f" for {purpose}" if purpose else ""
-        super().__init__(f'{module} is needed{what}: pip install "lore-ml[{extra}]"')
+        super().__init__(f"{module} is needed{what}: {_install_advice(extra)}")
+
+
+def _install_advice(extra: str) -> str:
+    """How to get lore's ``extra``: the project's requirements.txt line, else ``pip install``."""
+    found = _project_requirements()
+    if found is not None:
+        path, line, extras = found
+        if extra in extras:
+            return f"{path} already asks for lore-ml[{extra}]; run `lore install` to install it"
+        wanted = "lore-ml[" + ",".join(sorted({*extras, extra})) + "]"
+        return f"write {wanted} for {line!r} in {path}, then run `lore install`"
+    return f'pip install "lore-ml[{extra}]"'
+
+
+def _project_requirements() -> tuple[str, str, set[str]] | None:
+    """The current project's requirements.txt, its line naming lore and that line's extras, if any."""
+    from lore.env import LORE_REQUIREMENT, find_root
+
+    try:
+        root = find_root()
+        text = (root / "requirements.txt").read_text(encoding="utf-8") if root is not None else ""
+    except OSError:
+        return None
+    for line in text.splitlines():
+        match = LORE_REQUIREMENT.match(line)
+        if root is not None and match is not None:
+            extras = {part.strip() for part in (match.group(1) or "").split(",") if part.strip()}
+            return str(root / "requirements.txt"), line.strip(), extras
+    return None
 
 
 class DataError(LoreError):

@@ -22,6 +22,19 @@ def test_missing_dependency_names_the_extra():
     )
 
 
+def test_missing_dependency_inside_a_project_names_the_requirements_line(project):
+    requirements = project / "requirements.txt"
+    requirements.write_text("lorem-ipsum==1\nlore-ml[sql,names]\nnumpy\n")
+    message = str(MissingDependency("fastapi", "api", "lore api"))
+    assert message == (
+        f"fastapi is needed for lore api: write lore-ml[api,names,sql] for 'lore-ml[sql,names]' "
+        f"in {requirements}, then run `lore install`"
+    )
+    assert "already asks for lore-ml[sql]; run `lore install`" in str(MissingDependency("sqlalchemy", "sql"))
+    requirements.write_text("numpy\n")  # lore is not among them: the plain pip advice
+    assert str(MissingDependency("redis", "redis")).endswith('pip install "lore-ml[redis]"')
+
+
 def test_missing_column_is_a_key_error_with_a_readable_message():
     error = MissingColumn("no column 'age'; columns are: name")
     assert isinstance(error, KeyError) and str(error) == "no column 'age'; columns are: name"

@@ -40,6 +40,7 @@ import click
 
 from lore import __version__
 from lore.cli import source, virtualenv
+from lore.env import LORE_REQUIREMENT
 from lore.errors import ConfigError, LoreError
 from lore.util import atomic_write
 
@@ -47,10 +48,7 @@ REQUIREMENTS = "requirements.txt"
 #: What the project's tests need; installed in development and test, never in production.
 DEV_REQUIREMENTS = "requirements-dev.txt"
 LOCK = "requirements.lock"
-# lore-ml, or the plain ``lore`` a project made by an older lore may still name
-_LORE_NAME = r"lore(?:[-_.]ml)?"
-_LORE_LINE = re.compile(rf"^\s*{_LORE_NAME}\s*(?:\[([^\]]*)\])?\s*([<>=!~].*)?$", re.IGNORECASE)
-_LORE_PIN = re.compile(rf"^{_LORE_NAME}\s*(==|@)", re.IGNORECASE)
+_LORE_PIN = re.compile(r"^lore(?:[-_.]ml)?\s*(==|@)", re.IGNORECASE)  # a frozen lore line
 _PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*==\S+$")
 
 
@@ -61,7 +59,7 @@ def pin_lore(requirements: str, url: str | None, version: str = __version__) -> 
     """
     lines = []
     for line in requirements.splitlines():
-        match = _LORE_LINE.match(line)
+        match = LORE_REQUIREMENT.match(line)
         extras = (match.group(1) or "").replace(" ", "") if match else ""
         lines.append(source.requirement(extras, url, version) if match else line)
     return "\n".join(lines) + "\n"

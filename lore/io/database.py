@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import lore.io.extracts as extracts
 from lore.compat import old_keywords
-from lore.errors import ConnectionFailed, DataError, ParameterError, QueryError
+from lore.errors import ConnectionFailed, DataError, MissingDependency, ParameterError, QueryError
 from lore.io.recorder import record
 from lore.io.statement import Statement, caller
 from lore.util import mask_url, timer
@@ -77,6 +77,18 @@ def _dropped(error: BaseException | None) -> bool:
     return _EXPIRED.search(str(error)) is not None
 
 
+def database_url(url: str) -> str:
+    """``url`` with the ``postgres://`` scheme (Heroku's, the original lore's) spelled ``postgresql://``.
+
+    >>> database_url("postgres://me@db/app"), database_url("postgres+psycopg2://db/app")
+    ('postgresql://me@db/app', 'postgresql+psycopg2://db/app')
+    """
+    scheme, separator, rest = url.partition("://")
+    if separator and (scheme == "postgres" or scheme.startswith("postgres+")):
+        return "postgresql" + scheme[len("postgres") :] + separator + rest
+    return url
+
+
 def _project() -> str | None:
     import lore.env
 
@@ -101,7 +113,7 @@ class Connection:
 
     def __init__(self, name: str, url: str, *, cache: Cache | None = None, fast: bool = True) -> None:
         self.name = name
-        self.url = url
+        self.url = database_url(url)
         self._cache = cache
         self.fast = fast
         self._lock = threading.Lock()
@@ -118,8 +130,10 @@ class Connection:
     @cached_property
     def engine(self) -> Any:
         """The SQLAlchemy engine (created on first use; connects on first query)."""
-        import sqlalchemy
-
+        try:
+            import sqlalchemy
+        except ImportError:
+            raise MissingDependency("sqlalchemy", "sql", f"the database connection {self.name!r}") from None
         try:
             url = sqlalchemy.make_url(self.url)
         except sqlalchemy.exc.ArgumentError as error:
@@ -133,7 +147,16 @@ class Connection:
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             kwargs["poolclass"] = sqlalchemy.pool.StaticPool  # one shared in-memory database
             kwargs["connect_args"] = {"check_same_thread": False}
-        return sqlalchemy.create_engine(url, **kwargs)
+        try:
+            return sqlalchemy.create_engine(url, **kwargs)
+        except ImportError as missing:  # the dialect's driver (psycopg2, pymysql...)
+            driver = missing.name or url.get_driver_name()
+            if url.get_backend_name() == "postgresql":
+                raise MissingDependency(driver, "sql", f"PostgreSQL ({self.name!r})") from None
+            raise DataError(
+                f"connection {self.name!r}: {mask_url(self.url)} needs the driver {driver}, which is not "
+                f"installed; pip install {driver} (or name an installed one: dialect+driver://...)"
+            ) from None
 
     @property
     def backend(self) -> str:
@@ -271,6 +294,8 @@ class Connection:
                 try:
                     self._adbc = postgres_fast.connect(self.url)
                     self._adbc_pid = os.getpid()
+                except ImportError:  # a missing package, not an unreachable server
+                    raise
                 except Exception as error:  # ADBC raises its own DBAPI errors
                     raise self._unreachable(error) from None
             try:
@@ -448,12 +473,15 @@ class Connection:
         fail, where psycopg2 leaves them for PostgreSQL to type from context. Not inside a
         transaction either: its uncommitted rows are visible on its own connection only.
         """
-        return (
-            self.fast
-            and self.backend == "postgresql"
-            and not statement.binds_text
-            and not self.in_transaction
-        )
+        return self._fast_postgres() and not statement.binds_text
+
+    def _fast_postgres(self) -> bool:
+        """Whether the ADBC fast path serves this connection (PostgreSQL, the driver installed)."""
+        if not (self.fast and self.backend == "postgresql" and not self.in_transaction):
+            return False
+        from lore.io import postgres_fast
+
+        return postgres_fast.available()
 
     def _chunks(self, statement: Statement, chunksize: int) -> Iterator[pd.DataFrame]:
         import pandas as pd
@@ -550,7 +578,7 @@ class Connection:
         schema, _, name = table.rpartition(".")
         where = {"schema": schema or None, "if_exists": "append", "index": False}
         with self._errors(statement):
-            if self.fast and self.backend == "postgresql" and not self.in_transaction:
+            if self._fast_postgres():
                 from lore.io import postgres_fast
 
                 with self._adbc_connection() as adbc:

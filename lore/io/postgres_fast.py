@@ -15,6 +15,8 @@ Writes go the same way in reverse: :func:`ingest` sends Arrow columns with binar
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +25,30 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+logger = logging.getLogger(__name__)
+
 #: Bytes per row assumed when sizing ADBC's batches for a chunked read (1 MB to 16 MB).
 BYTES_PER_ROW_HINT = 64
+
+
+@functools.cache
+def available() -> bool:
+    """Whether the ADBC driver imports; when it does not, one warning per process says so.
+
+    Without it lore reads and writes PostgreSQL through SQLAlchemy and psycopg2: the
+    same results, more slowly.
+    """
+    try:
+        import adbc_driver_manager  # noqa: F401
+        import adbc_driver_postgresql.dbapi  # noqa: F401
+    except ImportError as missing:
+        logger.warning(
+            "%s is not installed, so PostgreSQL reads and writes go through psycopg2 (slower); "
+            'pip install "lore-ml[sql]" for the fast path',
+            (missing.name or "adbc_driver_postgresql").split(".")[0],
+        )
+        return False
+    return True
 
 
 def adbc_uri(url: str) -> str:
