@@ -150,6 +150,31 @@ def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+def optional(module: str, extra: str, purpose: str = "") -> Any:
+    """Import ``module`` of lore's ``extra``; when it is not installed, :class:`MissingDependency`.
+
+    The error is one line naming the extra to install (inside a project, the
+    requirements.txt line to write). An ImportError raised inside an installed
+    module (a broken install) is not disguised as a missing one.
+
+    >>> optional("json", "core").__name__
+    'json'
+    >>> optional("no_such_module", "xgboost", "boosted models")
+    Traceback (most recent call last):
+    ...
+    lore.errors.MissingDependency: no_such_module is needed for boosted models: pip install "lore-ml[xgboost]"
+    """
+    from lore.errors import MissingDependency
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as missing:
+        top = module.split(".")[0]
+        if missing.name is None or missing.name.split(".")[0] != top:
+            raise
+        raise MissingDependency(top, extra, purpose) from None
+
+
 def mask_secret(key: str, value: str) -> str:
     """Hide passwords and tokens: the whole value for secret-looking keys, else URL passwords."""
     if any(word in key.upper() for word in ("PASSWORD", "SECRET", "TOKEN", "KEY", "DSN", "CREDENTIAL")):

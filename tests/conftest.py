@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,50 @@ def s3_endpoint(s3_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     request = urllib.request.Request(f"{s3_server}/moto-api/reset", method="POST")
     urllib.request.urlopen(request, timeout=5).close()
     return s3_server
+
+
+_HIDE = '''
+import importlib.abc, sys
+
+HIDDEN = set(sys.argv[1].split(","))
+
+
+class Hide(importlib.abc.MetaPathFinder):
+    """Wraps a finder so that it no longer finds the hidden distributions' modules."""
+
+    def __init__(self, finder):
+        self.finder = finder
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in HIDDEN or not hasattr(self.finder, "find_spec"):
+            return None
+        return self.finder.find_spec(name, path, target)
+
+    def __getattr__(self, name):
+        return getattr(self.finder, name)
+
+
+sys.meta_path[:] = [Hide(finder) for finder in sys.meta_path]
+exec(compile(sys.argv[2], "<test>", "exec"))
+'''
+
+
+@pytest.fixture
+def without(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess]:
+    """``without(["xgboost"], code)``: run ``code`` in a new Python where those modules are not installed.
+
+    A meta-path wrapper hides them from every finder, as if uninstalled. The code runs
+    in ``tmp_path`` (outside any project) with this tree's lore first on the path.
+    """
+    root = Path(__file__).resolve().parent.parent
+
+    def run(hidden: list[str], code: str) -> subprocess.CompletedProcess:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])
+        env.pop("LORE_ROOT", None)
+        return subprocess.run(
+            [sys.executable, "-c", _HIDE, ",".join(hidden), code],
+            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+        )  # fmt: skip
+
+    return run

@@ -30,6 +30,7 @@ import numpy as np
 from lore.compat import module_getattr
 from lore.estimators.base import BINARY, MULTICLASS, REGRESSION, Estimator, to_matrix
 from lore.estimators.progress import Progress
+from lore.util import optional
 
 OBJECTIVES = {REGRESSION: "reg:squarederror", BINARY: "binary:logistic", MULTICLASS: "multi:softprob"}
 #: lore's own names, and the scikit-learn API's names that ``xgboost.train`` does not take.
@@ -89,9 +90,9 @@ class XGBoost(Estimator):
         folder: Path | None,
         params: dict[str, Any],
     ) -> dict[str, Any]:
-        import xgboost
-
         from lore.estimators import distributed
+
+        xgboost = optional("xgboost", "xgboost", "XGBoost models")
 
         settings, rounds, early = self.booster_parameters(params)
         train_x, callbacks = to_matrix(x), [progress_callback(rounds)]
@@ -136,7 +137,7 @@ class XGBoost(Estimator):
 
 def progress_callback(rounds: int) -> Any:
     """An XGBoost callback that reports boosting rounds through :class:`Progress`."""
-    import xgboost
+    xgboost = optional("xgboost", "xgboost", "XGBoost models")
 
     class ReportRounds(xgboost.callback.TrainingCallback):
         def __init__(self) -> None:

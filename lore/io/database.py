@@ -141,6 +141,8 @@ class Connection:
                 f"connection {self.name!r}: {mask_url(self.url)} is not a database URL ({error}); "
                 "write it as dialect://user:password@host:port/database in config/database.cfg"
             ) from None
+        if url.drivername == "postgresql":  # the driver the sql extra installs, whatever SQLAlchemy's default
+            url = url.set(drivername="postgresql+psycopg")
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {}
@@ -342,6 +344,7 @@ class Connection:
 
     @contextlib.contextmanager
     def _errors(self, statement: Statement) -> Iterator[None]:
+        self.engine  # noqa: B018 - MissingDependency, not an ImportError, when SQLAlchemy is absent
         import sqlalchemy.exc
 
         try:
@@ -470,7 +473,7 @@ class Connection:
         """Whether ``statement`` is read through ADBC.
 
         Not with string parameters: ADBC types them as text, so ``date_column >= $1`` would
-        fail, where psycopg2 leaves them for PostgreSQL to type from context. Not inside a
+        fail, where psycopg leaves them for PostgreSQL to type from context. Not inside a
         transaction either: its uncommitted rows are visible on its own connection only.
         """
         return self._fast_postgres() and not statement.binds_text

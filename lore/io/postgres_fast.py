@@ -35,7 +35,7 @@ BYTES_PER_ROW_HINT = 64
 def available() -> bool:
     """Whether the ADBC driver imports; when it does not, one warning per process says so.
 
-    Without it lore reads and writes PostgreSQL through SQLAlchemy and psycopg2: the
+    Without it lore reads and writes PostgreSQL through SQLAlchemy and psycopg: the
     same results, more slowly.
     """
     try:
@@ -43,7 +43,7 @@ def available() -> bool:
         import adbc_driver_postgresql.dbapi  # noqa: F401
     except ImportError as missing:
         logger.warning(
-            "%s is not installed, so PostgreSQL reads and writes go through psycopg2 (slower); "
+            "%s is not installed, so PostgreSQL reads and writes go through psycopg (slower); "
             'pip install "lore-ml[sql]" for the fast path',
             (missing.name or "adbc_driver_postgresql").split(".")[0],
         )

@@ -47,12 +47,13 @@ class RedisCache(Cache):
 
     def _call(self, method: str, *args: Any) -> Any:
         """Run a client method (or ``"execute"`` on a pipeline given as first arg)."""
+        client = self.client  # MissingDependency when redis is not installed
         import redis
 
         try:
             if method == "execute":
                 return args[0].execute()
-            return getattr(self.client, method)(*args)
+            return getattr(client, method)(*args)
         except redis.exceptions.ConnectionError as error:
             raise StoreError(
                 f"cannot reach Redis at {mask_url(self.url)} ({error}); check that it runs and the URL"

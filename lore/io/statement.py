@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lore.errors import ParameterError
+from lore.util import optional
 
 _TOKEN = re.compile(r"%%|%\((\w+)\)s")
 # what a ';' inside does not end a statement: quoted text, identifiers, comments, $tag$ bodies
@@ -144,7 +145,7 @@ class Statement:
 
     def clause(self, prefix: str = "") -> Any:
         """A SQLAlchemy ``text()`` clause with bound (expanding for lists) parameters."""
-        import sqlalchemy
+        sqlalchemy = optional("sqlalchemy", "sql", "SQL statements")
 
         def place(match: re.Match[str]) -> str:
             return "%" if match.group(1) is None else f":{match.group(1)}"

@@ -28,7 +28,7 @@ import logging
 from typing import Any
 
 from lore.errors import ConnectionFailed, QueryError
-from lore.util import mask_url
+from lore.util import mask_url, optional
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def database_url() -> str:
 
 @functools.lru_cache(maxsize=8)
 def _engine_and_table(address: str) -> tuple[Any, Any]:
-    import sqlalchemy as sa
+    sa = optional("sqlalchemy", "sql", "the history of fittings")
 
     import lore.io
 
@@ -98,7 +98,7 @@ def record(
     url: str | None = None,
 ) -> None:
     """Add one fitting to the ``fittings`` table."""
-    import sqlalchemy as sa
+    sa = optional("sqlalchemy", "sql", "the history of fittings")
 
     address = url or database_url()
     engine, table = _engine_and_table(address)
@@ -123,7 +123,7 @@ def record(
 
 def history(model: str | None = None, *, url: str | None = None) -> list[dict[str, Any]]:
     """The recorded fittings (of ``model``, or all), oldest first, as dicts."""
-    import sqlalchemy as sa
+    sa = optional("sqlalchemy", "sql", "the history of fittings")
 
     address = url or database_url()
     engine, table = _engine_and_table(address)

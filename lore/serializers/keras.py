@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lore.serializers.registry import from_library
+from lore.util import optional
 
 NAME = "keras"
 LIBRARIES = ("keras", "tensorflow")
@@ -30,6 +31,5 @@ def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]
 
 
 def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
-    import keras
-
+    keras = optional("keras", "keras", f"loading {name}")
     return keras.saving.load_model(folder / record["files"][0], safe_mode=True)

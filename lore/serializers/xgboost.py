@@ -14,6 +14,7 @@ from typing import Any
 
 from lore.errors import CorruptArtifact
 from lore.serializers.registry import Unsupported, from_library
+from lore.util import optional
 
 NAME = "xgboost"
 LIBRARIES = ("xgboost",)
@@ -24,7 +25,7 @@ def claims(obj: Any) -> bool:
 
 
 def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]:
-    import xgboost
+    xgboost = optional("xgboost", "xgboost", "saving XGBoost models")
 
     if getattr(xgboost, type(obj).__name__, None) is not type(obj):
         raise Unsupported(f"{type(obj).__qualname__} is not one of XGBoost's own classes")
@@ -34,7 +35,7 @@ def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]
 
 
 def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
-    import xgboost
+    xgboost = optional("xgboost", "xgboost", f"loading {name}")
 
     path = folder / record["files"][0]
     klass = getattr(xgboost, str(record.get("class")), None)

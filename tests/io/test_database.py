@@ -383,3 +383,40 @@ def test_a_forked_child_opens_its_own_postgres_session(conn):
     assert os.waitstatus_to_exitcode(status) == 0
     assert conn.dataframe("SELECT pg_backend_pid() AS pid")["pid"][0] == parent  # the parent's are intact
     assert conn.select("SELECT pg_backend_pid()") == [(parent_pool,)]
+
+
+def test_postgres_scheme_is_postgresql(postgres_url):
+    heroku = postgres_url.replace("postgresql://", "postgres://", 1)
+    conn = Connection("heroku", heroku)
+    assert conn.url == postgres_url and conn.backend == "postgresql"
+    assert conn.select("SELECT 1") == [(1,)]
+
+
+WITHOUT_ADBC = """
+import logging, sys
+import pandas as pd
+from lore.io.database import Connection
+
+logging.basicConfig(format="WARNING %(message)s", stream=sys.stderr)
+url, table = sys.argv[3:5]
+conn = Connection("main", url)
+frame = pd.DataFrame({"name": ["a", "b", "c"], "score": [1, 2, 3]})
+conn.insert(table, frame)
+conn.replace(table, frame.head(2))
+query = f"SELECT name, score FROM {table} WHERE score > %(low)s ORDER BY score"
+print(conn.dataframe(query, low=1).to_dict("list"))
+print(sum(len(part) for part in conn.dataframe(f"SELECT * FROM {table}", chunksize=1)))
+conn.execute(f"DROP TABLE {table}")
+"""
+
+
+def test_without_the_adbc_driver_postgresql_goes_through_psycopg_with_one_warning(without, postgres_url):
+    import uuid
+
+    table = f"lore_no_adbc_{uuid.uuid4().hex[:8]}"
+    code = f"import sys\nsys.argv[3:] = {[postgres_url, table]!r}\n{WITHOUT_ADBC}"
+    done = without(["adbc_driver_postgresql", "adbc_driver_manager"], code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["{'name': ['b'], 'score': [2]}", "2"]
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == 1 and "adbc_driver" in warnings[0] and "lore-ml[sql]" in warnings[0], done.stderr
