@@ -19,7 +19,6 @@ True
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,15 +26,12 @@ from pathlib import Path
 
 from lore.compat import module_getattr
 from lore.errors import ConfigError, EnvironmentNameError, NotInProject
+from lore.root import find_root
 
 DEVELOPMENT = "development"
 TEST = "test"
 PRODUCTION = "production"
 NAMES = (DEVELOPMENT, TEST, PRODUCTION)
-
-#: A requirements.txt line naming lore without a URL: ``lore-ml[sql,api]>=0.1`` (extras, version).
-#: The plain ``lore`` of projects made by an older lore counts too.
-LORE_REQUIREMENT = re.compile(r"^\s*lore(?:[-_.]ml)?\s*(?:\[([^\]]*)\])?\s*([<>=!~].*)?$", re.IGNORECASE)
 
 #: Where a variable came from, as ``lore env`` reports it.
 FROM_PROCESS = "environment"
@@ -86,18 +82,6 @@ class Environment:
                 "cd into a project, set LORE_ROOT, or create one with `lore init NAME`"
             )
         return self.root
-
-
-def find_root(start: Path | None = None) -> Path | None:
-    """The project root: ``$LORE_ROOT``, else the nearest folder upward with runtime.txt."""
-    explicit = os.environ.get("LORE_ROOT")
-    if explicit:
-        return Path(explicit).resolve()
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "runtime.txt").is_file():
-            return folder
-    return None
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

@@ -81,7 +81,9 @@ class MissingDependency(LoreError):
 
 def _install_advice(extra: str) -> str:
     """How to get lore's ``extra``: the project's requirements.txt line, else ``pip install``."""
-    found = _project_requirements()
+    from lore.root import lore_requirement
+
+    found = lore_requirement()
     if found is not None:
         path, line, extras = found
         if extra in extras:
@@ -89,23 +91,6 @@ def _install_advice(extra: str) -> str:
         wanted = "lore-ml[" + ",".join(sorted({*extras, extra})) + "]"
         return f"write {wanted} for {line!r} in {path}, then run `lore install`"
     return f'pip install "lore-ml[{extra}]"'
-
-
-def _project_requirements() -> tuple[str, str, set[str]] | None:
-    """The current project's requirements.txt, its line naming lore and that line's extras, if any."""
-    from lore.env import LORE_REQUIREMENT, find_root
-
-    try:
-        root = find_root()
-        text = (root / "requirements.txt").read_text(encoding="utf-8") if root is not None else ""
-    except OSError:
-        return None
-    for line in text.splitlines():
-        match = LORE_REQUIREMENT.match(line)
-        if root is not None and match is not None:
-            extras = {part.strip() for part in (match.group(1) or "").split(",") if part.strip()}
-            return str(root / "requirements.txt"), line.strip(), extras
-    return None
 
 
 class DataError(LoreError):

