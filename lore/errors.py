@@ -89,7 +89,7 @@ def _install_advice(extra: str) -> str:
         if extra in extras:
             return f"{path} already asks for lore-ml[{extra}]; run `lore install` to install it"
         wanted = "lore-ml[" + ",".join(sorted({*extras, extra})) + "]"
-        return f"write {wanted} for {line!r} in {path}, then run `lore install`"
+        return f"change {line} to {wanted} in {path}, then run `lore install`"
     return f'pip install "lore-ml[{extra}]"'
 
 

@@ -27,7 +27,7 @@ def test_missing_dependency_inside_a_project_names_the_requirements_line(project
     requirements.write_text("lorem-ipsum==1\nlore-ml[sql,names]\nnumpy\n")
     message = str(MissingDependency("fastapi", "api", "lore api"))
     assert message == (
-        f"fastapi is needed for lore api: write lore-ml[api,names,sql] for 'lore-ml[sql,names]' "
+        f"fastapi is needed for lore api: change lore-ml[sql,names] to lore-ml[api,names,sql] "
         f"in {requirements}, then run `lore install`"
     )
     assert "already asks for lore-ml[sql]; run `lore install`" in str(MissingDependency("sqlalchemy", "sql"))

@@ -14,4 +14,8 @@ from lore.cli import main
 def test_missing_jupyter_names_the_extra(new_project, capsys, command):
     assert main([command]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f'lore: ipykernel is needed for lore {command}: pip install "lore-ml[notebook]"']
+    requirements = new_project / "requirements.txt"
+    assert err == [
+        f"lore: ipykernel is needed for lore {command}: change lore-ml[api,names,sql,xgboost] to "
+        f"lore-ml[api,names,notebook,sql,xgboost] in {requirements}, then run `lore install`"
+    ]
