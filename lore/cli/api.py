@@ -20,6 +20,8 @@ from lore.errors import MissingDependency
 
 #: The import string of the app factory, which every uvicorn worker calls.
 FACTORY = "lore.server.app:from_environment"
+#: uvicorn's HTTP protocol with header and body deadlines (:mod:`lore.server.protocol`).
+PROTOCOL = "lore.server.protocol:Guarded"
 
 
 @click.command()
@@ -40,7 +42,7 @@ FACTORY = "lore.server.app:from_environment"
 )
 def api(host: str, port: int, workers: int, reload: bool, graceful_timeout: int) -> None:
     """Serve the project's models over HTTP (predict, models, health, ready, metrics, docs)."""
-    import lore.env
+    from lore.cli import project
 
     try:
         import uvicorn
@@ -49,8 +51,12 @@ def api(host: str, port: int, workers: int, reload: bool, graceful_timeout: int)
         import lore.server.app
     except ImportError as missing:
         raise MissingDependency(missing.name or "uvicorn", "api", "lore api") from None
-    env = lore.env.current()
+    from lore.server.settings import Settings
+
+    # the app package imports from the project's root, with or without a .venv
+    env = project.enter()
     root = env.require_root()
+    settings = Settings.from_environment(environment=env.name)
     # one library thread per worker: OpenMP threads fighting over the cores cost a
     # single-row XGBoost prediction 50x (measured); scale with --workers instead
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -63,7 +69,8 @@ def api(host: str, port: int, workers: int, reload: bool, graceful_timeout: int)
         reload=reload,
         reload_dirs=[str(root)] if reload else None,
         timeout_graceful_shutdown=graceful_timeout,
-        timeout_keep_alive=5,
+        timeout_keep_alive=settings.keep_alive,
+        http=PROTOCOL,
         access_log=False,
         log_config=None,
         proxy_headers=True,

@@ -49,7 +49,7 @@ try:
     import orjson
     from fastapi import APIRouter, FastAPI, Request
     from fastapi.openapi.utils import get_openapi
-    from starlette.responses import Response
+    from starlette.responses import PlainTextResponse, Response
 except ImportError as missing:  # pragma: no cover - exercised without the extra installed
     raise MissingDependency(missing.name or "fastapi", "api", "lore api") from None
 
@@ -67,7 +67,13 @@ def json_response(content: Any, status: int = 200) -> Response:
 
 
 def error_response(error: LoreError) -> Response:
-    """``{"detail": message}`` with the error's status (422 for a lore error without one)."""
+    """``{"detail": message}`` with the error's status (422 for a lore error without one).
+
+    The error's traceback and context are dropped: they hold the frames that decoded
+    the body, and (through the future of the prediction thread) a reference cycle
+    that would keep a rejected body alive until the next full garbage collection.
+    """
+    error.__traceback__ = error.__context__ = error.__cause__ = None
     return json_response({"detail": str(error)}, getattr(error, "status", 422))
 
 
@@ -106,38 +112,29 @@ class Server:
                 self.metrics.fitting.labels(model.short_name).set(loaded.fitting or 0)
 
     async def read_body(self, request: Request) -> bytes:
-        """The request body, at most ``max_body`` bytes, arriving within ``read_timeout``."""
+        """The request body, at most ``max_body`` bytes.
+
+        The time it may take is the protocol's business (:mod:`lore.server.protocol`:
+        ``LORE_API_READ_TIMEOUT`` from the end of the headers, first read included),
+        which also closes the connection, so a stalled client wakes this with a
+        disconnect.
+        """
         limit = self.settings.max_body
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             raise _too_large(int(length), limit)
-        message = await request.receive()
-        body = message.get("body", b"")
-        if not message.get("more_body", False):
-            if len(body) > limit:
-                raise _too_large(len(body), limit)
-            return body
-        chunks, size = [body], len(body)
-
-        async def rest() -> None:
-            nonlocal message, size
-            while message.get("more_body", False):
-                message = await request.receive()
-                if message["type"] == "http.disconnect":
-                    raise BadRequest("the client went away before sending its whole body", status=400)
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
-                if size > limit:
-                    raise _too_large(size, limit)
-
-        try:
-            await asyncio.wait_for(rest(), self.settings.read_timeout)
-        except TimeoutError:
-            raise BadRequest(
-                f"the body did not arrive within {self.settings.read_timeout:g}s (LORE_API_READ_TIMEOUT)",
-                status=408,
-            ) from None
-        return b"".join(chunks)
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await request.receive()
+            if message["type"] == "http.disconnect":
+                raise BadRequest("the client went away before sending its whole body", status=400)
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > limit:
+                raise _too_large(size, limit)
+            more = message.get("more_body", False)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def answer(self, model: ServedModel, request: Request) -> Response:
         """Validate a predict request and predict, within the request timeout."""
@@ -150,7 +147,7 @@ class Server:
         batcher = self.batchers.get(model.short_name)
         if batcher is not None and len(body) <= SMALL_BODY:
             # small enough to check on the event loop, and maybe a single row to merge
-            frame = validation.parse(body, loaded.schema, self.settings.max_rows)
+            frame = validation.parse(body, loaded.schema, self.settings.max_rows, self.settings.max_values)
             if len(frame) == 1:
                 work = batcher.submit(frame)
             else:
@@ -210,7 +207,7 @@ def predict(loaded: Loaded | None, frame: Any) -> dict[str, Any]:
 
 def parse_and_predict(loaded: Loaded, body: bytes, settings: Settings) -> dict[str, Any]:
     """Validate ``body`` and predict: the whole CPU part of a request, off the event loop."""
-    return predict(loaded, validation.parse(body, loaded.schema, settings.max_rows))
+    return predict(loaded, validation.parse(body, loaded.schema, settings.max_rows, settings.max_values))
 
 
 def mount_api(app: FastAPI, package: str) -> list[str]:
@@ -315,7 +312,12 @@ def add_routes(app: FastAPI, server: Server) -> None:
         everyone = all(model.ready for model in server.models.values())
         return json_response({"ready": everyone, "models": states}, 200 if everyone else 503)
 
-    @app.get("/metrics", tags=["operations"])
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
     async def metrics() -> Response:
         """Prometheus metrics: requests, latency, predictions per model."""
         body, content_type = server.metrics.render()

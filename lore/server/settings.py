@@ -3,21 +3,27 @@
 Every setting is an environment variable (or a line in the project's ``.env``), so
 the same image runs in every environment:
 
-=========================  ==============  =======================================================
-variable                   default         meaning
-=========================  ==============  =======================================================
-``LORE_API_ALIAS``         (none)          fitting alias or number to serve; without it,
-                                           ``production`` when that alias exists, else the latest
-``LORE_API_TOKEN``         (none)          bearer token every request must carry (not in
-                                           development; ``/health`` and ``/ready`` stay open)
-``LORE_API_MAX_BODY``      ``10000000``    largest request body, in bytes (413 above)
-``LORE_API_MAX_ROWS``      ``10000``       most rows in one request (413 above)
-``LORE_API_TIMEOUT``       ``30``          seconds a prediction may take (504 after)
-``LORE_API_READ_TIMEOUT``  ``10``          seconds a client may take to send its body (408)
-``LORE_API_BATCHING``      ``1``           merge concurrent single-row requests into one
-                                           prediction (:mod:`lore.server.batching`); ``0``: off
-``LORE_API_ACCESS_LOG``    production      ``1`` or ``0``: one log record per request
-=========================  ==============  =======================================================
+===========================  ==============  =======================================================
+variable                     default         meaning
+===========================  ==============  =======================================================
+``LORE_API_ALIAS``           (none)          fitting alias or number to serve; without it,
+                                             ``production`` when that alias exists, else the latest
+``LORE_API_TOKEN``           (none)          bearer token every request must carry (not in
+                                             development; ``/health`` and ``/ready`` stay open)
+``LORE_API_MAX_BODY``        ``10000000``    largest request body, in bytes (413 above)
+``LORE_API_MAX_ROWS``        ``10000``       most rows in one request (413 above)
+``LORE_API_MAX_VALUES``      ``1000000``     most JSON values (numbers, strings, lists, objects...)
+                                             in one body, counted before decoding (413 above)
+``LORE_API_TIMEOUT``         ``30``          seconds a prediction may take (504 after)
+``LORE_API_HEADER_TIMEOUT``  ``10``          seconds from a connection's first byte (or its
+                                             opening) to the end of the request headers (408)
+``LORE_API_READ_TIMEOUT``    ``10``          seconds from the end of the headers to the end of
+                                             the body, first read included (408)
+``LORE_API_KEEP_ALIVE``      ``5``           seconds an idle keep-alive connection stays open
+``LORE_API_BATCHING``        ``1``           merge concurrent single-row requests into one
+                                             prediction (:mod:`lore.server.batching`); ``0``: off
+``LORE_API_ACCESS_LOG``      production      ``1`` or ``0``: one log record per request
+===========================  ==============  =======================================================
 
 >>> settings = Settings.from_environment({"LORE_API_MAX_ROWS": "50"})
 >>> settings.max_rows, settings.alias
@@ -48,8 +54,11 @@ class Settings:
     token: str | None = None
     max_body: int = 10_000_000
     max_rows: int = 10_000
+    max_values: int = 1_000_000
     timeout: float = 30.0
+    header_timeout: float = 10.0
     read_timeout: float = 10.0
+    keep_alive: float = 5.0
     batching: bool = True
     access_log: bool = False
 
@@ -69,8 +78,11 @@ class Settings:
             token=None if environment == "development" else token,
             max_body=_number(environ, "LORE_API_MAX_BODY", cls.max_body, int),
             max_rows=_number(environ, "LORE_API_MAX_ROWS", cls.max_rows, int),
+            max_values=_number(environ, "LORE_API_MAX_VALUES", cls.max_values, int),
             timeout=_number(environ, "LORE_API_TIMEOUT", cls.timeout, float),
+            header_timeout=_number(environ, "LORE_API_HEADER_TIMEOUT", cls.header_timeout, float),
             read_timeout=_number(environ, "LORE_API_READ_TIMEOUT", cls.read_timeout, float),
+            keep_alive=_number(environ, "LORE_API_KEEP_ALIVE", cls.keep_alive, float),
             batching=_flag(environ, "LORE_API_BATCHING", True),
             access_log=_flag(environ, "LORE_API_ACCESS_LOG", production),
         )

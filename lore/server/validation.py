@@ -4,9 +4,16 @@ A body is JSON in one of three shapes: one record ``{"col": value, ...}``, a bat
 records ``[{...}, {...}]``, or columns ``{"col": [v1, v2], ...}``. Each raw input
 column of the pipeline's ``input_schema()`` must be present, and each value must
 have the declared type (``null`` is a missing value, which the encoders handle).
-Columns the schema does not name are dropped. Checks run per column, vectorized;
-only a rejected column is scanned value by value, to name the first bad row.
-Records are read with ``operator.itemgetter`` and ``zip``, which walk them in C.
+Columns the schema does not name are ignored, whatever they hold. Checks run per
+column, vectorized; only a rejected column is scanned value by value, to name the
+first bad row. Records are read with ``operator.itemgetter`` and ``zip``, which walk
+them in C.
+
+Memory is bounded before any Python object is built: :func:`check_size` counts the
+rows and the JSON values of the raw bytes (numpy, outside strings) and refuses a body
+over ``max_rows`` rows or ``max_values`` values, so a decoded body holds at most
+``max_values`` objects. Nothing here recurses, and an error quotes at most
+:data:`QUOTE` characters of a bad value (:func:`quote`).
 
 >>> schema = {"age": "number", "name": "string"}
 >>> parse(b'{"age": 31, "name": "Ann"}', schema, max_rows=10).to_dict("list")
@@ -26,7 +33,12 @@ from lore.errors import BadRequest
 
 #: JSON Schema types of the pipeline's column types.
 TYPES = ("string", "integer", "number", "boolean", "datetime")
-_NOT_JSON = re.compile(rb"(?<![\w\"])-?(NaN|Infinity|nan|inf)(?![\w\"])")
+#: The most characters of a bad value an error message quotes.
+QUOTE = 40
+#: NaN or Infinity where orjson stopped (at the sign of ``-Infinity``, or just after it).
+_NOT_JSON = re.compile(rb"-?(?:NaN|Infinity|nan|inf)")
+#: Every byte but the ones that give JSON its structure: quote, brackets, braces, comma.
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{},')))
 
 
 def decode(body: bytes) -> Any:
@@ -38,7 +50,10 @@ def decode(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        if _NOT_JSON.search(body) or "infinity" in str(error):
+        where = error.pos
+        if "infinity" in str(error) or any(
+            _NOT_JSON.match(body, at) for at in (where, where - 1) if at >= 0
+        ):
             raise BadRequest(
                 "NaN and Infinity are not JSON numbers and cannot be predicted on; "
                 "send null for a missing value"
@@ -46,25 +61,105 @@ def decode(body: bytes) -> Any:
         raise BadRequest(f"the request body is not valid JSON: {error}", status=400) from None
 
 
+def check_size(body: bytes, max_rows: int, max_values: int) -> None:
+    """Refuse ``body`` (413) if it holds more than ``max_rows`` rows or ``max_values`` JSON values.
+
+    Nothing is decoded: the rows and values are counted in the raw bytes. A body too
+    short to break a limit costs nothing; otherwise three numpy counts bound both
+    (rows by the commas, or by the ``{`` of a list of records; values by the commas,
+    ``[`` and ``{``), and only a body over a bound is scanned exactly, strings left
+    out (:func:`_structure`). A list holding something other than records may pass
+    the first count, but it is then refused by the record check, and its size is
+    bounded by ``max_values`` all the same.
+
+    >>> check_size(b'[{"x": 1}, {"x": 2}, {"x": 3}]', max_rows=2, max_values=100)
+    Traceback (most recent call last):
+    ...
+    lore.errors.BadRequest: 3 rows is more than the 2 this server takes at once (LORE_API_MAX_ROWS); split the batch
+    >>> check_size(b'[{"x": "a,b,c,d"}]', max_rows=2, max_values=100)
+    """
+    if len(body) <= min(2 * max_rows, max_values):
+        return  # every row needs a comma or a bracket, every value a byte
+    import numpy
+
+    raw = numpy.frombuffer(body, dtype=numpy.uint8)
+    commas = int(numpy.count_nonzero(raw == ord(",")))
+    braces = int(numpy.count_nonzero(raw == ord("{")))
+    values = commas + braces + int(numpy.count_nonzero(raw == ord("["))) + 1
+    rows = commas + 1
+    if body.lstrip()[:1] == b"[":
+        rows = min(rows, braces)
+    if rows <= max_rows and values <= max_values:
+        return
+    rows, values = _structure(body)
+    _check_rows(rows, max_rows)
+    if values > max_values:
+        raise BadRequest(
+            f"the body holds {values} JSON values, more than the {max_values} this server decodes "
+            "(LORE_API_MAX_VALUES); split the batch or drop unused fields",
+            status=413,
+        )
+
+
+def _structure(body: bytes) -> tuple[int, int]:
+    """The rows and (an upper bound of) the JSON values of ``body``, from its brackets and commas.
+
+    The rows of a list are its elements; of an object, the length of its longest list
+    (columns). Escapes are dropped first (``\\\\`` pairs, then ``\\"``), so the
+    quotes left open and close strings, and what lies inside a string is ignored.
+    """
+    import numpy
+
+    if b"\\" in body:
+        body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    codes = numpy.frombuffer(body.translate(None, _NOT_STRUCTURE), dtype=numpy.uint8)
+    quotes = codes == ord('"')
+    if quotes.any():
+        codes = codes[~quotes & (numpy.cumsum(quotes) % 2 == 0)]
+    if not len(codes):
+        return 1, 1
+    opens = (codes == ord("[")) | (codes == ord("{"))
+    closes = (codes == ord("]")) | (codes == ord("}"))
+    depth = numpy.cumsum(opens, dtype=numpy.int64) - numpy.cumsum(closes, dtype=numpy.int64)
+    commas = codes == ord(",")
+    values = int(commas.sum() + opens.sum()) + 1
+    if codes[0] == ord("["):
+        return int(numpy.count_nonzero(commas & (depth == 1))) + 1, values
+    starts = opens & (depth == 2)  # the values of a top-level object that are lists or objects
+    lists = numpy.flatnonzero(codes[starts] == ord("["))
+    if not len(lists):
+        return 1, values
+    members = numpy.cumsum(starts) - 1
+    lengths = numpy.bincount(members[commas & (depth == 2)], minlength=int(starts.sum()))
+    return int(lengths[lists].max()) + 1, values
+
+
 def columns_of(payload: Any, columns: list[str], max_rows: int) -> dict[str, list[Any]]:
-    """The values of each of ``columns`` in a decoded body, checking its shape and size."""
+    """The values of each of ``columns`` in a decoded body, checking its shape and size.
+
+    An object is columns when the columns the model uses hold lists, else one record;
+    the fields it does not use are ignored, lists or not.
+    """
     from operator import itemgetter
 
-    if isinstance(payload, dict) and payload and all(isinstance(v, list) for v in payload.values()):
-        lengths = sorted({len(value) for value in payload.values()})
-        if len(lengths) > 1:
-            raise BadRequest(f"columns must all have the same length, not {lengths}")
-        _check_rows(lengths[0], max_rows)
-        missing = [column for column in columns if column not in payload]
-        if missing:
-            raise _missing(missing, columns)
-        return {column: payload[column] for column in columns}
     if isinstance(payload, dict):
-        if any(isinstance(value, list) for value in payload.values()):
+        used = [payload[column] for column in columns if column in payload]
+        lists = sum(isinstance(value, list) for value in used)
+        if lists and lists < len(used):
             raise BadRequest(
                 'send one record {"col": value}, a list of records, or columns {"col": [values]}; '
                 "this body mixes lists and single values"
             )
+        if lists:
+            lengths = sorted({len(value) for value in used})
+            if len(lengths) > 1:
+                shown = ", ".join(map(str, lengths[:5])) + (", ..." if len(lengths) > 5 else "")
+                raise BadRequest(f"columns must all have the same length, not {shown}")
+            _check_rows(lengths[0], max_rows)
+            missing = [column for column in columns if column not in payload]
+            if missing:
+                raise _missing(missing, columns)
+            return {column: payload[column] for column in columns}
         payload = [payload]
     elif not isinstance(payload, list):
         raise BadRequest(
@@ -95,9 +190,7 @@ def _check_rows(rows: int, max_rows: int) -> None:
 
 
 def _missing(missing: list[str], columns: list[str], where: str = "") -> BadRequest:
-    return BadRequest(
-        f"missing column(s) {', '.join(map(repr, missing))}{where}; send every one of: {', '.join(columns)}"
-    )
+    return BadRequest(f"missing column(s) {', '.join(map(repr, missing))}{where}; send every one of: {', '.join(columns)}")
 
 
 def _bad_record(records: list[Any], columns: list[str]) -> BadRequest:
@@ -111,11 +204,15 @@ def _bad_record(records: list[Any], columns: list[str]) -> BadRequest:
     return BadRequest("the records do not match the columns this model needs")
 
 
-def parse(body: bytes, schema: dict[str, str], max_rows: int) -> Any:
-    """The validated DataFrame of ``body`` for a pipeline with input ``schema``."""
+def parse(body: bytes, schema: dict[str, str], max_rows: int, max_values: int = 1_000_000) -> Any:
+    """The validated DataFrame of ``body`` for a pipeline with input ``schema``.
+
+    ``body`` is sized first (:func:`check_size`), then decoded and checked.
+    """
     import numpy
     import pandas
 
+    check_size(body, max_rows, max_values)
     columns = columns_of(decode(body), list(schema), max_rows)
     checked = {column: check_column(values, column, schema[column]) for column, values in columns.items()}
     arrays = list(checked.values())
@@ -196,7 +293,7 @@ def check_column(values: list[Any], column: str, kind: str) -> Any:
             return parsed.dt.tz_convert(None)
         row = int(bad.argmax())
         raise BadRequest(
-            f"column {column!r} must be an ISO 8601 date-time (or null); row {row} has {values[row]!r}"
+            f"column {column!r} must be an ISO 8601 date-time (or null); row {row} has {quote(values[row])}"
         )
     raise _wrong_type(values, column, kind)
 
@@ -233,5 +330,27 @@ def _wrong_type(values: list[Any], column: str, kind: str) -> BadRequest:
     # only a rejected column gets here, so this scan costs nothing on a good request
     row = next((number for number, value in enumerate(values) if not fits(value)), 0)
     return BadRequest(
-        f"column {column!r} must be {_NAMES.get(kind, kind)} (or null); row {row} has {values[row]!r}"
+        f"column {column!r} must be {_NAMES.get(kind, kind)} (or null); row {row} has {quote(values[row])}"
     )
+
+
+def quote(value: Any) -> str:
+    """A short, safe rendering of a decoded JSON value for an error message.
+
+    A string or number is shown up to :data:`QUOTE` characters (then its length); a
+    list or object only as what it is, since it may be nested a thousand deep or
+    hold megabytes.
+
+    >>> quote("old"), quote(2.5), quote([[1]]), quote({"a": 1})
+    ("'old'", '2.5', 'a JSON array of 1 item(s)', 'a JSON object of 1 field(s)')
+    >>> quote("x" * 1000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (1000 characters)"
+    """
+    if isinstance(value, list):
+        return f"a JSON array of {len(value)} item(s)"
+    if isinstance(value, dict):
+        return f"a JSON object of {len(value)} field(s)"
+    if isinstance(value, str) and len(value) > QUOTE:
+        return f"{value[:QUOTE]!r}... ({len(value)} characters)"
+    text = repr(value)  # numbers, booleans and null: orjson's integers stop at 64 bits
+    return text if len(text) <= QUOTE else f"{text[:QUOTE]}... ({len(text)} characters)"

@@ -88,3 +88,103 @@ def test_bad_bodies_are_bad_requests(content, status, words):
 
 def test_a_schema_of_one_column():
     assert parse(body([{"x": 1}, {"x": 2}]), {"x": "integer"}, max_rows=5)["x"].tolist() == [1, 2]
+
+
+# -- hostile bodies -------------------------------------------------------------------------
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "1" + "]" * depth
+
+
+def test_a_value_nested_a_thousand_deep_is_a_short_422():
+    content = ('[{"age": ' + nested(1000) + ', "name": "a", "visits": 1, "member": true, "seen": null}]').encode()
+    with pytest.raises(BadRequest) as error:
+        parse(content, SCHEMA, max_rows=10)
+    assert error.value.status == 422 and "'age'" in str(error.value)
+    assert "a JSON array of 1 item(s)" in str(error.value) and len(str(error.value)) < 200
+
+
+def test_a_huge_wrong_value_is_quoted_by_a_short_prefix_only():
+    huge = "x" * 9_000_000
+    with pytest.raises(BadRequest) as error:
+        parse(body([{**ROW, "age": huge}]), SCHEMA, max_rows=10, max_values=100)
+    message = str(error.value)
+    assert "'age'" in message and "9000000 characters" in message and len(message) < 200
+    with pytest.raises(BadRequest) as error:
+        parse(body([{**ROW, "seen": "y" * 100_000}]), SCHEMA, max_rows=10)
+    assert "ISO 8601" in str(error.value) and len(str(error.value)) < 200
+
+
+def test_unused_fields_are_ignored_whatever_they_hold():
+    extra = {"tags": ["a", "b", "c"], "meta": {"deep": nested(900)}, "notes": [[1], [2]]}
+    assert len(parse(body({**ROW, **extra}), SCHEMA, max_rows=10)) == 1
+    columns = {key: [value, value] for key, value in ROW.items()}
+    assert len(parse(body({**columns, "tags": ["only one"], "flag": True}), SCHEMA, max_rows=10)) == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"age": 1,}', b'[{"name": "not nan, inf or NaN", "age": 1},]', b'{"name": "Infinity",,}'],
+)
+def test_a_trailing_comma_is_called_what_it_is(content):
+    with pytest.raises(BadRequest) as error:
+        parse(content, SCHEMA, max_rows=10)
+    assert error.value.status == 400 and "NaN" not in str(error.value)
+    assert "comma" in str(error.value) or "expected" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"[" + b"{}," * 10_000 + b"{}]", ["10001 rows", "LORE_API_MAX_ROWS"]),
+        (b'{"age": [' + b"1," * 20_000 + b"1]}", ["20001 rows"]),
+        (b'{"age": [1], "junk": [' + b"[]," * 40_000 + b"[]]}", ["40001 rows"]),
+        (b'[{"junk": [' + b"[]," * 40_000 + b"[]]}]", ["JSON values", "LORE_API_MAX_VALUES"]),
+        (b'{"a": "' + b"x" * 100 + b'",' + b'"b":{},' * 5_000 + b'"c": 1}', ["JSON values"]),
+    ],
+    ids=["records", "columns", "unused column", "values in a record", "values in an object"],
+)
+def test_too_many_rows_or_values_are_refused_before_decoding(monkeypatch, content, words):
+    from lore.server import validation
+
+    def never(body):
+        raise AssertionError("the body was decoded")
+
+    monkeypatch.setattr(validation, "decode", never)
+    with pytest.raises(BadRequest) as error:
+        parse(content, SCHEMA, max_rows=10_000, max_values=10_000)
+    assert error.value.status == 413
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_commas_brackets_and_escaped_quotes_inside_strings_do_not_count():
+    text = 'a,b[c{d}e],\\"q\\\\", ' * 2_000  # commas, brackets, an escaped quote, an escaped backslash
+    rows = [{**ROW, "name": text} for _ in range(3)]
+    frame = parse(body(rows), SCHEMA, max_rows=3, max_values=100)
+    assert frame["name"].tolist() == [text] * 3
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [1, 2, 3],
+        [{"a": "x,y"}, {"b": ["[", "]", "\\", '"']}, []],
+        {"a": [1, 2], "b": [[1, 2, 3, 4]], "c": {"d": [1, 2, 3, 4, 5]}},
+        {"a": 1, "b": "],[,"},
+        "just a string, with commas",
+        [],
+        {},
+    ],
+)
+def test_the_structure_scan_counts_rows_like_the_decoder(value):
+    from lore.server.validation import _structure
+
+    rows, values = _structure(json.dumps(value).encode())
+    if isinstance(value, list):
+        assert rows == max(len(value), 1)
+    elif isinstance(value, dict):
+        lists = [len(v) for v in value.values() if isinstance(v, list)]
+        assert rows == max(lists, default=1)
+    assert values >= rows
