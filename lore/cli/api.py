@@ -51,12 +51,10 @@ def api(host: str, port: int, workers: int, reload: bool, graceful_timeout: int)
         import lore.server.app
     except ImportError as missing:
         raise MissingDependency(missing.name or "uvicorn", "api", "lore api") from None
-    from lore.server.settings import Settings
-
     # the app package imports from the project's root, with or without a .venv
     env = project.enter()
     root = env.require_root()
-    settings = Settings.from_environment(environment=env.name)
+    settings = lore.server.app.Settings.from_environment(environment=env.name)
     # one library thread per worker: OpenMP threads fighting over the cores cost a
     # single-row XGBoost prediction 50x (measured); scale with --workers instead
     os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -51,9 +51,7 @@ def decode(body: bytes) -> Any:
         return orjson.loads(body)
     except orjson.JSONDecodeError as error:
         where = error.pos
-        if "infinity" in str(error) or any(
-            _NOT_JSON.match(body, at) for at in (where, where - 1) if at >= 0
-        ):
+        if "infinity" in str(error) or any(_NOT_JSON.match(body, at) for at in (where, where - 1) if at >= 0):
             raise BadRequest(
                 "NaN and Infinity are not JSON numbers and cannot be predicted on; "
                 "send null for a missing value"
@@ -72,10 +70,10 @@ def check_size(body: bytes, max_rows: int, max_values: int) -> None:
     the first count, but it is then refused by the record check, and its size is
     bounded by ``max_values`` all the same.
 
-    >>> check_size(b'[{"x": 1}, {"x": 2}, {"x": 3}]', max_rows=2, max_values=100)
+    >>> check_size(b'[{"x": 1}, {"x": 2}, {"x": 3}]', max_rows=2, max_values=100)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    lore.errors.BadRequest: 3 rows is more than the 2 this server takes at once (LORE_API_MAX_ROWS); split the batch
+    lore.errors.BadRequest: 3 rows is more than the 2 this server takes at once (LORE_API_MAX_ROWS); ...
     >>> check_size(b'[{"x": "a,b,c,d"}]', max_rows=2, max_values=100)
     """
     if len(body) <= min(2 * max_rows, max_values):
@@ -190,7 +188,9 @@ def _check_rows(rows: int, max_rows: int) -> None:
 
 
 def _missing(missing: list[str], columns: list[str], where: str = "") -> BadRequest:
-    return BadRequest(f"missing column(s) {', '.join(map(repr, missing))}{where}; send every one of: {', '.join(columns)}")
+    return BadRequest(
+        f"missing column(s) {', '.join(map(repr, missing))}{where}; send every one of: {', '.join(columns)}"
+    )
 
 
 def _bad_record(records: list[Any], columns: list[str]) -> BadRequest:

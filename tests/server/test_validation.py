@@ -98,7 +98,8 @@ def nested(depth: int) -> str:
 
 
 def test_a_value_nested_a_thousand_deep_is_a_short_422():
-    content = ('[{"age": ' + nested(1000) + ', "name": "a", "visits": 1, "member": true, "seen": null}]').encode()
+    record = '{"age": ' + nested(1000) + ', "name": "a", "visits": 1, "member": true, "seen": null}'
+    content = f"[{record}]".encode()
     with pytest.raises(BadRequest) as error:
         parse(content, SCHEMA, max_rows=10)
     assert error.value.status == 422 and "'age'" in str(error.value)
