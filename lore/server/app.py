@@ -111,7 +111,7 @@ class Server:
             else:
                 self.metrics.fitting.labels(model.short_name).set(loaded.fitting or 0)
 
-    async def read_body(self, request: Request) -> bytes:
+    async def read_body(self, request: Request) -> bytes | bytearray:
         """The request body, at most ``max_body`` bytes.
 
         The time it may take is the protocol's business (:mod:`lore.server.protocol`:
@@ -123,18 +123,22 @@ class Server:
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             raise _too_large(int(length), limit)
-        chunks: list[bytes] = []
-        size, more = 0, True
-        while more:
-            message = await request.receive()
+        message = await request.receive()
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            body: bytes = message.get("body", b"")  # the common case: one message, no copy
+            if len(body) > limit:
+                raise _too_large(len(body), limit)
+            return body
+        whole = bytearray()  # one buffer grown in place: no list of chunks, no join
+        while True:
             if message["type"] == "http.disconnect":
                 raise BadRequest("the client went away before sending its whole body", status=400)
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > limit:
-                raise _too_large(size, limit)
-            more = message.get("more_body", False)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            whole += message.get("body", b"")
+            if len(whole) > limit:
+                raise _too_large(len(whole), limit)
+            if not message.get("more_body", False):
+                return whole
+            message = await request.receive()
 
     async def answer(self, model: ServedModel, request: Request) -> Response:
         """Validate a predict request and predict, within the request timeout."""

@@ -60,15 +60,18 @@ def decode(body: bytes) -> Any:
 
 
 def check_size(body: bytes, max_rows: int, max_values: int) -> None:
-    """Refuse ``body`` (413) if it holds more than ``max_rows`` rows or ``max_values`` JSON values.
+    """Refuse ``body`` (413) if it holds more than ``max_values`` JSON values or ``max_rows`` rows.
 
-    Nothing is decoded: the rows and values are counted in the raw bytes. A body too
-    short to break a limit costs nothing; otherwise three numpy counts bound both
-    (rows by the commas, or by the ``{`` of a list of records; values by the commas,
-    ``[`` and ``{``), and only a body over a bound is scanned exactly, strings left
-    out (:func:`_structure`). A list holding something other than records may pass
-    the first count, but it is then refused by the record check, and its size is
-    bounded by ``max_values`` all the same.
+    Nothing is decoded: values and rows are counted in the raw bytes. A body too short
+    to break a limit costs nothing; otherwise three numpy counts bound both (values by
+    the commas, ``[`` and ``{``; rows by the commas, or by the ``{`` of a list of
+    records), and only a body over a bound is looked at closely, its strings left out
+    (:func:`structure`): values first, from counts alone, then the rows, from the
+    nesting depth of at most ``2 * max_values`` brackets and commas. Temporaries are
+    one byte per byte of the body, or four per bracket and comma once values are known
+    to be few. A list holding something other than records may pass the first count,
+    but it is refused by the record check after decoding, within ``max_values`` all
+    the same.
 
     >>> check_size(b'[{"x": 1}, {"x": 2}, {"x": 3}]', max_rows=2, max_values=100)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -84,27 +87,31 @@ def check_size(body: bytes, max_rows: int, max_values: int) -> None:
     commas = int(numpy.count_nonzero(raw == ord(",")))
     braces = int(numpy.count_nonzero(raw == ord("{")))
     values = commas + braces + int(numpy.count_nonzero(raw == ord("["))) + 1
-    rows = commas + 1
-    if body.lstrip()[:1] == b"[":
-        rows = min(rows, braces)
+    rows = min(commas + 1, braces) if body.lstrip()[:1] == b"[" else commas + 1
     if rows <= max_rows and values <= max_values:
         return
-    rows, values = _structure(body)
-    _check_rows(rows, max_rows)
+    codes = structure(body)
+    opens = (codes == ord("[")) | (codes == ord("{"))
+    values = int(numpy.count_nonzero(codes == ord(",")) + numpy.count_nonzero(opens)) + 1
     if values > max_values:
         raise BadRequest(
             f"the body holds {values} JSON values, more than the {max_values} this server decodes "
             "(LORE_API_MAX_VALUES); split the batch or drop unused fields",
             status=413,
         )
+    if len(codes) > 2 * values:  # more closing brackets than opening ones
+        raise BadRequest("the request body is not valid JSON: its brackets do not match", status=400)
+    _check_rows(_rows(codes, opens), max_rows)
 
 
-def _structure(body: bytes) -> tuple[int, int]:
-    """The rows and (an upper bound of) the JSON values of ``body``, from its brackets and commas.
+def structure(body: bytes) -> Any:
+    """The brackets, braces and commas of ``body`` outside its strings, as a uint8 array.
 
-    The rows of a list are its elements; of an object, the length of its longest list
-    (columns). Escapes are dropped first (``\\\\`` pairs, then ``\\"``), so the
-    quotes left open and close strings, and what lies inside a string is ignored.
+    Escapes are dropped first (``\\\\`` pairs, then ``\\"``), so every quote left opens
+    or closes a string; what lies between two quotes is left out.
+
+    >>> structure(rb'{"a": [1, 2], "b": "x,[y\\"]"}').tobytes()
+    b'{[,],}'
     """
     import numpy
 
@@ -113,23 +120,30 @@ def _structure(body: bytes) -> tuple[int, int]:
     codes = numpy.frombuffer(body.translate(None, _NOT_STRUCTURE), dtype=numpy.uint8)
     quotes = codes == ord('"')
     if quotes.any():
-        codes = codes[~quotes & (numpy.cumsum(quotes) % 2 == 0)]
+        inside = numpy.logical_xor.accumulate(quotes)  # from an opening quote to its closing one
+        codes = codes[~(inside | quotes)]
+    return codes
+
+
+def _rows(codes: Any, opens: Any) -> int:
+    """The rows of a body's :func:`structure`: the elements of a list, or the longest list of an object."""
+    import numpy
+
     if not len(codes):
-        return 1, 1
-    opens = (codes == ord("[")) | (codes == ord("{"))
+        return 1
     closes = (codes == ord("]")) | (codes == ord("}"))
-    depth = numpy.cumsum(opens, dtype=numpy.int64) - numpy.cumsum(closes, dtype=numpy.int64)
+    depth = numpy.cumsum(opens, dtype=numpy.int32)
+    depth -= numpy.cumsum(closes, dtype=numpy.int32)
     commas = codes == ord(",")
-    values = int(commas.sum() + opens.sum()) + 1
     if codes[0] == ord("["):
-        return int(numpy.count_nonzero(commas & (depth == 1))) + 1, values
+        return int(numpy.count_nonzero(commas & (depth == 1))) + 1
     starts = opens & (depth == 2)  # the values of a top-level object that are lists or objects
     lists = numpy.flatnonzero(codes[starts] == ord("["))
     if not len(lists):
-        return 1, values
-    members = numpy.cumsum(starts) - 1
+        return 1
+    members = numpy.cumsum(starts, dtype=numpy.int32) - 1
     lengths = numpy.bincount(members[commas & (depth == 2)], minlength=int(starts.sum()))
-    return int(lengths[lists].max()) + 1, values
+    return int(lengths[lists].max()) + 1
 
 
 def columns_of(payload: Any, columns: list[str], max_rows: int) -> dict[str, list[Any]]:

@@ -113,9 +113,14 @@ def run_in_project(root: Path, code: str, **extra: str) -> str:
     return result.stdout
 
 
+#: The folder holding the ``lore`` under test (a worktree may differ from the installed one).
+LORE = str(Path(__import__("lore").__file__).parents[1])
+
+
 def project_env(root: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("LORE_", "PYTEST"))}
-    env.update({"LORE_ROOT": str(root), "PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", **extra})
+    path = os.pathsep.join([str(root), LORE])
+    env.update({"LORE_ROOT": str(root), "PYTHONPATH": path, "OMP_NUM_THREADS": "1", **extra})
     return env
 
 
@@ -215,6 +220,21 @@ def production(shop: Path) -> Iterator[Server]:
         LORE_API_MAX_ROWS="50",
         LORE_API_MAX_BODY="20000",
         LORE_API_READ_TIMEOUT="1",
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def guarded(shop: Path) -> Iterator[Server]:
+    """``lore api`` with one-second header, body and keep-alive deadlines."""
+    running = start(
+        shop,
+        "deadlines",
+        LORE_API_BATCHING="0",
+        LORE_API_HEADER_TIMEOUT="1",
+        LORE_API_READ_TIMEOUT="1",
+        LORE_API_KEEP_ALIVE="1",
     )
     yield running
     running.stop()

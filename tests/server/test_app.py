@@ -278,3 +278,61 @@ def test_a_slow_prediction_times_out_and_shutdown_finishes_requests_in_flight(la
     # uvicorn re-raises the signal once it has shut down cleanly
     assert running.process.wait(timeout=30) in (0, -signal.SIGTERM)
     assert "Finished server process" in running.log.read_text()
+
+
+# -- memory under a flood of rejected bodies ------------------------------------------------------
+
+
+def resident_mib(pid: int) -> float:
+    """The resident memory of process ``pid`` (VmRSS), in MiB."""
+    for line in open(f"/proc/{pid}/status").read().splitlines():  # noqa: SIM115 - tiny file
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmRSS for process {pid}")
+
+
+def rejected_bodies() -> list[tuple[bytes, int]]:
+    """Bodies under LORE_API_MAX_BODY (10 MB) that the server must refuse, and their status."""
+    record = b'{"city": "oslo", "plan": "pro", "age": 1}'
+    deep = "[" * 1000 + "1" + "]" * 1000
+    return [
+        (b"[" + b",".join([record] * 10_001) + b"]", 413),  # one row too many, 420 kB
+        (b"[" + b"{}," * 3_000_000 + b"{}]", 413),  # 3 million empty records, 9 MB
+        (b'[{"junk": [' + b"[]," * 3_000_000 + b"[]]}]", 413),  # 3 million values in one row
+        (b'{"city": "' + b"x" * 9_000_000 + b'", "plan": "pro", "age": "y"}', 422),  # 9 MB value
+        (f'{{"city": "oslo", "plan": "pro", "age": {deep}}}'.encode(), 422),  # nested 1,000 deep
+        (b"[" + b",".join([record] * 9_999) + b', {"city": 1, "plan": "pro", "age": 1}]', 422),
+    ]
+
+
+@pytest.mark.slow
+def test_a_flood_of_rejected_bodies_keeps_memory_under_twice_the_idle_server(launch, rows):
+    """Each body is refused; the server's resident memory stays under 2x its idle size throughout."""
+    running = launch("flood", LORE_API_BATCHING="0")
+    for _ in range(3):
+        assert post(running, PREDICT, rows).status_code == 200
+    idle = resident_mib(running.process.pid)
+    peak, stop = [idle], threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak.append(resident_mib(running.process.pid))
+            time.sleep(0.02)
+
+    bodies = rejected_bodies()
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(
+                pool.map(lambda job: (post(running, PREDICT, content=job[0]), job[1]), bodies * 25)
+            )
+        assert post(running, PREDICT, rows).status_code == 200
+    finally:
+        stop.set()
+        sampler.join()
+    for answer, status in answers:
+        assert answer.status_code == status, answer.text[:300]
+        assert len(answer.content) < 400  # no body is echoed back
+    print("CURVE", [round(x) for x in peak[::25]])
+    assert max(peak) < 2 * idle, f"idle {idle:.0f} MiB, peak {max(peak):.0f} MiB"
