@@ -167,16 +167,25 @@ class Server:
         return self.process.wait(timeout=30)
 
 
-def start(root: Path, name: str, **settings: str) -> Server:
-    """Start ``python -m lore api`` in ``root`` with ``settings``; wait until /ready."""
+def start(root: Path, name: str, script: bool = False, **settings: str) -> Server:
+    """Start ``python -m lore api`` in ``root`` with ``settings``; wait until /ready.
+
+    With ``script``, the ``lore`` command instead, and the project not on ``PYTHONPATH``
+    (``python -m`` puts the working directory first on ``sys.path``; a script does not).
+    """
     import httpx
 
     port = free_port()
     log = root / "logs" / f"{name}.out"
+    env = project_env(root, **settings)
+    command = [sys.executable, "-m", "lore"]
+    if script:
+        command = [str(Path(sys.executable).with_name("lore"))]
+        env["PYTHONPATH"] = LORE
     process = subprocess.Popen(
-        [sys.executable, "-m", "lore", "api", "--port", str(port), "--graceful-timeout", "10"],
+        [*command, "api", "--port", str(port), "--graceful-timeout", "10"],
         cwd=root,
-        env=project_env(root, **settings),
+        env=env,
         stdout=open(log, "wb"),  # noqa: SIM115 - the child owns it
         stderr=subprocess.STDOUT,
     )
@@ -309,8 +318,8 @@ def launch(shop: Path) -> Iterator:
     """Start servers for one test (``launch(name, root=shop, **settings)``); all are stopped after."""
     started: list[Server] = []
 
-    def launch_one(name: str, root: Path | None = None, **settings: str) -> Server:
-        started.append(start(root or shop, name, **settings))
+    def launch_one(name: str, root: Path | None = None, script: bool = False, **settings: str) -> Server:
+        started.append(start(root or shop, name, script, **settings))
         return started[-1]
 
     yield launch_one

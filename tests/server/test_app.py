@@ -196,6 +196,18 @@ def test_openapi_describes_each_models_columns(server, reference):
     assert httpx.get(server.url + "/docs").status_code == 200
 
 
+def test_openapi_says_metrics_are_prometheus_text(server):
+    document = httpx.get(server.url + "/openapi.json").json()
+    assert set(document["paths"]["/metrics"]["get"]["responses"]["200"]["content"]) == {"text/plain"}
+    assert httpx.get(server.url + "/metrics").headers["content-type"].startswith("text/plain")
+
+
+def test_the_lore_command_serves_a_project_without_a_virtualenv(launch, shop, rows):
+    assert not (shop / ".venv").exists()
+    running = launch("script", script=True)
+    assert post(running, PREDICT, rows).status_code == 200
+
+
 def test_custom_routers_in_the_app_api_folder_are_mounted(server):
     assert httpx.get(server.url + "/extra/hello", params={"who": "lore"}).json() == {"message": "hello lore"}
 
