@@ -108,7 +108,8 @@ def make_project(root: Path) -> dict[str, str]:
     (root / "bench" / "models" / "__init__.py").write_text("")
     (root / "bench" / "models" / "churn.py").write_text(MODELS)
     lore = str(Path(__import__("lore").__file__).parents[1])  # the lore under test, a worktree's too
-    env = {**os.environ, "LORE_ROOT": str(root), "PYTHONPATH": f"{root}{os.pathsep}{lore}", "OMP_NUM_THREADS": "1"}
+    path = f"{root}{os.pathsep}{lore}"
+    env = {**os.environ, "LORE_ROOT": str(root), "PYTHONPATH": path, "OMP_NUM_THREADS": "1"}
     env.pop("LORE_ENV", None)
     subprocess.run([sys.executable, "-c", FIT], cwd=root, env=env, check=True, capture_output=True)
     return env
