@@ -77,7 +77,7 @@ NAMES: dict[str, tuple[Callable[[], Any], str]] = {
     "lore.models.sklearn.Base": (_import("lore.models.sklearn:SKLearn"), "lore.models.SKLearn"),
     "lore.models.naive.Base": (_import("lore.models.naive:Naive"), "lore.models.Naive"),
     "lore.tasks.base.Base": (_import("lore.cli.task:Task"), "lore.cli.task.Task (or a plain function)"),
-    "lore.stores.disk.Disk": (_import("lore.stores.disk_cache:DiskCache"), "lore.stores.DiskCache"),
+    "lore.stores.disk.Disk": (_import("lore.io.disk_cache:DiskCache"), "lore.io.DiskCache"),
 }
 for _library, _class in (
     ("keras", "Keras"),
