@@ -187,6 +187,43 @@ def mask_url(url: str) -> str:
     return re.sub(r"(://[^:/@\s]*:)[^@\s]+@", r"\1****@", url)
 
 
+def package_versions(packages: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Installed versions of the distributions ``packages`` (absent ones left out), plus Python's.
+
+    The one place lore reads versions: a fitting's record (``packages``) and each
+    serialized object's sidecar (``versions``) both come from here. Read once per process
+    (installed versions do not change under a running fit).
+
+    Parameters
+    ----------
+    packages
+        Distribution names as pip knows them (``scikit-learn``, ``tensorflow-cpu``).
+
+    Returns
+    -------
+    dict
+        ``{"python": "3.11.9", "scikit-learn": "1.6.1", ...}``.
+
+    >>> sorted(package_versions(["lore-ml", "not-a-package-at-all"]))
+    ['lore-ml', 'python']
+    """
+    return dict(_versions(tuple(packages)))
+
+
+@functools.lru_cache(maxsize=32)
+def _versions(packages: tuple[str, ...]) -> dict[str, str]:
+    import platform
+    from importlib import metadata
+
+    versions = {"python": platform.python_version()}
+    for package in packages:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
 def lazy_exports(
     package: str, exports: dict[str, str], fallback: Callable[[str], Any] | None = None
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:

@@ -77,3 +77,14 @@ def test_atomic_folder_replaces_whole_or_not_at_all(tmp_path):
         (folder / "b.txt").write_text("second")
     assert sorted(p.name for p in target.iterdir()) == ["b.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["result"]
+
+
+def test_package_versions_are_read_from_the_installed_distributions() -> None:
+    from importlib import metadata
+
+    from lore.util import package_versions
+
+    versions = package_versions(["numpy", "scikit-learn", "not-a-package-at-all"])
+    assert versions["numpy"] == metadata.version("numpy")
+    assert versions["scikit-learn"] == metadata.version("scikit-learn")
+    assert "python" in versions and "not-a-package-at-all" not in versions

@@ -40,12 +40,11 @@ from lore.models import metadata as history_db
 from lore.models import metrics as measures
 from lore.models import provenance
 from lore.pipelines.holdout import feature_names
-from lore.util import atomic_write, timer, with_hooks
+from lore.stores.layout import read_record
+from lore.util import package_versions, timer, with_hooks
 
 logger = logging.getLogger(__name__)
 
-#: The file in each fitting with the model's own record.
-RECORD = "model.json"
 PIPELINE = "pipeline"
 ESTIMATOR = "estimator"
 
@@ -210,34 +209,24 @@ class Base:
             "history": self.history,
             "data_signature": signature() if callable(signature) else signature,
             "code_version": provenance.code_version(),
-            "packages": provenance.package_versions(),
+            "packages": package_versions(provenance.PACKAGES),
             "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
         }
-        with atomic_write(Path(fitting.path) / RECORD, "w") as stream:
-            stream.write(to_json(self.record_))
-        fitting.metadata.update({key: value for key, value in self.record_.items() if key != "history"})
-        fitting.metadata = json.loads(to_json(fitting.metadata))
+        fitting.metadata = json.loads(to_json(self.record_))  # the store writes it as model.json
 
     def _committed(self, fitting: Any) -> None:
-        """After the store numbered the fitting: remember it and add it to the metadata database."""
+        """After the store numbered the fitting: remember it, and add its row to the SQL history if on."""
         self.fitting = fitting.number
         self.fitting_path_ = Path(fitting.path)
-        record = self.record_
+        if not history_db.enabled():
+            return
         try:
-            history_db.record(
-                self.name(),
-                fitting.number,
-                params=record["params"],
-                metrics=record["metrics"],
-                timings=record["timings"],
-                data_signature=record["data_signature"],
-                code_version=record["code_version"],
-                created_at=datetime.datetime.fromisoformat(record["created_at"]),
-            )
+            history_db.record(self.name(), fitting.number, self.record_)
         except (QueryError, StoreError, lore.errors.ConnectionFailed) as error:
-            # the fitting itself is saved; a metadata outage must not lose it
+            # the fitting and its record are saved; metadata.sync() adds the row later
             logger.warning(
-                "%s fitting %s is saved but not in the metadata database: %s",
+                "%s fitting %s is saved but not in the metadata database (lore.models.metadata.sync() "
+                "adds it later): %s",
                 self.name(),
                 fitting.number,
                 error,
@@ -303,7 +292,7 @@ class Base:
         from lore.monitoring.reference import Reference
 
         path = _model_store().resolve(cls.name(), fitting)
-        record = json.loads((path / RECORD).read_text(encoding="utf-8"))
+        record = read_record(path)
         model = cls.__new__(cls)
         Base.__init__(model, serializers.load(path, PIPELINE), Estimator.load(path / ESTIMATOR))
         model.fitting = int(path.name)

@@ -1,20 +1,26 @@
-"""The history of fittings in a SQL database, for a team to query.
+"""The history of fittings in a SQL database, for a team to query: derived, and opt-in.
 
-Every fitting a model saves adds a row to the ``fittings`` table: the model name,
-the fitting number, its parameters, metrics and timings (JSON), the data signature,
-the code version and when it was made. The database is the :mod:`lore.io` connection
-``[METADATA]`` of ``config/database.cfg``, else SQLite in ``data/metadata.sqlite``;
-point ``[METADATA]`` at a shared PostgreSQL and the whole team's fittings land in
-one table::
+What a fitting is lives in one place, its own record (``model.json`` in the fitting,
+:data:`lore.stores.layout.RECORD`). The ``fittings`` table is derived from those
+records: one row per fitting with the model name, the fitting number, its parameters,
+metrics and timings (JSON), the data signature, the code version and when it was made.
+It is opt-in: a fit adds its row only when section ``[METADATA]`` of
+``config/database.cfg`` has a ``url`` (see :func:`enabled`); point it at a shared
+PostgreSQL and the whole team's fittings land in one table::
+
+    [METADATA]
+    url: $METADATA_DATABASE_URL
 
     SELECT model, fitting, metrics->'validation'->>'loss' AS loss
     FROM fittings ORDER BY created_at DESC;
 
-Values are always bound parameters, never formatted into SQL.
+:func:`sync` (re)derives the rows of fittings already in the model store, so turning
+the history on later, or a database outage during a fit, loses nothing. Values are
+always bound parameters, never formatted into SQL.
 
 >>> import tempfile, pathlib
 >>> url = f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'metadata.sqlite'}"
->>> record("demo.Model", 1, params={"depth": 3}, metrics={"loss": 0.5}, url=url)
+>>> record("demo.Model", 1, {"params": {"depth": 3}, "metrics": {"loss": 0.5}}, url=url)
 >>> [(row["model"], row["fitting"], row["params"]) for row in history("demo.Model", url=url)]
 [('demo.Model', 1, {'depth': 3})]
 """
@@ -36,14 +42,26 @@ SECTION = "METADATA"
 TABLE = "fittings"
 
 
-def database_url() -> str:
-    """The metadata database URL: ``[METADATA] url`` of config/database.cfg, else SQLite under data/."""
+def configured_url() -> str | None:
+    """``[METADATA] url`` of config/database.cfg, or ``None``."""
     import lore.config
-    import lore.env
 
     section = lore.config.read("database").get(SECTION)
-    if section is not None and section.get("url"):
-        return section["url"]
+    return section.get("url") or None if section is not None else None
+
+
+def enabled() -> bool:
+    """Whether fits add their row to the ``fittings`` table: ``[METADATA]`` has a ``url``."""
+    return configured_url() is not None
+
+
+def database_url() -> str:
+    """The metadata database URL: ``[METADATA] url`` of config/database.cfg, else SQLite under data/."""
+    import lore.env
+
+    configured = configured_url()
+    if configured is not None:
+        return configured
     folder = lore.env.current().data_dir
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'metadata.sqlite'}"
@@ -85,40 +103,98 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def record(
-    model: str,
-    fitting: int,
-    *,
-    params: dict[str, Any] | None = None,
-    metrics: dict[str, Any] | None = None,
-    timings: dict[str, Any] | None = None,
-    data_signature: Any = None,
-    code_version: str | None = None,
-    created_at: datetime.datetime | None = None,
-    url: str | None = None,
-) -> None:
-    """Add one fitting to the ``fittings`` table."""
-    sa = optional("sqlalchemy", "sql", "the history of fittings")
+def row(model: str, fitting: int, record: dict[str, Any]) -> dict[str, Any]:
+    """The ``fittings`` row of a fitting, derived from its record (``model.json``).
 
-    address = url or database_url()
-    engine, table = _engine_and_table(address)
-    row = {
+    >>> made = row("demo.Model", 2, {"metrics": {"loss": 0.5}, "created_at": "2026-01-02T03:04:05+00:00"})
+    >>> made["fitting"], made["metrics"], made["created_at"].year
+    (2, {'loss': 0.5}, 2026)
+    """
+    created = record.get("created_at")
+    return {
         "model": model,
         "fitting": int(fitting),
-        "params": _plain(params or {}),
-        "metrics": _plain(metrics or {}),
-        "timings": _plain(timings or {}),
-        "data_signature": _plain(data_signature),
-        "code_version": code_version,
-        "created_at": created_at or datetime.datetime.now(datetime.timezone.utc),
+        "params": _plain(record.get("params") or {}),
+        "metrics": _plain(record.get("metrics") or {}),
+        "timings": _plain(record.get("timings") or {}),
+        "data_signature": _plain(record.get("data_signature")),
+        "code_version": record.get("code_version"),
+        "created_at": (
+            datetime.datetime.fromisoformat(created)
+            if isinstance(created, str)
+            else datetime.datetime.now(datetime.timezone.utc)
+        ),
     }
+
+
+def _insert(rows: list[dict[str, Any]], address: str) -> None:
+    sa = optional("sqlalchemy", "sql", "the history of fittings")
+
+    engine, table = _engine_and_table(address)
     try:
         with engine.begin() as connection:
-            connection.execute(sa.insert(table), row)
+            connection.execute(sa.insert(table), rows)
     except sa.exc.SQLAlchemyError as error:
-        raise QueryError(
-            f"could not record {model} fitting {fitting} in {mask_url(address)}: {error}"
-        ) from None
+        named = ", ".join(f"{r['model']} {r['fitting']}" for r in rows[:3])
+        raise QueryError(f"could not record fitting(s) {named} in {mask_url(address)}: {error}") from None
+
+
+def record(model: str, fitting: int, record: dict[str, Any], *, url: str | None = None) -> None:
+    """Add one fitting's row, derived from its ``record``, to the ``fittings`` table.
+
+    Parameters
+    ----------
+    model, fitting
+        The model's name and the fitting's number.
+    record
+        The fitting's record (what ``model.json`` holds).
+    url
+        The database; default :func:`database_url`.
+
+    Raises
+    ------
+    QueryError, ConnectionFailed
+        The database refused the row or cannot be reached.
+    """
+    _insert([row(model, fitting, record)], url or database_url())
+
+
+def sync(model: str | None = None, *, store: Any = None, url: str | None = None) -> int:
+    """Derive the rows of the fittings in the model store that the table lacks; how many were added.
+
+    Parameters
+    ----------
+    model
+        One model's fittings; default every model with a local fitting.
+    store
+        A :class:`lore.stores.ModelStore`; default the project's.
+    url
+        The database; default :func:`database_url`.
+
+    Returns
+    -------
+    int
+        The number of rows added.
+    """
+    sa = optional("sqlalchemy", "sql", "the history of fittings")
+
+    if store is None:
+        from lore.stores import model_store
+
+        store = model_store()
+    address = url or database_url()
+    engine, table = _engine_and_table(address)
+    with engine.connect() as connection:
+        known = {(r.model, r.fitting) for r in connection.execute(sa.select(table.c.model, table.c.fitting))}
+    rows = [
+        row(name, fitting.number, fitting.metadata)
+        for name in ([model] if model is not None else store.models())
+        for fitting in store.fittings(name)
+        if (name, fitting.number) not in known
+    ]
+    if rows:
+        _insert(rows, address)
+    return len(rows)
 
 
 def history(model: str | None = None, *, url: str | None = None) -> list[dict[str, Any]]:

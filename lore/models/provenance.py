@@ -1,23 +1,23 @@
-"""Where a fitting came from: the code's git commit and the versions of the libraries.
+"""Where a fitting came from: the code's git commit, and which libraries' versions to record.
 
->>> sorted(package_versions(["lore"]))
-['lore', 'python']
+The versions themselves are read by :func:`lore.util.package_versions`, the one
+function for them.
+
+>>> "scikit-learn" in PACKAGES
+True
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import platform
 import subprocess
-from importlib import metadata
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 #: Distributions whose versions every fitting records (when installed).
 PACKAGES = (
-    "lore",
+    "lore-ml",
     "numpy",
     "pandas",
     "scikit-learn",
@@ -50,20 +50,3 @@ def code_version(root: Path | None = None) -> str | None:
         logger.debug("no git commit for %s: %s", folder, error)
         return None
     return f"{commit}-dirty" if changed else commit or None
-
-
-def package_versions(packages: tuple[str, ...] | list[str] = PACKAGES) -> dict[str, str]:
-    """Installed versions of ``packages`` (absent ones left out), plus Python's."""
-    return dict(_versions(tuple(packages)))
-
-
-@functools.lru_cache(maxsize=8)
-def _versions(packages: tuple[str, ...]) -> dict[str, str]:
-    """Read once per process: installed versions do not change under a running fit."""
-    versions = {"python": platform.python_version()}
-    for package in packages:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions

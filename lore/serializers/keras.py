@@ -17,7 +17,7 @@ from lore.serializers.registry import from_library
 from lore.util import optional
 
 NAME = "keras"
-LIBRARIES = ("keras", "tensorflow")
+LIBRARIES = ("keras", "tensorflow", "tensorflow-cpu")
 
 
 def claims(obj: Any) -> bool:

@@ -24,8 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from lore.errors import CorruptArtifact, ModelError
-from lore.stores.manifest import library_versions
-from lore.util import atomic_write
+from lore.util import atomic_write, package_versions
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +121,7 @@ def save(obj: Any, folder: str | os.PathLike[str], name: str) -> list[str]:
         "serializer": module.NAME,
         "type": qualified_type(obj),
         "files": files,
-        "versions": library_versions(*module.LIBRARIES),
+        "versions": package_versions(module.LIBRARIES),
         **details,
     }
     with atomic_write(sidecar, "w") as stream:
@@ -180,8 +179,8 @@ def load(folder: str | os.PathLike[str], name: str) -> Any:
         raise
     except Exception as error:
         written = ", ".join(f"{lib} {ver}" for lib, ver in record.get("versions", {}).items()) or "unknown"
-        here = ", ".join(f"{lib} {ver}" for lib, ver in library_versions(*module.LIBRARIES).items())
+        here = ", ".join(f"{lib} {ver}" for lib, ver in package_versions(module.LIBRARIES).items())
         raise ModelError(
             f"{module.NAME} could not read {', '.join(record['files'])} in {source}: {error}. "
-            f"It was written with {written}; this process has {here or 'none of them imported'}"
+            f"It was written with {written}; this process has {here}"
         ) from error

@@ -24,7 +24,7 @@ from lore.errors import MissingDependency, ModelError
 from lore.serializers.registry import Unsupported, from_library
 
 NAME = "sklearn"
-LIBRARIES = ("sklearn", "skops", "numpy", "scipy")
+LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy")
 #: Modules whose types a skops file may hold.
 TRUSTED = ("sklearn", "numpy", "scipy", "lore")
 

@@ -29,17 +29,21 @@ from lore.stores import manifest as manifests
 
 ALIASES = "aliases.json"
 LATEST = "latest"
+#: The fitting's own record (what it is: parameters, metrics, data signature, versions...):
+#: the one place that says so. The manifest vouches for it like for any other file.
+RECORD = "model.json"
 _MODEL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 
 
 @dataclass
 class Fitting:
-    """One fitting of a model: its number, folder, metadata and aliases.
+    """One fitting of a model: its number, folder, record and aliases.
 
     Inside :meth:`ModelStore.new_fitting` ``number`` is ``None`` and ``path`` is a
-    private temporary folder; ``metadata`` may still be changed there (for example
-    to add metrics) and is written into the manifest on exit.
+    private temporary folder; ``metadata`` (the fitting's record) may still be changed
+    there (for example to add metrics) and is written as :data:`RECORD` on exit, before
+    the manifest.
     """
 
     model_name: str
@@ -55,6 +59,31 @@ class Fitting:
     def metrics(self) -> dict[str, Any]:
         """``metadata["metrics"]``, or ``{}``."""
         return dict(self.metadata.get("metrics") or {})
+
+
+def to_json(record: dict[str, Any]) -> str:
+    """``record`` as the JSON text of a :data:`RECORD` file (anything JSON cannot hold as text)."""
+    return json.dumps(record, indent=2, sort_keys=True, default=str)
+
+
+def read_record(folder: Path) -> dict[str, Any]:
+    """The :data:`RECORD` of the fitting in ``folder`` (``{}`` for a fitting without one).
+
+    Raises
+    ------
+    CorruptArtifact
+        The record is not a JSON object.
+    """
+    path = folder / RECORD
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as error:
+        raise CorruptArtifact(f"{path} is not valid JSON ({error}); the fitting is damaged") from None
+    if not isinstance(record, dict):
+        raise CorruptArtifact(f"{path} must hold a JSON object; the fitting is damaged")
+    return record
 
 
 def check_model_name(name: str) -> str:

@@ -1,5 +1,9 @@
 """The manifest of a fitting: every file with its size and SHA-256, written last.
 
+It is for integrity only: what the fitting is (parameters, metrics, data signature,
+package versions) is the fitting's own record, ``model.json``, one of the files the
+manifest vouches for.
+
 A fitting folder is trusted only if ``manifest.json`` lists exactly the files in it,
 each with the recorded size and digest. :func:`verify` checks that before anything
 is deserialized, so a missing, truncated, altered or extra file is a
@@ -9,7 +13,7 @@ lore, or one naming a path outside the folder, is refused.
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "weights.npy").write_bytes(b"0123")
->>> manifest = write(folder, build(folder, {"metrics": {"auc": 0.9}}))
+>>> manifest = write(folder, build(folder))
 >>> [(entry["path"], entry["size"]) for entry in verify(folder)["files"]]
 [('weights.npy', 4)]
 """
@@ -20,8 +24,6 @@ import datetime
 import hashlib
 import json
 import os
-import platform
-import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -36,8 +38,6 @@ MANIFEST = "manifest.json"
 #: from the fitting after the fitting is committed, never loaded, and so is not part of
 #: the manifest: files under it (and its staging folders ``.report.*``) are not checked.
 REPORT = "report"
-#: Libraries whose versions are recorded when they are imported at save time.
-LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "sklearn", "skops", "xgboost", "keras", "tensorflow")
 _CHUNK = 1 << 22
 #: folder -> stat signature of a manifest already verified in this process.
 _verified: dict[str, tuple[Any, ...]] = {}
@@ -94,17 +94,8 @@ def _files(folder: Path) -> list[str]:
     return sorted(name for name in found if name != MANIFEST)
 
 
-def library_versions(*packages: str) -> dict[str, str]:
-    """Versions of ``packages`` (default: the data libraries) imported in this process."""
-    return {
-        name: str(getattr(sys.modules[name], "__version__", "unknown"))
-        for name in packages or LIBRARIES
-        if name in sys.modules
-    }
-
-
-def build(folder: Path, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The manifest of every file now in ``folder``."""
+def build(folder: Path) -> dict[str, Any]:
+    """The manifest of every file now in ``folder``: format, lore version, time and files."""
     entries = [
         {"path": name, "size": (folder / name).stat().st_size, "sha256": sha256_file(folder / name)}
         for name in _files(folder)
@@ -112,10 +103,7 @@ def build(folder: Path, metadata: dict[str, Any] | None = None) -> dict[str, Any
     return {
         "format": FORMAT_VERSION,
         "lore": lore.__version__,
-        "python": platform.python_version(),
-        "libraries": library_versions(),
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "metadata": metadata or {},
         "files": entries,
     }
 

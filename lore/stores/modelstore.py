@@ -36,6 +36,7 @@ from lore.stores import s3
 from lore.stores.layout import (
     ALIASES,
     LATEST,
+    RECORD,
     Fitting,
     check_alias,
     check_model_name,
@@ -44,7 +45,9 @@ from lore.stores.layout import (
     locked,
     numbers,
     read_aliases,
+    read_record,
     staging_folder,
+    to_json,
 )
 from lore.util import atomic_write
 
@@ -88,9 +91,10 @@ class ModelStore:
     def new_fitting(self, model_name: str, metadata: dict[str, Any] | None = None) -> Iterator[Fitting]:
         """Yield a :class:`Fitting` to write files into; on a clean exit, number and keep it.
 
-        The files go to a private temporary folder. On exit the manifest is written
-        and the folder renamed to the next free number; an exception removes it, so
-        nothing half-written can ever be resolved.
+        The files go to a private temporary folder. On exit ``fitting.metadata`` is
+        written as the fitting's record (``model.json``), then the manifest, and the
+        folder is renamed to the next free number; an exception removes it, so nothing
+        half-written can ever be resolved.
         """
         model_folder = self.folder(model_name)
         model_folder.mkdir(parents=True, exist_ok=True)
@@ -98,7 +102,9 @@ class ModelStore:
         fitting = Fitting(model_name, None, temporary, dict(metadata or {}))
         try:
             yield fitting
-            manifest = manifests.write(temporary, manifests.build(temporary, fitting.metadata))
+            with atomic_write(temporary / RECORD, "w") as stream:
+                stream.write(to_json(fitting.metadata))
+            manifest = manifests.write(temporary, manifests.build(temporary))
             fitting.number = commit_folder(temporary, model_folder)
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
@@ -229,20 +235,21 @@ class ModelStore:
 
     def _describe(self, model_name: str, number: int, manifest: dict[str, Any]) -> Fitting:
         aliases = sorted(name for name, n in self.aliases(model_name).items() if n == number)
+        folder = self.folder(model_name) / str(number)
         return Fitting(
             model_name,
             number,
-            self.folder(model_name) / str(number),
-            dict(manifest.get("metadata") or {}),
+            folder,
+            read_record(folder),
             aliases,
             manifest.get("created"),
             manifest.get("lore"),
         )
 
     def fittings(self, model_name: str) -> list[Fitting]:
-        """Every complete local fitting of ``model_name``, oldest first, with metadata and aliases.
+        """Every complete local fitting of ``model_name``, oldest first, with records and aliases.
 
-        Manifests are parsed but files are not hashed; use :meth:`resolve` for that.
+        Manifests and records are parsed but files are not hashed; use :meth:`resolve` for that.
         """
         model_folder = self.folder(model_name)
         return [

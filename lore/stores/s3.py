@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from lore.errors import CorruptArtifact, FittingNotFound, StoreError
 from lore.stores import manifest as manifests
-from lore.stores.layout import ALIASES, LATEST, Fitting, commit_folder, discard, staging_folder
+from lore.stores.layout import ALIASES, LATEST, RECORD, Fitting, commit_folder, discard, staging_folder
 
 if TYPE_CHECKING:
     from lore.s3 import Remote
@@ -78,6 +78,21 @@ def _remote_manifest(remote: Remote, model_name: str, number: int) -> tuple[byte
     return data, manifests.parse(data, remote.url(path))
 
 
+def _remote_record(remote: Remote, model_name: str, number: int) -> dict[str, Any]:
+    """The record (``model.json``) of an uploaded fitting; ``{}`` when it has none."""
+    path = remote_path(model_name, number, RECORD)
+    data = remote.get_bytes(path)
+    if data is None:
+        return {}
+    try:
+        record = json.loads(data)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict):
+        raise CorruptArtifact(f"{remote.url(path)} must hold a JSON object; the fitting is damaged")
+    return record
+
+
 def fittings(remote: Remote, model_name: str) -> list[Fitting]:
     """The complete remote fittings of ``model_name`` with metadata and aliases."""
     aliases = remote_aliases(remote, model_name)
@@ -89,7 +104,7 @@ def fittings(remote: Remote, model_name: str) -> list[Fitting]:
                 model_name,
                 number,
                 remote.url(remote_path(model_name, number)),
-                dict(manifest.get("metadata") or {}),
+                _remote_record(remote, model_name, number),
                 sorted(name for name, n in aliases.items() if n == number),
                 manifest.get("created"),
                 manifest.get("lore"),

@@ -28,6 +28,9 @@ from lore.errors import CorruptArtifact, WorkflowError
 from lore.util import atomic_folder
 
 STRUCTURE = "structure.json"
+#: What the stage knows of its result (its fingerprint...), beside it; the manifest
+#: vouches for it like for the result's files.
+METADATA = "metadata.json"
 
 
 def _save_value(value: Any, folder: Path, name: str) -> Any:
@@ -65,7 +68,8 @@ def save(data: Any, path: str | os.PathLike[str], metadata: dict[str, Any] | Non
     with atomic_folder(path) as staging:
         structure = _save_value(data, staging, "result")
         (staging / STRUCTURE).write_text(json.dumps(structure))
-        manifest.write(staging, manifest.build(staging, metadata or {}))
+        (staging / METADATA).write_text(json.dumps(metadata or {}, sort_keys=True, default=str))
+        manifest.write(staging, manifest.build(staging))
 
 
 def exists(path: str | os.PathLike[str]) -> bool:
@@ -77,7 +81,14 @@ def metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The metadata saved with the result at ``path`` (verified first)."""
     from lore.stores import manifest
 
-    return manifest.verify(Path(path)).get("metadata", {})
+    folder = Path(path)
+    manifest.verify(folder)
+    try:
+        return json.loads((folder / METADATA).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as error:
+        raise CorruptArtifact(f"{folder / METADATA} cannot be read: {error}") from None
 
 
 def load(path: str | os.PathLike[str]) -> Any:

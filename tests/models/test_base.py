@@ -30,6 +30,13 @@ def _pipelines(pipelines: tuple, project) -> None:
 
 
 @pytest.fixture
+def history_on(project) -> None:
+    """The opt-in SQL history of fittings, in a SQLite file of the project."""
+    url = f"sqlite:///{project / 'history.sqlite'}"
+    (project / "config" / "database.cfg").write_text(f"[METADATA]\nurl: {url}\n")
+
+
+@pytest.fixture
 def fitted() -> Boosted:
     model = Boosted(num_boost_round=20)
     model.fit()
@@ -50,9 +57,24 @@ def test_fit_writes_a_complete_fitting(fitted: Boosted, project) -> None:
     assert fitted.metrics["validation"]["accuracy"] > 0.8
 
 
-def test_fit_is_recorded_in_the_metadata_database(fitted: Boosted) -> None:
+def test_one_record_per_fitting(fitted: Boosted, project) -> None:
+    folder = project / "models" / Boosted.name() / "1"
+    record = json.loads((folder / "model.json").read_text())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "metadata" not in manifest and "model.json" in {entry["path"] for entry in manifest["files"]}
+    from lore.stores import model_store
+
+    assert model_store().get(Boosted.name(), 1).metadata == record  # the store lists the record
+    assert not (project / "data" / "metadata.sqlite").exists()  # the SQL history is opt-in
+
+
+def test_fit_is_recorded_in_the_metadata_database_when_on(history_on, project) -> None:
+    model = Boosted(num_boost_round=5)
+    model.fit()
     (row,) = metadata.history(Boosted.name())
-    assert row["fitting"] == 1 and row["metrics"]["test"] == fitted.metrics["test"]
+    assert row["fitting"] == 1 and row["metrics"]["test"] == model.metrics["test"]
+    record = json.loads((project / "models" / Boosted.name() / "1" / "model.json").read_text())
+    assert row["params"] == record["params"]  # the row is derived from the record
 
 
 def test_load_latest_number_and_alias(fitted: Boosted) -> None:
@@ -116,7 +138,7 @@ def test_load_of_a_missing_fitting_lists_what_exists(fitted: Boosted) -> None:
         Interrupted.load()
 
 
-def test_interrupted_fit_leaves_nothing_to_load(project) -> None:
+def test_interrupted_fit_leaves_nothing_to_load(history_on, project) -> None:
     with pytest.raises(KeyboardInterrupt):
         Interrupted(num_boost_round=5).fit()
     with pytest.raises(FittingNotFound):
@@ -138,6 +160,7 @@ def test_evaluate_score_and_benchmark(fitted: Boosted) -> None:
 
 def test_save_makes_another_fitting(fitted: Boosted) -> None:
     assert fitted.save() == 2
+    assert metadata.sync(Boosted.name()) == 2  # derived from the records, whenever asked
     assert [row["fitting"] for row in metadata.history(Boosted.name())] == [1, 2]
 
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import subprocess
 
-from lore.models.provenance import code_version, package_versions
+from lore.models.provenance import PACKAGES, code_version
+from lore.util import package_versions
 
 
 def test_commit_of_a_git_project(tmp_path) -> None:
@@ -23,7 +24,6 @@ def test_no_git_is_none(tmp_path) -> None:
     assert code_version(tmp_path) is None
 
 
-def test_package_versions() -> None:
-    versions = package_versions()
-    assert {"python", "numpy", "xgboost"} <= set(versions)
-    assert "not-a-package-at-all" not in package_versions(["not-a-package-at-all"])
+def test_a_fitting_records_the_installed_distributions() -> None:
+    versions = package_versions(PACKAGES)
+    assert {"python", "lore-ml", "numpy", "xgboost", "scikit-learn"} <= set(versions)

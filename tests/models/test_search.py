@@ -34,6 +34,7 @@ def test_each_trial_is_a_fitting_and_the_best_loads(project) -> None:
         seed=0,
     )
     assert result.trials == 3
+    metadata.sync(Tuned.name())
     assert [row["fitting"] for row in metadata.history(Tuned.name())] == [1, 2, 3]
     best = Tuned.load(result.fitting)
     assert best.metrics["validation"]["loss"] == pytest.approx(result.value)

@@ -55,9 +55,11 @@ def test_round_trip_with_layout_and_aliases(laptop, server, s3_client, bucket):
     assert laptop.upload(NAME) == 2
     assert keys(s3_client, bucket) == [
         f"team/test/{NAME}/1/manifest.json",
+        f"team/test/{NAME}/1/model.json",
         f"team/test/{NAME}/1/weights.npy",
         f"team/test/{NAME}/1/weights.serializer.json",
         f"team/test/{NAME}/2/manifest.json",
+        f"team/test/{NAME}/2/model.json",
         f"team/test/{NAME}/2/weights.npy",
         f"team/test/{NAME}/2/weights.serializer.json",
         f"team/test/{NAME}/aliases.json",
