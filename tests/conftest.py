@@ -167,3 +167,44 @@ def without(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess]:
         )  # fmt: skip
 
     return run
+
+
+MODEL = "shop.models.subscribers.BoostedName"
+
+
+@pytest.fixture(scope="session")
+def _fitted_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``lore init`` project whose example model has two fittings (made once per session)."""
+    import importlib
+
+    from lore.cli.init import create
+
+    version = ".".join(map(str, sys.version_info[:3]))
+    root = create(tmp_path_factory.mktemp("fitted") / "shop", version)
+    sys.path.insert(0, str(root))
+    try:
+        with lore.env.variables(LORE_ROOT=str(root), LORE_ENV=None):
+            model_class = importlib.import_module("shop.models.subscribers").BoostedName
+            model_class().fit(num_boost_round=5)
+            model_class().fit(num_boost_round=10, max_depth=2)
+    finally:
+        sys.path.remove(str(root))
+        _forget_modules("shop")
+        lore.env.reset()
+    return root
+
+
+@pytest.fixture
+def fitted_project(_fitted_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of a project with two fittings (1 and 2) of ``shop...BoostedName``, made current."""
+    import shutil
+
+    root = tmp_path / "shop"
+    shutil.copytree(_fitted_template, root, symlinks=True)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.delenv("LORE_ENV", raising=False)
+    lore.env.reset()
+    _forget_modules("shop")
+    yield root
+    _forget_modules("shop")

@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "upload": ("upload", "upload", "Upload a fitting and its aliases to S3."),
     "download": ("download", "download", "Download and verify a fitting from S3."),
     "prune": ("prune", "prune", "Delete old fittings, keeping the newest N and every aliased one."),
+    "ui": ("ui", "ui", "A local web app over the model store: models, reports, compare, promote."),
     "predict": ("predict", "predict", "Score a file, stdin or an extract in chunks into a file or table."),
 }
 

@@ -17,6 +17,9 @@ import numbers
 from typing import Any
 
 from lore.errors import FittingNotFound
+from lore.reports.ranking import better, headline
+
+__all__ = ["better", "cell", "fitting_ref", "headline", "model_name", "store", "table"]
 
 
 def store(remote: bool = False) -> Any:
@@ -87,18 +90,3 @@ def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(list(columns)), *(line(text) for text in texts)])
-
-
-def headline(metrics: dict[str, Any]) -> tuple[str, float] | None:
-    """The headline validation metric of a fitting's metrics (see :mod:`lore.models.report`)."""
-    validation = metrics.get("validation") or {}
-    for name in ("auc", "r2", "accuracy", "loss"):
-        value = validation.get(name)
-        if isinstance(value, (int, float)):
-            return name, float(value)
-    return None
-
-
-def better(name: str, a: float, b: float) -> bool:
-    """Whether metric value ``a`` beats ``b`` (lower loss, rmse and mae; higher the rest)."""
-    return a < b if name in ("loss", "rmse", "mae") else a > b

@@ -30,6 +30,7 @@ to about a second whatever the data's size.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 FOLDER = "report"
 #: The model card's file name, beside report.html.
 CARD = "model_card.md"
+#: ROC and precision-recall points per split (for comparing fittings), beside report.html.
+CURVES = "curves.json"
 #: Rows per split used for plots and permutation importance (a seeded sample).
 PLOT_ROWS = 20_000
 #: Raw input columns drawn (the first ones of the input schema).
@@ -254,6 +257,7 @@ def _classification(report: Any, evidence: Evidence) -> None:
     )
     figure_roc, roc = new_figure(4.6, 4.0)
     figure_pr, pr = new_figure(4.6, 4.0)
+    points: dict[str, Any] = {}
     for split in evidence.output:
         y, output = evidence.y[split].astype(int), evidence.output[split]
         if binary:
@@ -268,6 +272,8 @@ def _classification(report: Any, evidence: Evidence) -> None:
         color = _COLORS.get(split)
         roc.plot(fpr, tpr, color=color, label=f"{split} (AUC {metrics.auc(fpr, tpr):.3f})")
         pr.plot(recall, precision, color=color, label=f"{split} (AP {metrics.auc(recall, precision):.3f})")
+        points[split] = {"roc": _thin(fpr, tpr), "precision_recall": _thin(recall, precision)}
+    report.attach(CURVES, json.dumps(points))
     roc.plot([0, 1], [0, 1], ls="--", color="grey", lw=0.8)
     roc.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC")
     pr.set(xlabel="recall", ylabel="precision", title="Precision-recall")
@@ -283,6 +289,12 @@ def _classification(report: Any, evidence: Evidence) -> None:
     _calibration(section, y, output, binary, split)
     _confusion(section, y, output, labels, split)
     _scores(section, y, output, labels, split)
+
+
+def _thin(x: Any, y: Any, points: int = 200) -> list[list[float]]:
+    """At most ``points`` ``[x, y]`` pairs of a curve, evenly spaced along it, for ``curves.json``."""
+    keep = np.unique(np.linspace(0, len(x) - 1, min(points, len(x))).round().astype(int))
+    return np.column_stack([x[keep], y[keep]]).round(5).tolist()
 
 
 def _calibration(section: Any, y: Any, output: Any, binary: bool, split: str) -> None:

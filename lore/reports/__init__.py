@@ -28,6 +28,7 @@ from lore.util import lazy_exports
 
 _EXPORTS = {
     "Figure": "lore.reports.page",
+    "Link": "lore.reports.page",
     "Report": "lore.reports.page",
     "Section": "lore.reports.page",
     "Table": "lore.reports.page",

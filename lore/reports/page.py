@@ -39,6 +39,13 @@ color:var(--ink);margin:0;background:#fff}
 main{max-width:1180px;margin:0 auto;padding:24px 28px 64px}
 header{border-bottom:1px solid var(--line);margin-bottom:12px}
 h1{font-size:26px;margin:0 0 2px}
+.crumbs{font-size:13px;margin:0 0 6px}
+a{color:var(--accent)}
+form.inline{display:flex;gap:8px;align-items:center;margin:8px 0}
+input,button,select{font:inherit;padding:3px 8px}
+button{background:var(--accent);color:#fff;border:0;border-radius:6px;padding:5px 12px;cursor:pointer}
+iframe.report{width:100%;height:78vh;border:1px solid var(--line);border-radius:6px}
+p.ok{background:#dafbe1;border:1px solid #4ac26b66;padding:6px 10px;border-radius:6px}
 .subtitle{color:var(--muted);margin:0 0 12px}
 nav{font-size:13px;margin:8px 0 16px}
 nav a{color:var(--accent);text-decoration:none;margin-right:14px;white-space:nowrap}
@@ -91,6 +98,26 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, bool)
 
 
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links somewhere: ``Link("fitting 3", "/models/m/3")``."""
+
+    text: str
+    href: str
+
+    def to_html(self) -> str:
+        return f'<a href="{html.escape(self.href, quote=True)}">{html.escape(self.text)}</a>'
+
+
+def cell_html(value: Any) -> str:
+    """A ``<td>`` for a value: numbers right-aligned, links as anchors, the rest as text."""
+    if isinstance(value, Link):
+        return f"<td>{value.to_html()}</td>"
+    if _is_number(value):
+        return f'<td class="number">{html.escape(format_value(value))}</td>'
+    return f"<td>{html.escape(format_value(value))}</td>"
+
+
 @dataclass
 class Table:
     """A table: column names and rows of values, with an optional caption."""
@@ -132,17 +159,7 @@ class Table:
 
     def to_html(self) -> str:
         head = "".join(f"<th>{html.escape(column)}</th>" for column in self.columns)
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f'<td class="number">{html.escape(format_value(v))}</td>'
-                if _is_number(v)
-                else f"<td>{html.escape(format_value(v))}</td>"
-                for v in row
-            )
-            + "</tr>"
-            for row in self.rows
-        )
+        body = "".join("<tr>" + "".join(cell_html(value) for value in row) + "</tr>" for row in self.rows)
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -248,6 +265,8 @@ class Report:
     formats
         The formats figures are rendered in: ``("png",)`` (default), ``("svg",)`` or
         both; the first is embedded in the page, all are written by :meth:`save`.
+    links
+        :class:`Link` s shown above the title (a way back, for pages served by an app).
 
     Examples
     --------
@@ -259,7 +278,13 @@ class Report:
     ('report.html', True)
     """
 
-    def __init__(self, title: str, subtitle: str = "", formats: tuple[str, ...] = ("png",)) -> None:
+    def __init__(
+        self,
+        title: str,
+        subtitle: str = "",
+        formats: tuple[str, ...] = ("png",),
+        links: tuple[Link, ...] = (),
+    ) -> None:
         from lore.reports.figures import FORMATS
 
         unknown = [kind for kind in formats if kind not in FORMATS]
@@ -268,7 +293,10 @@ class Report:
         self.title = title
         self.subtitle = subtitle
         self.formats = tuple(formats)
+        self.links = tuple(links)
         self.sections: list[Section] = []
+        #: file name -> content written beside the page by :meth:`save` (data behind the plots)
+        self.attachments: dict[str, bytes] = {}
         self.created = datetime.datetime.now(datetime.timezone.utc)
 
     def __repr__(self) -> str:
@@ -279,6 +307,12 @@ class Report:
         section = Section(title, description, self.formats)
         self.sections.append(section)
         return section
+
+    def attach(self, name: str, data: str | bytes) -> None:
+        """Keep a file (``curves.json``: the data behind a plot) to write beside the page."""
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name == PAGE:
+            raise ReportError(f"attachment name {name!r} must be a plain file name other than {PAGE}")
+        self.attachments[name] = data.encode("utf-8") if isinstance(data, str) else data
 
     @property
     def figures(self) -> list[Figure]:
@@ -293,6 +327,11 @@ class Report:
             for section in self.sections
         )
         subtitle = f'<p class="subtitle">{html.escape(self.subtitle)}</p>' if self.subtitle else ""
+        crumbs = (
+            '<p class="crumbs">' + " / ".join(link.to_html() for link in self.links) + "</p>"
+            if self.links
+            else ""
+        )
         import lore
 
         made = self.created.strftime("%Y-%m-%d %H:%M UTC")
@@ -300,7 +339,7 @@ class Report:
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title><style>{STYLE}</style></head><body><main>"
-            f"<header><h1>{title}</h1>{subtitle}<nav>{links}</nav></header>"
+            f"<header>{crumbs}<h1>{title}</h1>{subtitle}<nav>{links}</nav></header>"
             + "".join(section.to_html() for section in self.sections)
             + f"<footer>Made by lore {html.escape(lore.__version__)} on {made}.</footer>"
             "</main></body></html>"
@@ -311,9 +350,9 @@ class Report:
         return self.to_html()
 
     def save(self, folder: str | os.PathLike[str]) -> Path:
-        """Write ``folder/report.html`` and each figure as ``folder/<name>.<format>``; return the page.
+        """Write ``folder/report.html``, each figure as ``folder/<name>.<format>`` and each attachment.
 
-        Each file is written atomically; figures go first, the page last.
+        Each file is written atomically; figures and attachments go first, the page last.
         """
         target = Path(folder)
         target.mkdir(parents=True, exist_ok=True)
@@ -325,6 +364,9 @@ class Report:
             for kind, data in figure.images.items():
                 with atomic_write(target / f"{figure.name}.{kind}", "wb") as stream:
                     stream.write(data)
+        for name, data in self.attachments.items():
+            with atomic_write(target / name, "wb") as stream:
+                stream.write(data)
         with atomic_write(target / PAGE, "w") as stream:
             stream.write(self.to_html())
         return target / PAGE
