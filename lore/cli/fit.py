@@ -90,13 +90,30 @@ def search_space(model: Any, options: dict[str, Any]) -> tuple[dict[str, Any], d
 
 
 def show_metrics(metrics: dict[str, Any]) -> None:
-    for split, values in metrics.items():
-        if isinstance(values, dict):
-            shown = "  ".join(f"{key}={value:.4g}" if isinstance(value, float) else f"{key}={value}"
-                              for key, value in values.items())  # fmt: skip
-            click.echo(f"  {split:<11} {shown}")
-        else:
-            click.echo(f"  {split:<11} {values}")
+    """The metrics as a table: one row per split, one column per metric."""
+    from lore.cli import fittings
+
+    names = list(
+        dict.fromkeys(key for values in metrics.values() if isinstance(values, dict) for key in values)
+    )
+    rows = [{"split": split, **values} for split, values in metrics.items() if isinstance(values, dict)]
+    click.echo("\n".join("  " + line for line in fittings.table(rows, ["split", *names]).splitlines()))
+
+
+def show_outcome(model: Any) -> None:
+    """Why training stopped, where the fitting is, and its report (or how to get one)."""
+    from lore.models.report import FOLDER, stopping
+
+    click.echo(f"  stopped: {stopping(model.history or {}, model.params or {})}")
+    folder = getattr(model, "fitting_path_", None)
+    if folder is None:
+        return
+    click.echo(f"Saved fitting {model.fitting} of {model.name()} in {folder}")
+    page = folder / FOLDER / "report.html"
+    if page.is_file():
+        click.echo(f"  report: {page}")
+    else:
+        click.echo('  report: none (pip install "lore-ml[report]" for plots and reports)')
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -135,6 +152,4 @@ def fit(ctx: click.Context, model_path: str, search: str | None) -> None:
     metrics = model.fit(**params)
     click.echo(f"Fitted {model_class.__name__} with {params or 'its defaults'}:")
     show_metrics(metrics)
-    fitting = getattr(model, "fitting", None)
-    if fitting is not None:
-        click.echo(f"Saved fitting {fitting} of {model.name()} (load it with {model_class.__name__}.load())")
+    show_outcome(model)

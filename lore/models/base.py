@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 import lore.estimators
 from lore.errors import ModelError, NotFittedError, QueryError, StoreError
 from lore.estimators.base import REGRESSION, Estimator, to_json
+from lore.estimators.progress import Progress
 from lore.models import metadata as history_db
 from lore.models import metrics as measures
 from lore.models import provenance
@@ -127,7 +128,11 @@ class Base:
         estimator.check_parameters({**estimator.params, **params})
         timings: dict[str, float] = {}
         with timer(f"{self.name()}.data", log=False) as elapsed:
-            training, validation = pipeline.training_data, pipeline.validation_data
+            progress = Progress("reading and encoding the data")
+            try:
+                training, validation = pipeline.training_data, pipeline.validation_data
+            finally:
+                progress.finish()
         timings["data"] = elapsed.seconds
         estimator.configure(pipeline)
         store = _model_store()

@@ -127,8 +127,13 @@ def test_fit_prints_metrics_and_the_fitting_saved(quick, capsys):
     assert main(["fit", "shop.models.quick.Quick", "--max-depth", "2", "--learning-rate", "0.3"]) == 0
     out = capsys.readouterr().out
     assert "Fitted Quick with {'max_depth': 2, 'learning_rate': 0.3}:" in out
-    assert "validation" in out and "auc=" in out
-    assert "Saved fitting 1 of shop.models.quick.Quick" in out
+    table = out.splitlines()[1:5]
+    assert table[0].split() == ["split", "loss", "accuracy", "auc"]
+    assert [line.split()[0] for line in table[1:]] == ["train", "validation", "test"]
+    assert "  stopped: " in out and "boosting rounds" in out
+    folder = quick / "models" / "shop.models.quick.Quick" / "1"
+    assert f"Saved fitting 1 of shop.models.quick.Quick in {folder}" in out
+    assert f"  report: {folder / 'report' / 'report.html'}" in out
     assert (quick / "models" / "shop.models.quick.Quick" / "1" / "manifest.json").is_file()
 
 
