@@ -69,9 +69,11 @@ def check_encoder(encoder: Any, frame: Any, *, round_trip: bool | None = None) -
     gives empty output; missing values are encoded within range or refused with an
     ``EncodingError``; a missing column raises ``MissingColumn``; fitting in two
     chunks (``partial_fit`` + ``merge`` + ``finalize``) learns the same encoding as
-    one ``fit``; a pickled copy encodes the same; and, for an encoder of one raw
-    column (or when ``round_trip=True``), ``transform(reverse_transform(codes))``
-    gives the codes back.
+    one ``fit``; a pickled copy encodes the same; ``transform_values`` on a few rows
+    (numbers as a numpy array, other values as a list, as a served request hands them
+    over) gives exactly what ``transform`` gives, same dtype, or ``None``; and, for an
+    encoder of one raw column (or when ``round_trip=True``),
+    ``transform(reverse_transform(codes))`` gives the codes back.
     """
     import numpy as np
     import pandas as pd
@@ -115,6 +117,8 @@ def check_encoder(encoder: Any, frame: Any, *, round_trip: bool | None = None) -
     _same(merged.transform(frame), encoded, f"{name} fitted in chunks vs at once")
 
     _same(pickle.loads(pickle.dumps(fresh)).transform(frame), encoded, f"{name} after pickling")
+    for start in range(0, len(frame), 7):
+        check_transform_values(fresh, frame.iloc[start : start + 1 + start % 3])
 
     decoded = fresh.reverse_transform(encoded)
     assert len(decoded) == len(frame), f"{name}: reverse_transform gave {len(decoded)} rows"
@@ -124,6 +128,38 @@ def check_encoder(encoder: Any, frame: Any, *, round_trip: bool | None = None) -
         again = frame.copy()
         again[columns[0]] = pd.Series(list(decoded), index=frame.index, dtype=object)
         _same(fresh.transform(again), encoded, f"{name} transform(reverse_transform(x))")
+
+
+def as_request_values(series: Any) -> Any:
+    """A column as a served request hands it over: numbers in a numpy array, else a list.
+
+    Missing numbers are NaN; other missing values are ``None``.
+    """
+    if series.dtype.kind in "iuf":
+        return series.to_numpy()
+    return [None if value is None or value != value else value for value in series.astype(object).tolist()]
+
+
+def check_transform_values(encoder: Any, rows: Any) -> None:
+    """Assert that ``encoder.transform_values`` gives exactly what ``transform`` gives.
+
+    ``rows`` is a small frame holding the encoder's input column; its values are
+    handed over as :func:`as_request_values` makes them, and compared with
+    ``transform`` of a one-column frame of the same values: same dtype, same values.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(encoder.column, str):
+        return
+    values = as_request_values(rows[encoder.column])
+    fast = encoder.transform_values(values)
+    if fast is None:
+        return
+    general = encoder.transform(pd.DataFrame({encoder.column: values}))
+    what = f"{type(encoder).__name__}({encoder.name}).transform_values({values!r})"
+    assert fast.dtype == general.dtype, f"{what}: dtype {fast.dtype}, transform gives {general.dtype}"
+    assert np.array_equal(fast, general, equal_nan=fast.dtype.kind == "f"), f"{what}: {fast} != {general}"
 
 
 def _check_codes(encoder: Any, encoded: Any, name: str, continuous: str) -> None:

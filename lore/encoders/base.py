@@ -34,6 +34,10 @@ from typing import Any
 from lore.errors import EncodingError, NotFittedError
 from lore.transformers.base import Source, read, snake, source_columns, source_name
 
+#: Inputs of at most this many rows may take :meth:`Encoder.transform_values`, the path
+#: without pandas; bigger ones are cheaper vectorized.
+SMALL = 16
+
 CATEGORICAL = "categorical"
 CONTINUOUS = "continuous"
 SEQUENCE = "sequence"
@@ -137,6 +141,28 @@ class Encoder:
         self.check_fitted()
         return self._encode(self.series(frame))
 
+    def transform_values(self, values: Any) -> Any:
+        """Encode a few values of the input column without pandas, or ``None`` if it cannot.
+
+        The serving path for a request of a row or two: ``values`` is what
+        :mod:`lore.server.validation` checked for the column (a numpy array of numbers,
+        or a list of strings or booleans). Encoders of a plain column (not a
+        transformer) that know the kind of ``values`` return exactly what
+        :meth:`transform` returns for a one-column frame of them (the tests compare the
+        two); every other case returns ``None`` and the caller uses :meth:`transform`.
+
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from lore.encoders import Norm
+        >>> encoder = Norm("x").fit(pd.DataFrame({"x": [1.0, 3.0]}))
+        >>> encoder.transform_values(np.array([3.0])).tolist(), encoder.transform_values(["3"])
+        ([1.0], None)
+        """
+        self.check_fitted()
+        if not isinstance(self.column, str) or not 0 < len(values) <= SMALL:
+            return None
+        return self._encode_small(values)
+
     def reverse_transform(self, encoded: Any) -> Any:  # pragma: no cover - abstract
         """Decode what :meth:`transform` produced (lossy for binned encoders)."""
         raise NotImplementedError
@@ -158,6 +184,10 @@ class Encoder:
 
     def _encode(self, series: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _encode_small(self, values: Any) -> Any:
+        """:meth:`transform_values` for a plain column and a few values; ``None``: no fast path."""
+        return None
 
     def __getstate__(self) -> dict[str, Any]:
         # streaming state and derived lookups are not part of what was learned

@@ -46,10 +46,9 @@ class Discrete(Numeric):
         self.check_fitted()
         return len(self.edges_)
 
-    def _encode(self, series: Any) -> Any:
+    def _encode_numbers(self, values: Any) -> Any:
         import numpy as np
 
-        values = self.values(series)
         low, high = self.edges_[0], self.edges_[-1]
         bins = len(self.edges_) - 1
         span = high - low
@@ -105,10 +104,9 @@ class Quantile(Numeric):
         self.check_fitted()
         return self.n_bins_ + 3
 
-    def _encode(self, series: Any) -> Any:
+    def _encode_numbers(self, values: Any) -> Any:
         import numpy as np
 
-        values = self.values(series)
         codes = np.searchsorted(self.edges_[1:-1], values, side="right").astype(code_dtype(self.n_bins_ + 3))
         codes[values < self.edges_[0]] = self.n_bins_
         codes[values > self.edges_[-1]] = self.n_bins_ + 1
@@ -148,10 +146,9 @@ class Enum(Numeric):
         self.check_fitted()
         return self.max_ + 3
 
-    def _encode(self, series: Any) -> Any:
+    def _encode_numbers(self, values: Any) -> Any:
         import numpy as np
 
-        values = self.values(series)
         inside = (values >= 0) & (values <= self.max_) & (values == np.floor(values))
         codes = np.where(inside, np.nan_to_num(values), self.max_ + 1).astype(code_dtype(self.max_ + 3))
         codes[np.isnan(values)] = self.max_ + 2

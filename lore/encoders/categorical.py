@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lore.encoders.base import Encoder, code_dtype
+from lore.encoders.base import SMALL, Encoder, code_dtype
 from lore.errors import EncodingError
 from lore.transformers.base import Source, read, source_columns, source_name
 
@@ -123,26 +123,47 @@ class Unique(Encoder):
         if not len(self.values_):
             return _minus_ones(len(series))
         if len(series) <= SMALL:  # a served row or two: a dict beats factorize's set-up cost
-            lookup = self._lookup()
-            return np.fromiter((lookup.get(value, -1) for value in series.tolist()), "int64", len(series))
+            return self._looked_up(series.tolist())
         codes, uniques = pd.factorize(series)  # hash each row once; look up distinct values only
         per_value = np.append(self.values_.get_indexer(uniques), -1)
         return per_value[codes]  # code -1 (missing) reads the trailing -1
 
-    def _lookup(self) -> dict[Any, int]:
-        """``values_`` as a dict of value -> position, built once per fitted state."""
+    def _looked_up(self, values: list[Any]) -> Any:
+        """:meth:`positions` of a few values, from a dict of ``values_``."""
+        import numpy as np
+
         cached = getattr(self, "_lookup_cache", None)
         if cached is None or cached[0] is not self.values_:
             cached = (self.values_, {value: position for position, value in enumerate(self.values_.tolist())})
             self._lookup_cache = cached
-        return cached[1]
+        lookup = cached[1]
+        return np.fromiter((lookup.get(value, -1) for value in values), "int64", len(values))
 
     def _encode(self, series: Any) -> Any:
+        return self._encode_found(self.positions(series), series.isna().to_numpy())
+
+    def _encode_small(self, values: Any) -> Any:
         import numpy as np
 
-        positions = self.positions(series)
+        if isinstance(values, list) and all(value is None or type(value) is str for value in values):
+            kind, missing = "text", np.array([value is None for value in values])
+        elif getattr(values, "dtype", None) is not None and values.dtype.kind in "iuf":
+            missing = np.isnan(values) if values.dtype.kind == "f" else np.zeros(len(values), bool)
+            kind = "number"
+            values = values.tolist()
+        else:  # booleans, dates, objects: the general path
+            return None
+        if {kind, self.value_kind_} == {"text", "number"}:
+            return None  # the general path raises the error that names both kinds
+        positions = self._looked_up(values) if len(self.values_) else _minus_ones(len(values))
+        return self._encode_found(positions, missing)
+
+    def _encode_found(self, positions: Any, missing: Any) -> Any:
+        """The codes of rows at ``positions`` in ``values_`` (-1: other), ``missing`` a mask."""
+        import numpy as np
+
         codes = np.where(positions >= 0, positions + 2, OTHER_CODE).astype(code_dtype(self.cardinality()))
-        codes[series.isna().to_numpy()] = MISSING_CODE
+        codes[missing] = MISSING_CODE
         return codes
 
     def reverse_transform(self, encoded: Any) -> Any:
@@ -152,10 +173,6 @@ class Unique(Encoder):
         lookup = np.array([None, OTHER, *self.values_.tolist()], dtype=object)
         codes = np.asarray(encoded, dtype="int64")
         return lookup[np.clip(codes, 0, len(lookup) - 1)]
-
-
-#: inputs of at most this many rows are looked up in a dict instead of factorized
-SMALL = 16
 
 
 def _minus_ones(rows: int) -> Any:
@@ -195,14 +212,13 @@ class OneHot(Unique):
             labels = [str(index) for index in range(len(labels))]
         return [f"{self.name}_{label}" for label in labels] + [f"{self.name}_other"]
 
-    def _encode(self, series: Any) -> Any:
+    def _encode_found(self, positions: Any, missing: Any) -> Any:
         import numpy as np
 
-        positions = self.positions(series)
         width = len(self.values_) + 1
         positions[positions < 0] = width - 1
-        matrix = np.zeros((len(series), width), dtype="uint8")
-        rows = np.flatnonzero(series.notna().to_numpy())
+        matrix = np.zeros((len(positions), width), dtype="uint8")
+        rows = np.flatnonzero(~missing)
         matrix[rows, positions[rows]] = 1
         return matrix
 
@@ -262,11 +278,26 @@ class Boolean(Encoder):
 
     def _encode(self, series: Any) -> Any:
         values, missing = booleans(series, self.name)
+        return self._encode_truth(values, missing, series.name)
+
+    def _encode_small(self, values: Any) -> Any:
+        import numpy as np
+
+        if isinstance(values, list) and all(type(value) is bool for value in values):
+            return self._encode_truth(np.array(values, dtype=bool), np.zeros(len(values), bool), self.column)
+        if getattr(values, "dtype", None) is not None and values.dtype.kind in "iufb":
+            numbers = values.astype("float64")
+            missing = np.isnan(numbers)
+            return self._encode_truth(np.where(missing, 0.0, numbers) != 0, missing, self.column)
+        return None
+
+    def _encode_truth(self, values: Any, missing: Any, column: Any) -> Any:
+        """The codes of truth ``values`` with a ``missing`` mask, read from ``column``."""
         codes = values.astype("uint8")
         if missing.any():
             if not self.has_missing_:
                 raise EncodingError(
-                    f"{self.name}: {int(missing.sum())} missing values in {series.name!r}, but the training "
+                    f"{self.name}: {int(missing.sum())} missing values in {column!r}, but the training "
                     "data had none; fill them (e.g. with Map or IsNull) or fit on data that has some"
                 )
             codes[missing] = 2

@@ -62,6 +62,19 @@ class Numeric(Encoder):
     def values(self, series: Any) -> Any:
         return numbers(series, self.name).to_numpy(dtype="float64", na_value=float("nan"))
 
+    def _encode(self, series: Any) -> Any:
+        return self._encode_numbers(self.values(series))
+
+    def _encode_small(self, values: Any) -> Any:
+        # numbers (and booleans) convert to float64 as numbers() converts their series
+        if getattr(values, "dtype", None) is None or values.dtype.kind not in "fiub":
+            return None
+        return self._encode_numbers(values.astype("float64"))
+
+    def _encode_numbers(self, values: Any) -> Any:
+        """The codes of ``values`` (float64, NaN for missing): the encoding itself."""
+        return values
+
     def _summarize(self, series: Any) -> dict[str, Any]:
         return moments(self.values(series))
 
@@ -91,9 +104,6 @@ class Pass(Numeric):
 
     def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         return {}
-
-    def _encode(self, series: Any) -> Any:
-        return self.values(series)
 
     def reverse_transform(self, encoded: Any) -> Any:
         import numpy as np
@@ -152,10 +162,9 @@ class Norm(Numeric):
         self.scale_ = scale if scale > 0 else 1.0
         self.min_, self.max_ = stats["min"], stats["max"]
 
-    def _encode(self, series: Any) -> Any:
+    def _encode_numbers(self, values: Any) -> Any:
         import numpy as np
 
-        values = self.values(series)
         if self.clip:
             values = np.clip(values, self.min_, self.max_)
         result = ((values - self.center_) / self.scale_).astype("float32")
@@ -181,11 +190,10 @@ class Uniform(Numeric):
         self._require_values(stats)
         self.min_, self.max_ = stats["min"], stats["max"]
 
-    def _encode(self, series: Any) -> Any:
+    def _encode_numbers(self, values: Any) -> Any:
         import numpy as np
 
         span = self.max_ - self.min_
-        values = self.values(series)
         if span <= 0:
             return np.zeros(len(values), dtype="float32")
         result = np.clip((values - self.min_) / span, 0.0, 1.0).astype("float32")

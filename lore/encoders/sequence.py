@@ -94,6 +94,9 @@ class NestedUnique(Unique):
         if len(series):
             super()._check_kind(series.infer_objects())
 
+    def _encode_small(self, values: Any) -> Any:
+        return None  # lists of items take the general path
+
     def _encode(self, series: Any) -> Any:
         import numpy as np
 

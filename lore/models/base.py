@@ -334,30 +334,31 @@ class Base:
                 f"{self.name()} is not fitted: call fit(), or {type(self).__name__}.load() a fitting"
             )
 
-    def encode(self, frame: Any) -> Any:
-        """``frame`` as the estimator's ``x``: encoded by the pipeline unless it already is.
+    def encode(self, rows: Any) -> Any:
+        """``rows`` as the estimator's ``x``: encoded by the pipeline unless it already is.
 
-        Raw rows for a pipeline that keeps the stock ``encode_x`` are encoded straight
-        into one float32 matrix, skipping the DataFrame ``encode_x`` would build: that
-        is most of the cost of predicting a single row.
+        ``rows`` is a DataFrame of raw columns, a mapping of column -> values, one
+        record ``{column: value}``, or an already-encoded ``x`` (its columns are exactly
+        the pipeline's feature names). Raw rows go through the pipeline's
+        ``encode_matrix`` when it has one (one float32 matrix, no DataFrame of
+        features), else ``encode_x``.
         """
         names = getattr(self, "feature_names_", None)
         if names is None:
             names = self.feature_names_ = feature_names(self.pipeline)
-            self.lean_encoding_ = _stock_encode_x(self.pipeline)
-        columns = getattr(frame, "columns", None)
+        columns = getattr(rows, "columns", None)
         if columns is not None and len(columns) == len(names) and list(columns) == names:
-            return frame
-        if isinstance(frame, dict):
+            return rows
+        if isinstance(rows, dict) and rows and not any(_is_sequence(value) for value in rows.values()):
+            rows = {key: [value] for key, value in rows.items()}  # one record
+        encode_matrix = getattr(self.pipeline, "encode_matrix", None)
+        if encode_matrix is not None:
+            return encode_matrix(rows)
+        if columns is None:
             import pandas
 
-            frame = pandas.DataFrame({key: [value] for key, value in frame.items()})
-        if self.lean_encoding_:
-            import numpy
-
-            blocks = [encoder.transform(frame) for encoder in self.pipeline.encoders]
-            return numpy.column_stack(blocks).astype(numpy.float32, copy=False)
-        return self.pipeline.encode_x(frame)
+            rows = pandas.DataFrame(rows)
+        return self.pipeline.encode_x(rows)
 
     @with_hooks
     def predict(self, frame: Any) -> Any:
@@ -372,6 +373,51 @@ class Base:
         if self.estimator.task_ == REGRESSION:
             raise ModelError(f"{self.name()} is a regression: predict_proba needs a classifier")
         return self.estimator.predict_proba(self.encode(frame))
+
+    # -- serving --------------------------------------------------------------------------
+
+    def predict_all(self, rows: Any) -> tuple[Any, Any]:
+        """``(predictions, probabilities)`` for raw rows, from one pass of the estimator.
+
+        What a server answers: the decoded predictions (as :meth:`predict` returns
+        them) and, for a classifier, the class probabilities ``(rows, classes)`` in the
+        order of :attr:`classes_` (``None`` for a regression). A classifier's
+        predictions are the decoded argmax of its probabilities, so the rows are
+        encoded and predicted once. ``rows`` takes every form :meth:`encode` takes.
+        """
+        self.check_fitted()
+        x = self.encode(rows)
+        if self.estimator.task_ == REGRESSION:
+            return self.pipeline.decode(self.estimator.predict(x)), None
+        import numpy
+
+        probabilities = numpy.ascontiguousarray(self.estimator.predict_proba(x))
+        return self.pipeline.decode(probabilities.argmax(axis=1)), probabilities
+
+    @property
+    def is_classifier(self) -> bool:
+        """Whether the fitted estimator predicts classes (it has :attr:`classes_`)."""
+        self.check_fitted()
+        return bool(self.estimator.task_ != REGRESSION)
+
+    @property
+    def classes_(self) -> Any:
+        """The decoded classes, in the order of :meth:`predict_all`'s probability columns.
+
+        ``None`` for a regression.
+        """
+        if not self.is_classifier:
+            return None
+        import numpy
+
+        return self.pipeline.decode(numpy.arange(int(self.estimator.n_classes_ or 2)))
+
+    def input_schema(self) -> dict[str, str]:
+        """The raw columns a request must send: column -> ``"string" | "integer" | "number" | ...``."""
+        schema = getattr(self.pipeline, "input_schema", None)
+        if not callable(schema):
+            raise ModelError(f"{self.name()}'s pipeline has no input_schema(): it cannot be served")
+        return {str(column): str(kind) for column, kind in schema().items()}
 
     def _output(self, x: Any) -> Any:
         if self.estimator.task_ == REGRESSION:
@@ -434,11 +480,9 @@ class Base:
         )
 
 
-def _stock_encode_x(pipeline: Any) -> bool:
-    """Whether ``pipeline`` encodes with lore's own ``TrainTestSplit.encode_x``."""
-    from lore.pipelines import TrainTestSplit
-
-    return getattr(type(pipeline), "encode_x", None) is TrainTestSplit.encode_x
+def _is_sequence(value: Any) -> bool:
+    """Whether a mapping's value holds several rows (a list, array or Series), not one value."""
+    return isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) > 0
 
 
 def _model_store() -> Any:

@@ -370,6 +370,51 @@ class TrainTestSplit:
                 columns.update({name: encoded[:, index] for index, name in enumerate(names)})
         return pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
 
+    @property
+    def encodes_matrix(self) -> bool:
+        """Whether :meth:`encode_matrix` may skip :meth:`encode_x` (it may unless a subclass overrides it)."""
+        return type(self).encode_x is TrainTestSplit.encode_x
+
+    def encode_matrix(self, rows: Any) -> Any:
+        """Encode raw rows straight into the estimator's input: a float32 matrix.
+
+        ``rows`` is a DataFrame or a mapping of raw column -> values (what
+        :mod:`lore.server.validation` produces). The encoders write into one matrix,
+        skipping the DataFrame :meth:`encode_x` builds; a few rows of plain columns are
+        encoded without pandas at all (:meth:`~lore.encoders.base.Encoder.transform_values`).
+        The values are exactly those of ``encode_x(rows)``; a subclass that overrides
+        ``encode_x`` gets ``encode_x(rows)`` itself (see :attr:`encodes_matrix`).
+
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from lore.encoders import Boolean, Norm
+        >>> class Tiny(TrainTestSplit):
+        ...     def get_data(self):
+        ...         return pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [True, False] * 2})
+        ...     def get_encoders(self):
+        ...         return (Norm("x"),)
+        ...     def get_output_encoder(self):
+        ...         return Boolean("y")
+        >>> pipeline = Tiny(test_size=0, validation_size=0)
+        >>> pipeline.encode_matrix({"x": np.array([2.5])})
+        array([[0.]], dtype=float32)
+        """
+        import numpy as np
+
+        if not self.encodes_matrix:
+            return self.encode_x(_frame(rows))
+        blocks = []
+        frame = rows if hasattr(rows, "columns") else None
+        for encoder in self.encoders:
+            block = None
+            if frame is None and isinstance(encoder.column, str) and encoder.column in rows:
+                block = encoder.transform_values(rows[encoder.column])
+            if block is None:
+                frame = _frame(rows) if frame is None else frame
+                block = encoder.transform(frame)
+            blocks.append(block)
+        return np.column_stack(blocks).astype(np.float32, copy=False)
+
     def encode_y(self, frame: Any) -> Any:
         """Encode the output column of rows that have it."""
         return self.output_encoder.transform(frame)
@@ -394,6 +439,13 @@ class TrainTestSplit:
         """Raise :class:`~lore.errors.NotFittedError` unless the encoders are fitted."""
         if "_encoders" not in self.__dict__:
             raise NotFittedError(f"{type(self).__name__} is not fitted; read pipeline.training_data first")
+
+
+def _frame(rows: Any) -> Any:
+    """``rows`` as a DataFrame (a mapping of column -> values becomes one)."""
+    import pandas as pd
+
+    return rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
 
 
 Holdout = TrainTestSplit

@@ -13,10 +13,14 @@ the custom routers of ``<app>/api/``, and returns a FastAPI application with:
 
 Models load in the background once the server starts, so ``/health`` answers at
 once and ``/ready`` turns 200 when they are all in. The predict path skips
-FastAPI's request parsing: the body is read with a size limit and a timeout,
-decoded with orjson and checked column by column against the pipeline's input
-schema (:mod:`lore.server.validation`); the OpenAPI document still describes it,
-from the same schema (:mod:`lore.server.schema`).
+FastAPI's routing and request parsing: :class:`App` hands ``POST
+/models/<name>/predict`` straight to the server (behind the same auth, metrics and
+access log, :mod:`lore.server.middleware`); the body is read with a size limit and a
+timeout, decoded with orjson and checked column by column against the model's input
+schema (:mod:`lore.server.validation`), and a small body is predicted on the event
+loop (micro-batched), a big one in the prediction thread. The OpenAPI document still
+describes the route, from the same schema (:mod:`lore.server.schema`). Errors are
+answered by one handler per error type (:data:`ERRORS`), registered on the app.
 
 >>> app = create_app(models=[])
 >>> sorted(route.path for route in app.routes if "models" in route.path)
@@ -77,6 +81,16 @@ def error_response(error: LoreError) -> Response:
     return json_response({"detail": str(error)}, getattr(error, "status", 422))
 
 
+async def lore_error(request: Any, error: Exception) -> Response:
+    """The app's handler of :class:`~lore.errors.LoreError`: one line for the client."""
+    assert isinstance(error, LoreError)
+    return error_response(error)
+
+
+#: The exception handlers the app registers, one per error type.
+ERRORS = {LoreError: lore_error}
+
+
 class Server:
     """The state behind one app: models, settings, metrics and the prediction thread."""
 
@@ -90,7 +104,7 @@ class Server:
         if settings.batching:
             for model in served:
                 self.batchers[model.short_name] = MicroBatcher(
-                    lambda frame, model=model: predict(model.current, frame), self.executor
+                    lambda rows, model=model: predict(model.current, rows)
                 )
 
     def find(self, name: str) -> ServedModel:
@@ -111,7 +125,7 @@ class Server:
             else:
                 self.metrics.fitting.labels(model.short_name).set(loaded.fitting or 0)
 
-    async def read_body(self, request: Request) -> bytes | bytearray:
+    async def read_body(self, scope: dict[str, Any], receive: Any) -> bytes | bytearray:
         """The request body, at most ``max_body`` bytes.
 
         The time it may take is the protocol's business (:mod:`lore.server.protocol`:
@@ -120,10 +134,10 @@ class Server:
         disconnect.
         """
         limit = self.settings.max_body
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            raise _too_large(int(length), limit)
-        message = await request.receive()
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                raise _too_large(int(value), limit)
+        message = await receive()
         if message["type"] == "http.request" and not message.get("more_body", False):
             body: bytes = message.get("body", b"")  # the common case: one message, no copy
             if len(body) > limit:
@@ -138,34 +152,42 @@ class Server:
                 raise _too_large(len(whole), limit)
             if not message.get("more_body", False):
                 return whole
-            message = await request.receive()
+            message = await receive()
 
-    async def answer(self, model: ServedModel, request: Request) -> Response:
-        """Validate a predict request and predict, within the request timeout."""
+    async def answer(self, model: ServedModel, scope: dict[str, Any], receive: Any) -> Response:
+        """Validate a predict request and predict, within the request timeout.
+
+        A small body is checked and predicted on the event loop (merged with the
+        rows of concurrent requests when batching is on): a few rows cost less than
+        the hop to a thread. A big one is checked and predicted in the prediction
+        thread, so it never stalls the loop.
+        """
         loaded = model.current
         if loaded is None:
             why = model.error or "still loading; try again when GET /ready says so"
             raise BadRequest(f"{model.short_name} is not loaded: {why}", status=503)
-        body = await self.read_body(request)
-        loop = asyncio.get_running_loop()
-        batcher = self.batchers.get(model.short_name)
-        if batcher is not None and len(body) <= SMALL_BODY:
-            # small enough to check on the event loop, and maybe a single row to merge
-            frame = validation.parse(body, loaded.schema, self.settings.max_rows, self.settings.max_values)
-            if len(frame) == 1:
-                work = batcher.submit(frame)
+        body = await self.read_body(scope, receive)
+        if len(body) <= SMALL_BODY:
+            rows = validation.checked_columns(
+                body, loaded.schema, self.settings.max_rows, self.settings.max_values
+            )
+            batcher = self.batchers.get(model.short_name)
+            if batcher is None:
+                result = predict(loaded, rows)
             else:
-                work = loop.run_in_executor(self.executor, predict, loaded, frame)
+                result = await batcher.submit(rows)
         else:
-            work = loop.run_in_executor(self.executor, parse_and_predict, loaded, body, self.settings)
-        try:
-            result = await asyncio.wait_for(work, self.settings.timeout)
-        except TimeoutError:
-            raise BadRequest(
-                f"{model.short_name} took longer than {self.settings.timeout:g}s to predict "
-                "(LORE_API_TIMEOUT); send fewer rows",
-                status=504,
-            ) from None
+            work = asyncio.get_running_loop().run_in_executor(
+                self.executor, parse_and_predict, loaded, body, self.settings
+            )
+            try:
+                result = await asyncio.wait_for(work, self.settings.timeout)
+            except TimeoutError:
+                raise BadRequest(
+                    f"{model.short_name} took longer than {self.settings.timeout:g}s to predict "
+                    "(LORE_API_TIMEOUT); send fewer rows",
+                    status=504,
+                ) from None
         rows = len(result["predictions"])
         self.metrics.predictions.labels(model.short_name).inc(rows)
         content: dict[str, Any] = {
@@ -178,10 +200,42 @@ class Server:
             content["probabilities"] = result["probabilities"]
         return json_response(content)
 
+    async def serve_predict(self, model: ServedModel, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """The ASGI app of ``POST /models/<name>/predict`` (what :class:`App` calls)."""
+        try:
+            response = await self.answer(model, scope, receive)
+        except LoreError as error:
+            response = error_response(error)
+        await response(scope, receive, send)
+
     async def close(self) -> None:
         for batcher in self.batchers.values():
             await batcher.close()
         self.executor.shutdown(wait=True)
+
+
+class App(FastAPI):
+    """FastAPI, with ``POST /models/<name>/predict`` answered before its routing.
+
+    A prediction request goes from uvicorn to :meth:`Server.serve_predict` through
+    :class:`~lore.server.middleware.Observe` only (auth, metrics, access log), without
+    Starlette's middleware stack, router and request objects; every other request
+    takes the usual way. ``predict_routes`` maps each predict path to its model and
+    its route in the app (whose template labels the metrics).
+    """
+
+    predict_routes: dict[str, tuple[ServedModel, Any]]
+    observe_predict: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and self.observe_predict is not None:
+            found = self.predict_routes.get(scope["path"])
+            if found is not None:
+                scope["app"] = self
+                scope["route"] = found[1]
+                await self.observe_predict(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def _too_large(size: int, limit: int) -> BadRequest:
@@ -190,28 +244,25 @@ def _too_large(size: int, limit: int) -> BadRequest:
     )
 
 
-def predict(loaded: Loaded | None, frame: Any) -> dict[str, Any]:
-    """Predictions (and class probabilities) of ``loaded``'s model for raw rows ``frame``.
+def predict(loaded: Loaded | None, rows: Any) -> dict[str, Any]:
+    """Predictions (and class probabilities) of ``loaded``'s model for raw ``rows``.
 
-    A classifier predicts probabilities once; its predictions are their decoded argmax
-    (``pipeline.decode``), as ``model.predict`` would return, without encoding the
-    rows and running the estimator a second time.
+    ``rows`` is what the model's ``predict_all`` takes (checked columns, or a
+    DataFrame); a classifier's probabilities come with its predictions, from one pass.
     """
     if loaded is None:
         raise BadRequest("the model is not loaded", status=503)
-    import numpy
-
-    model = loaded.model
-    if not loaded.is_classifier:
-        return {"predictions": model.predict(frame)}
-    probabilities = numpy.ascontiguousarray(model.predict_proba(frame))
-    predictions = model.pipeline.decode(probabilities.argmax(axis=1))
+    predictions, probabilities = loaded.model.predict_all(rows)
+    if probabilities is None:
+        return {"predictions": predictions}
     return {"predictions": predictions, "probabilities": probabilities}
 
 
 def parse_and_predict(loaded: Loaded, body: bytes, settings: Settings) -> dict[str, Any]:
     """Validate ``body`` and predict: the whole CPU part of a request, off the event loop."""
-    return predict(loaded, validation.parse(body, loaded.schema, settings.max_rows, settings.max_values))
+    return predict(
+        loaded, validation.checked_columns(body, loaded.schema, settings.max_rows, settings.max_values)
+    )
 
 
 def mount_api(app: FastAPI, package: str) -> list[str]:
@@ -275,15 +326,37 @@ def create_app(
         loading.cancel()
         await server.close()
 
-    app = FastAPI(title=f"{app_name or 'lore'} models", version=__version__, lifespan=lifespan)
+    app = App(
+        title=f"{app_name or 'lore'} models",
+        version=__version__,
+        lifespan=lifespan,
+        exception_handlers=dict(ERRORS),
+    )
     app.state.server = server
     add_routes(app, server)
     if app_name is not None:
         for module in mount_api(app, f"{app_name}.api"):
             logger.info("mounted the endpoints of %s", module)
     app.openapi = lambda: openapi(app, server)  # type: ignore[method-assign]
-    app.add_middleware(Observe, metrics=server.metrics, token=settings.token, access_log=settings.access_log)
+    observe = {"metrics": server.metrics, "token": settings.token, "access_log": settings.access_log}
+    app.add_middleware(Observe, **observe)
+    app.predict_routes = predict_routes(app, server)
+
+    async def serve_predict(scope: Any, receive: Any, send: Any) -> None:
+        await server.serve_predict(app.predict_routes[scope["path"]][0], scope, receive, send)
+
+    app.observe_predict = Observe(serve_predict, **observe)
     return app
+
+
+def predict_routes(app: FastAPI, server: Server) -> dict[str, tuple[ServedModel, Any]]:
+    """Each predict path (by short and full model name) -> its model and its route in ``app``."""
+    routes = {getattr(route, "path", None): route for route in app.routes}
+    found = {}
+    for name, model in server.by_name.items():
+        path = f"/models/{name}/predict"
+        found[path] = (model, routes.get(path) or routes["/models/{name}/predict"])
+    return found
 
 
 def from_environment() -> FastAPI:
@@ -347,32 +420,26 @@ def add_routes(app: FastAPI, server: Server) -> None:
     @app.post("/models/{name}/predict", include_in_schema=False)
     async def by_name(name: str, request: Request) -> Response:
         """A model by its full name (``my_app.models.churn.Churn``), or a 404 listing them."""
-        try:
-            return await server.answer(server.find(name), request)
-        except LoreError as error:
-            return error_response(error)
+        return await server.answer(server.find(name), request.scope, request.receive)
 
     @app.post("/models/{name}/reload", tags=["models"], responses={404: {}, 409: {}})
     async def reload(name: str) -> Response:
         """Load the fitting the alias points at now and swap it in; no request is dropped."""
+        model = server.find(name)
+        previous = model.current.fitting if model.current else None
         try:
-            model = server.find(name)
-            previous = model.current.fitting if model.current else None
             loaded = await asyncio.to_thread(model.load)
-        except BadRequest as error:
-            return error_response(error)
+        except BadRequest:
+            raise
         except LoreError as error:
-            return error_response(BadRequest(f"{name} keeps its fitting: {error}", 409))
+            raise BadRequest(f"{name} keeps its fitting: {error}", 409) from error
         server.metrics.fitting.labels(model.short_name).set(loaded.fitting or 0)
         return json_response({"model": model.short_name, "fitting": loaded.fitting, "previous": previous})
 
 
 def _predictor(server: Server, model: ServedModel) -> Any:
     async def predict_endpoint(request: Request) -> Response:
-        try:
-            return await server.answer(model, request)
-        except LoreError as error:
-            return error_response(error)
+        return await server.answer(model, request.scope, request.receive)
 
     predict_endpoint.__doc__ = (
         f"Decoded predictions of {model.name} for one record, a list of records, or columns."

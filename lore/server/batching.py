@@ -1,25 +1,25 @@
 """Micro-batching: concurrent single-row requests to one model become one prediction.
 
-A prediction has a fixed cost (building a frame, encoding, calling the library)
-that dwarfs the cost of one more row, so under load it pays to predict on many rows
-at once. :class:`MicroBatcher` queues the frames of concurrent requests; one worker
-takes everything queued (up to ``max_rows``), predicts once in the prediction
-thread, and hands each request its slice. Nothing waits for a batch to fill: a
-lone request goes straight through, so latency at low load does not grow; batches
-form only while a prediction is already running.
+A prediction has a fixed cost (encoding, calling the library) that dwarfs the cost of
+one more row, so under load it pays to predict on many rows at once.
+:class:`MicroBatcher` collects the rows submitted during one turn of the event loop
+(every request whose body arrived together) and predicts them in one call at the end
+of that turn, handing each request its slice. Nothing waits for a batch to fill: a
+lone request is predicted in the same turn, so latency at low load does not grow, and
+no thread hop is paid for a prediction of a few rows (they run on the event loop; big
+bodies go to the prediction thread before they get here).
 
 If a merged prediction fails, each request is retried alone, so one bad row never
 fails its neighbours.
 
 >>> import asyncio
->>> import pandas as pd
->>> def double(frame):
-...     return {"predictions": (frame["x"] * 2).to_numpy()}
+>>> import numpy as np
+>>> def double(rows):
+...     return {"predictions": rows["x"] * 2}
 >>> async def main():
 ...     batcher = MicroBatcher(double)
-...     frames = [pd.DataFrame({"x": [i]}) for i in range(3)]
-...     results = await asyncio.gather(*(batcher.submit(f) for f in frames))
-...     await batcher.close()
+...     parts = [{"x": np.array([i])} for i in range(3)]
+...     results = await asyncio.gather(*(batcher.submit(part) for part in parts))
 ...     return [r["predictions"].tolist() for r in results]
 >>> asyncio.run(main())
 [[0], [2], [4]]
@@ -28,96 +28,105 @@ fails its neighbours.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Callable
-from concurrent.futures import Executor
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 Predict = Callable[[Any], dict[str, Any]]
 
 
+def merge_columns(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """One mapping of columns from several with the same keys, rows in order.
+
+    Numpy arrays are concatenated (ints and floats give floats, as a DataFrame
+    would), lists are joined, and anything else (a Series of dates) is concatenated
+    by pandas.
+
+    >>> import numpy as np
+    >>> merge_columns([{"x": np.array([1.0]), "s": ["a"]}, {"x": np.array([2]), "s": [None]}])
+    {'x': array([1., 2.]), 's': ['a', None]}
+    """
+    import numpy
+
+    merged: dict[str, Any] = {}
+    for column in parts[0]:
+        values = [part[column] for part in parts]
+        if all(isinstance(value, numpy.ndarray) and value.dtype.kind in "biuf" for value in values):
+            merged[column] = numpy.concatenate(values)
+        elif all(isinstance(value, list) for value in values):
+            merged[column] = [item for value in values for item in value]
+        else:
+            import pandas
+
+            merged[column] = pandas.concat([pandas.Series(value) for value in values], ignore_index=True)
+    return merged
+
+
+def rows_of(columns: Mapping[str, Any]) -> int:
+    """The number of rows of a mapping of columns."""
+    return len(next(iter(columns.values()))) if columns else 0
+
+
 class MicroBatcher:
-    """Merge concurrent small frames into one call of ``predict``.
+    """Merge the rows submitted in one turn of the event loop into one call of ``predict``.
 
     Parameters
     ----------
     predict
-        Frame -> ``{"predictions": array, ...}``, every value an array with one entry
-        (or row) per input row.
-    executor
-        Where ``predict`` runs (``None``: the event loop's default thread pool).
+        Columns (a mapping, see :func:`merge_columns`) -> ``{"predictions": array,
+        ...}``, every value an array with one entry (or row) per input row. It runs on
+        the event loop: give it only a few rows per request.
     max_rows
         The most rows merged into one call.
     """
 
-    def __init__(self, predict: Predict, executor: Executor | None = None, max_rows: int = 512) -> None:
+    def __init__(self, predict: Predict, max_rows: int = 512) -> None:
         self.predict = predict
-        self.executor = executor
         self.max_rows = max_rows
-        self._queue: asyncio.Queue[tuple[Any, asyncio.Future[dict[str, Any]]]] | None = None
-        self._worker: asyncio.Task[None] | None = None
+        self._pending: list[tuple[Mapping[str, Any], asyncio.Future[dict[str, Any]]]] = []
 
-    async def submit(self, frame: Any) -> dict[str, Any]:
-        """The prediction for ``frame``, computed alone or merged with concurrent ones."""
-        if self._queue is None:
-            self._queue = asyncio.Queue()
-            self._worker = asyncio.create_task(self._run())
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        await self._queue.put((frame, future))
+    async def submit(self, columns: Mapping[str, Any]) -> dict[str, Any]:
+        """The prediction for ``columns``, computed with the others submitted in this turn."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        self._pending.append((columns, future))
         return await future
 
     async def close(self) -> None:
-        """Stop the worker (pending requests are answered first)."""
-        if self._worker is None or self._queue is None:
-            return
-        await self._queue.join()
-        self._worker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._worker
-        self._queue = self._worker = None
+        """Answer what is pending (nothing is: every turn flushes its own)."""
+        if self._pending:
+            self._flush()
 
-    async def _run(self) -> None:
-        assert self._queue is not None
-        queue = self._queue
-        while True:
-            batch = [await queue.get()]
-            rows = len(batch[0][0])
-            while not queue.empty() and rows < self.max_rows:
-                batch.append(queue.get_nowait())
-                rows += len(batch[-1][0])
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        group: list[tuple[Mapping[str, Any], asyncio.Future[dict[str, Any]]]] = []
+        rows = 0
+        for item in pending:
+            if group and rows + rows_of(item[0]) > self.max_rows:
+                self._answer(group)
+                group, rows = [], 0
+            group.append(item)
+            rows += rows_of(item[0])
+        if group:
+            self._answer(group)
+
+    def _answer(self, group: list[tuple[Mapping[str, Any], asyncio.Future[dict[str, Any]]]]) -> None:
+        group = [(columns, future) for columns, future in group if not future.done()]
+        if len(group) > 1:
             try:
-                await self._answer(batch)
-            finally:
-                for _ in batch:
-                    queue.task_done()
-
-    async def _answer(self, batch: list[tuple[Any, asyncio.Future[dict[str, Any]]]]) -> None:
-        import pandas
-
-        loop = asyncio.get_running_loop()
-        pending = [(frame, future) for frame, future in batch if not future.done()]
-        if not pending:
-            return
-        if len(pending) > 1:
-            merged = pandas.concat([frame for frame, _ in pending], ignore_index=True)
-            try:
-                result = await loop.run_in_executor(self.executor, self.predict, merged)
+                result = self.predict(merge_columns([columns for columns, _ in group]))
             except Exception:  # one bad row: answer each request on its own below
                 pass
             else:
                 start = 0
-                for frame, future in pending:
-                    stop = start + len(frame)
-                    if not future.done():
-                        future.set_result({key: value[start:stop] for key, value in result.items()})
+                for columns, future in group:
+                    stop = start + rows_of(columns)
+                    future.set_result({key: value[start:stop] for key, value in result.items()})
                     start = stop
                 return
-        for frame, future in pending:
+        for columns, future in group:
             try:
-                result = await loop.run_in_executor(self.executor, self.predict, frame)
+                future.set_result(self.predict(columns))
             except Exception as error:
-                if not future.done():
-                    future.set_exception(error)
-            else:
-                if not future.done():
-                    future.set_result(result)
+                future.set_exception(error)

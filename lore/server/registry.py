@@ -134,19 +134,16 @@ class ServedModel:
 
 def describe(model: Any) -> Loaded:
     """What the server needs to know about a loaded model, checked up front."""
-    pipeline = getattr(model, "pipeline", None)
-    if pipeline is None or not callable(getattr(pipeline, "input_schema", None)):
-        raise ModelError(f"{model!r} has no pipeline with input_schema(): it cannot be served")
-    schema = {str(column): str(kind) for column, kind in pipeline.input_schema().items()}
-    is_classifier = bool(getattr(pipeline, "is_classifier", False))
-    classes = None
-    if is_classifier:
-        import numpy
-
-        n_classes = int(getattr(model.estimator, "n_classes_", 0) or 0)
-        if n_classes:
-            classes = to_list(pipeline.decode(numpy.arange(n_classes)))
-    return Loaded(model, getattr(model, "fitting", None), schema, is_classifier, classes)
+    if not all(callable(getattr(model, method, None)) for method in ("input_schema", "predict_all")):
+        raise ModelError(f"{model!r} has no input_schema() and predict_all(): it cannot be served")
+    classes = model.classes_
+    return Loaded(
+        model,
+        getattr(model, "fitting", None),
+        model.input_schema(),
+        model.is_classifier,
+        None if classes is None else to_list(classes),
+    )
 
 
 def to_list(values: Any) -> list[Any]:

@@ -218,17 +218,26 @@ def _bad_record(records: list[Any], columns: list[str]) -> BadRequest:
     return BadRequest("the records do not match the columns this model needs")
 
 
-def parse(body: bytes, schema: dict[str, str], max_rows: int, max_values: int = 1_000_000) -> Any:
-    """The validated DataFrame of ``body`` for a pipeline with input ``schema``.
+def checked_columns(
+    body: bytes, schema: dict[str, str], max_rows: int, max_values: int = 1_000_000
+) -> dict[str, Any]:
+    """The validated columns of ``body``: column -> values of the type ``schema`` declares.
 
-    ``body`` is sized first (:func:`check_size`), then decoded and checked.
+    ``body`` is sized first (:func:`check_size`), then decoded and checked. Numbers
+    come as numpy arrays, strings and booleans as lists (see :func:`check_column`):
+    what a model's ``predict_all`` takes, without a DataFrame.
     """
+    check_size(body, max_rows, max_values)
+    columns = columns_of(decode(body), list(schema), max_rows)
+    return {column: check_column(values, column, schema[column]) for column, values in columns.items()}
+
+
+def parse(body: bytes, schema: dict[str, str], max_rows: int, max_values: int = 1_000_000) -> Any:
+    """The validated DataFrame of ``body`` for input ``schema``: :func:`checked_columns` as a frame."""
     import numpy
     import pandas
 
-    check_size(body, max_rows, max_values)
-    columns = columns_of(decode(body), list(schema), max_rows)
-    checked = {column: check_column(values, column, schema[column]) for column, values in columns.items()}
+    checked = checked_columns(body, schema, max_rows, max_values)
     arrays = list(checked.values())
     if arrays and all(getattr(array, "dtype", None) == numpy.float64 for array in arrays):
         # one 2-D block builds a frame several times faster than one array per column

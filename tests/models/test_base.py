@@ -103,6 +103,65 @@ def test_predict_raw_rows_or_encoded_x(fitted: Boosted, users_frame) -> None:
     assert proba.shape == (50, 2) and np.allclose(proba.sum(axis=1), 1)
 
 
+def test_predict_all_serves_what_predict_and_predict_proba_give(fitted: Boosted, users_frame) -> None:
+    raw = users_frame.drop(columns=["subscribed"]).iloc[:40]
+    labels, probabilities = fitted.predict_all(raw)
+    assert np.array_equal(labels, fitted.predict(raw))
+    assert np.array_equal(probabilities, fitted.predict_proba(raw))
+    assert fitted.is_classifier and fitted.classes_.tolist() == [False, True]
+    assert fitted.input_schema() == {"city": "string", "plan": "string", "age": "number"}
+    for start in range(0, 40, 3):  # a few rows as checked columns: the small path, same answers
+        rows = raw.iloc[start : start + 1 + start % 4]
+        columns = {
+            "city": [None if value != value else value for value in rows["city"].astype(object)],
+            "plan": list(rows["plan"]),
+            "age": rows["age"].to_numpy(),
+        }
+        one_labels, one_probabilities = fitted.predict_all(columns)
+        assert np.array_equal(one_labels, labels[start : start + len(rows)])
+        assert np.array_equal(one_probabilities, probabilities[start : start + len(rows)])
+
+
+def test_encode_matrix_holds_the_values_of_encode_x(fitted: Boosted, users_frame) -> None:
+    pipeline = fitted.pipeline
+    raw = users_frame.drop(columns=["subscribed"])
+    assert pipeline.encodes_matrix
+    expected = pipeline.encode_x(raw).to_numpy(dtype=np.float32)
+    assert np.array_equal(pipeline.encode_matrix(raw), expected)
+    columns = {
+        "city": ["oslo", None, "atlantis"],
+        "plan": ["pro", "free", None],
+        "age": np.array([1.0, np.nan, 40]),
+    }
+    import pandas as pd
+
+    assert np.array_equal(
+        pipeline.encode_matrix(columns), pipeline.encode_x(pd.DataFrame(columns)).to_numpy(dtype=np.float32)
+    )
+
+
+def test_a_pipeline_with_its_own_encode_x_is_encoded_by_it(project) -> None:
+    class Doubled(PIPELINES["classifier"]):
+        def encode_x(self, frame: Any) -> Any:
+            return super().encode_x(frame) * 2
+
+    import pandas as pd
+
+    pipeline = Doubled()
+    assert not pipeline.encodes_matrix
+    rows = {"city": ["oslo"], "plan": ["pro"], "age": np.array([30.0])}
+    assert pipeline.encode_matrix(rows).equals(pipeline.encode_x(pd.DataFrame(rows)))
+
+
+def test_a_regression_serves_numbers_without_classes(project) -> None:
+    model = lore.models.XGBoost(PIPELINES["regressor"](), lore.estimators.XGBoost(num_boost_round=5))
+    model.fit()
+    rows = model.pipeline.data.drop(columns=["spend"]).iloc[:5]
+    predictions, probabilities = model.predict_all(rows)
+    assert probabilities is None and np.array_equal(predictions, model.predict(rows))
+    assert not model.is_classifier and model.classes_ is None
+
+
 def test_unseen_categories_are_predicted(fitted: Boosted) -> None:
     import pandas as pd
 

@@ -3,50 +3,61 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from lore.server.batching import MicroBatcher
+from lore.server.batching import MicroBatcher, merge_columns, rows_of
 
 
-def test_concurrent_frames_are_merged_and_sliced_back():
+def test_rows_submitted_in_one_turn_are_merged_and_sliced_back():
     calls: list[int] = []
-    gate = threading.Event()
 
-    def predict(frame: pd.DataFrame) -> dict:
-        gate.wait(5)
-        calls.append(len(frame))
-        return {"predictions": frame["x"].to_numpy() * 10, "probabilities": np.c_[frame["x"], frame["x"]]}
+    def predict(rows: dict) -> dict:
+        calls.append(rows_of(rows))
+        x = rows["x"]
+        return {"predictions": x * 10, "probabilities": np.c_[x, x]}
 
     async def main() -> list[dict]:
         batcher = MicroBatcher(predict)
-        frames = [pd.DataFrame({"x": [i]}) for i in range(6)] + [pd.DataFrame({"x": [7, 8]})]
-        tasks = [asyncio.create_task(batcher.submit(frame)) for frame in frames]
-        await asyncio.sleep(0.05)
-        gate.set()
-        results = await asyncio.gather(*tasks)
+        parts = [{"x": np.array([float(i)])} for i in range(6)] + [{"x": np.array([7.0, 8.0])}]
+        results = await asyncio.gather(*(batcher.submit(part) for part in parts))
         await batcher.close()
         return results
 
     results = asyncio.run(main())
     assert [r["predictions"].tolist() for r in results] == [[0], [10], [20], [30], [40], [50], [70, 80]]
     assert results[-1]["probabilities"].tolist() == [[7, 7], [8, 8]]
-    assert sum(calls) == 8 and len(calls) < 7  # merged into fewer predictions than requests
+    assert calls == [8]  # one prediction for the whole turn
+
+
+def test_a_lone_request_is_predicted_alone_and_batches_respect_max_rows():
+    calls: list[int] = []
+
+    def predict(rows: dict) -> dict:
+        calls.append(rows_of(rows))
+        return {"predictions": rows["x"]}
+
+    async def main() -> None:
+        batcher = MicroBatcher(predict, max_rows=4)
+        assert (await batcher.submit({"x": np.array([1])}))["predictions"].tolist() == [1]
+        await asyncio.gather(*(batcher.submit({"x": np.array([i, i])}) for i in range(5)))
+
+    asyncio.run(main())
+    assert calls == [1, 4, 4, 2]
 
 
 def test_a_failing_row_fails_only_its_own_request():
-    def predict(frame: pd.DataFrame) -> dict:
-        if (frame["x"] < 0).any():
+    def predict(rows: dict) -> dict:
+        if (rows["x"] < 0).any():
             raise ValueError("negative")
-        return {"predictions": frame["x"].to_numpy()}
+        return {"predictions": rows["x"]}
 
     async def main() -> list:
         batcher = MicroBatcher(predict)
-        frames = [pd.DataFrame({"x": [value]}) for value in (1, -1, 2, 3)]
-        results = await asyncio.gather(*(batcher.submit(frame) for frame in frames), return_exceptions=True)
+        parts = [{"x": np.array([value])} for value in (1, -1, 2, 3)]
+        results = await asyncio.gather(*(batcher.submit(part) for part in parts), return_exceptions=True)
         await batcher.close()
         return results
 
@@ -55,7 +66,19 @@ def test_a_failing_row_fails_only_its_own_request():
     assert [r["predictions"].tolist() for i, r in enumerate(results) if i != 1] == [[1], [2], [3]]
 
 
+def test_merged_columns_are_what_one_frame_of_all_rows_would_hold():
+    parts = [
+        {"n": np.array([1]), "s": ["a"], "d": pd.Series(pd.to_datetime(["2020-01-01"]))},
+        {"n": np.array([np.nan]), "s": [None], "d": pd.Series(pd.to_datetime(["2021-01-01"]))},
+    ]
+    merged = merge_columns(parts)
+    one_request = pd.DataFrame(
+        {"n": [1.0, np.nan], "s": ["a", None], "d": pd.to_datetime(["2020-01-01", "2021-01-01"])}
+    )
+    pd.testing.assert_frame_equal(pd.DataFrame(merged), one_request)
+
+
 def test_close_without_use_is_harmless():
-    asyncio.run(MicroBatcher(lambda frame: {}).close())
+    asyncio.run(MicroBatcher(lambda rows: {}).close())
     with pytest.raises(TypeError):
         MicroBatcher()  # type: ignore[call-arg]
