@@ -9,6 +9,9 @@ integers, floats, text and timestamps, some columns with NULLs. Then measures:
 - a cached re-read (``cache=True``, :class:`~lore.io.DiskCache`) against the
   uncached ``Connection.dataframe``;
 - ``Connection.insert`` of that frame against ``DataFrame.to_sql`` (pandas defaults);
+- a list parameter (``id IN %(ids)s``, 1,000 bound values) against its neighbour, a
+  range of scalar parameters reading the same 1,000 rows, and a transaction
+  (``with conn:``) of 20 statements against the same statements each on their own;
 - the peak RSS of a chunked read (``chunksize=--chunk``) against a full read, each in a
   fresh subprocess, above the RSS after imports (``VmHWM`` of ``/proc/self/status``,
   reset first through ``/proc/self/clear_refs``: ``getrusage``'s ``ru_maxrss`` would
@@ -113,6 +116,47 @@ def peak_mib(chunk: int) -> float:
     return float(out[1])
 
 
+def bench_new_features(conn, rows: int, rounds: int) -> None:
+    """List parameters and transactions at the speed of their neighbours (min, median, load)."""
+    from rounds import emit_pair, interleaved
+
+    step = max(rows // 1000, 1)
+    ids = list(range(1, rows + 1, step))[:1000]
+    first, last = 1, len(ids)
+    listed = f"SELECT id, x FROM {TABLE} WHERE id IN %(ids)s"
+    ranged = f"SELECT id, x FROM {TABLE} WHERE id BETWEEN %(low)s AND %(high)s"
+    result = interleaved(
+        {
+            "list": lambda: conn.dataframe(listed, ids=ids),
+            "range": lambda: conn.dataframe(ranged, low=first, high=last),
+        },
+        rounds,
+    )
+    emit_pair("io", "dataframe with a 1,000-value IN list", result["list"], "a scalar range", result["range"])
+    result = interleaved(
+        {
+            "list": lambda: conn.select(listed, ids=ids),
+            "range": lambda: conn.select(ranged, low=first, high=last),
+        },
+        rounds,
+    )
+    emit_pair("io", "select with a 1,000-value IN list", result["list"], "a scalar range", result["range"])
+
+    def transaction() -> None:
+        with conn:
+            for value in range(20):
+                conn.execute(f"UPDATE {TABLE} SET small = %(v)s WHERE id = %(id)s", v=value, id=value + 1)
+
+    def separately() -> None:
+        for value in range(20):
+            conn.execute(f"UPDATE {TABLE} SET small = %(v)s WHERE id = %(id)s", v=value, id=value + 1)
+
+    result = interleaved({"transaction": transaction, "separately": separately}, rounds)
+    emit_pair(
+        "io", "20 updates in one transaction", result["transaction"], "20 on their own", result["separately"]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -155,6 +199,8 @@ def main() -> None:
 
         ours, theirs = compare(min(args.runs, 2), lore_insert, pandas_insert)
         emit("insert_seconds", ours, "s", "DataFrame.to_sql", theirs)
+
+        bench_new_features(conn, args.rows, max(args.runs, 5))
 
         chunked, full = peak_mib(args.chunk), peak_mib(0)
         emit(f"chunked_read_peak_rss_chunk_{args.chunk}", chunked, "MiB", "full read peak RSS", full)

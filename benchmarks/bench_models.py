@@ -6,8 +6,13 @@
 (b) ``predict`` of one row and of 10,000 rows from a loaded model (raw rows, and an
     already-encoded ``x``) vs the raw booster's ``inplace_predict`` on encoded arrays.
 (c) ``save`` and ``load`` of each model kind (XGBoost, scikit-learn, Keras).
+(d) the naive baseline (``lore.estimators.Naive``) against its neighbour, scikit-learn's
+    ``DummyClassifier``, fitting and predicting the same encoded arrays, and a naive
+    model's one-row ``predict`` against the XGBoost model's (interleaved rounds, min and
+    median, load average).
 
-Prints one JSON object per line. Run: ``python benchmarks/bench_models.py [rows]``.
+Prints one JSON object per line. Run: ``python benchmarks/bench_models.py [rows]
+[fit predict save_load naive]`` (all four parts by default).
 """
 
 from __future__ import annotations
@@ -266,7 +271,46 @@ def bench_save_load() -> None:
         emit("save_load", f"{klass.__name__} ({type(model.estimator).__name__}) load", load * 1000, "ms")
 
 
+def bench_naive(rounds: int = 7) -> None:
+    from rounds import emit_pair, interleaved
+    from sklearn.dummy import DummyClassifier
+
+    model = lore.models.Naive(Mixed())
+    model.fit()
+    training = model.pipeline.training_data
+    x, y = training.x.to_numpy(np.float32), np.asarray(training.y)
+    result = interleaved(
+        {
+            "lore": lambda: lore.estimators.Naive().fit(x, y),
+            "sklearn": lambda: DummyClassifier(strategy="prior").fit(x, y),
+        },
+        rounds,
+    )
+    emit_pair("naive", f"Naive.fit, {len(y)} rows", result["lore"], "DummyClassifier.fit", result["sklearn"])
+    naive = lore.estimators.Naive()
+    naive.fit(x, y)
+    dummy = DummyClassifier(strategy="prior").fit(x, y)
+    for rows in (1, 10_000):
+        part = x[:rows]
+        result = interleaved(
+            {
+                "lore": lambda part=part: naive.predict_proba(part),
+                "sklearn": lambda part=part: dummy.predict_proba(part),
+            },
+            rounds * 20,
+        )
+        emit_pair(
+            "naive", f"Naive.predict_proba, {rows} rows", result["lore"], "DummyClassifier", result["sklearn"]
+        )
+    boosted = Boosted.load()
+    row = DATA.drop(columns=["converted"]).iloc[:1]
+    result = interleaved(
+        {"naive": lambda: model.predict(row), "xgboost": lambda: boosted.predict(row)}, rounds * 20
+    )
+    emit_pair("naive", "model.predict, 1 raw row", result["naive"], "the XGBoost model", result["xgboost"])
+
+
 if __name__ == "__main__":
-    bench_fit()
-    bench_predict()
-    bench_save_load()
+    parts = sys.argv[2:] or ["fit", "predict", "save_load", "naive"]
+    for part in parts:
+        globals()[f"bench_{part}"]()

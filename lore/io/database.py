@@ -57,6 +57,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _LINE = re.compile(r"LINE (\d+):")
+#: IN lists longer than this are read through psycopg, not ADBC: ADBC's reads of a 1,000-value
+#: list measured 40x slower than a scalar range (benchmarks/bench_io.py), psycopg's about 2x.
+ADBC_LONGEST_LIST = 8
 _INHERITED: list[Any] = []  # ADBC connections a forked child inherited, kept open for the parent
 _EXPIRED = re.compile(r"(token|credential|session)s? (has |have )?expired|re-?authenticat", re.I)
 
@@ -475,8 +478,11 @@ class Connection:
         Not with string parameters: ADBC types them as text, so ``date_column >= $1`` would
         fail, where psycopg leaves them for PostgreSQL to type from context. Not inside a
         transaction either: its uncommitted rows are visible on its own connection only.
+        Not with long ``IN`` lists (:data:`ADBC_LONGEST_LIST`).
         """
-        return self._fast_postgres() and not statement.binds_text
+        return (
+            self._fast_postgres() and not statement.binds_text and statement.longest_list <= ADBC_LONGEST_LIST
+        )
 
     def _fast_postgres(self) -> bool:
         """Whether the ADBC fast path serves this connection (PostgreSQL, the driver installed)."""

@@ -116,6 +116,13 @@ class Statement:
         )
 
     @property
+    def longest_list(self) -> int:
+        """The number of items of the longest list parameter (0 without one)."""
+        return max(
+            (len(value) for value in self.params.values() if isinstance(value, (list, tuple))), default=0
+        )
+
+    @property
     def sha256(self) -> str:
         """SHA-256 of the SQL text (without the metadata comment)."""
         return hashlib.sha256(self.sql.encode()).hexdigest()

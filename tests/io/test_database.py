@@ -45,6 +45,15 @@ def test_list_parameter_expands_for_in(conn, table, frame):
     result = conn.dataframe(f"SELECT id FROM {table} WHERE id IN %(ids)s ORDER BY id", ids=[1, 3, 5])
     assert result["id"].tolist() == [1, 3, 5]
     assert conn.select(f"SELECT id FROM {table} WHERE id IN %(ids)s", ids=(2,)) == [(2,)]
+    many = list(range(-20, 4))  # longer than ADBC_LONGEST_LIST: read through psycopg
+    assert conn.dataframe(f"SELECT id FROM {table} WHERE id IN %(ids)s ORDER BY id", ids=many)[
+        "id"
+    ].tolist() == [
+        0,
+        1,
+        2,
+        3,
+    ]
 
 
 def test_malicious_parameter_stays_data(conn, table, frame):
