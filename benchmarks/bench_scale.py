@@ -13,6 +13,8 @@ Side by side, in one run, each case in its own subprocess (so each peak RSS is i
   the larger; the memory-mapped splits count in RSS as their pages are read).
 - **search**: 32 trials of a small XGBoost model, serial vs. on the 2 workers
   (one Optuna study in the project's SQLite database).
+- how long an unreachable scheduler takes to be a ``ClusterError`` with
+  ``LORE_CLUSTER_TIMEOUT=1``.
 
 Then, from these figures, the projected wall time at 10x and 100x the data on N
 workers, assuming the work per row stays what it was (``time * scale / (N * efficiency)``,
@@ -192,6 +194,27 @@ def project_in(folder: Path) -> Path:
     return root
 
 
+def unreachable_seconds() -> float:
+    """How long ``lore.cluster.client()`` takes to fail on a closed port with ``LORE_CLUSTER_TIMEOUT=1``."""
+    import socket
+
+    import lore.cluster
+    from lore.errors import ClusterError
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    os.environ.update(LORE_CLUSTER=f"tcp://127.0.0.1:{port}", LORE_CLUSTER_TIMEOUT="1")
+    started = time.perf_counter()
+    try:
+        lore.cluster.client()
+    except ClusterError:
+        pass
+    finally:
+        del os.environ["LORE_CLUSTER"], os.environ["LORE_CLUSTER_TIMEOUT"]
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget-mib", type=int, default=200)
@@ -258,6 +281,8 @@ def main() -> None:
     emit("search_wall_serial", serial["total_s"], "s", trials=serial["trials"])
     emit("search_best_loss_serial", serial["best_loss"], "loss")
     emit("search_best_loss_parallel", parallel["best_loss"], "loss")
+    emit("unreachable_scheduler_error", unreachable_seconds(), "s", timeout_s=1)
+
     emit("search_scaling_efficiency", search_ratio / workers, "fraction", workers=workers)
     # projections: time at k times the data on N workers, from the single-process rate
     # and the efficiency measured here (a worker holds a core of its own at scale)

@@ -33,8 +33,7 @@ TEST = "test"
 PRODUCTION = "production"
 NAMES = (DEVELOPMENT, TEST, PRODUCTION)
 
-#: Where a variable came from, as ``lore env`` reports it.
-FROM_PROCESS = "environment"
+#: Where a variable read from a file came from, as ``lore env`` reports it.
 FROM_DOTENV = ".env"
 FROM_DIRECTORY = "ENV_DIRECTORY"
 

@@ -18,8 +18,8 @@ Catch :class:`LoreError` for all of them, or a narrower branch::
     ├── StoreError                  a model store or cache could not do its job
     │   ├── CorruptArtifact         a file failed its integrity check
     │   └── FittingNotFound         no fitting or alias of that name
+    ├── NotFittedError              an encoder, pipeline, estimator or model used before ``fit``
     ├── EncodingError               an encoder or transformer cannot handle the data
-    │   ├── NotFittedError          used before ``fit``
     │   ├── MissingColumn           a column the encoder needs is absent
     │   └── EmptySplit              too few rows for the requested split
     ├── ModelError                  a model cannot be fitted, saved, loaded or used
@@ -133,8 +133,8 @@ class EncodingError(LoreError):
     """An encoder or transformer cannot handle the data it was given."""
 
 
-class NotFittedError(EncodingError):
-    """An encoder, pipeline or model was used before it was fitted."""
+class NotFittedError(LoreError):
+    """An encoder, pipeline, estimator or model was used before it was fitted."""
 
 
 class MissingColumn(EncodingError, KeyError):

@@ -187,6 +187,38 @@ def mask_url(url: str) -> str:
     return re.sub(r"(://[^:/@\s]*:)[^@\s]+@", r"\1****@", url)
 
 
+def to_json(value: Any, indent: int | None = None) -> str:
+    """JSON text for lore's records (``model.json``, ``estimator.json``), keys sorted.
+
+    numpy scalars are written as the Python numbers they hold; anything else JSON
+    cannot hold as its ``repr``.
+
+    Parameters
+    ----------
+    value
+        What to write.
+    indent
+        As for :func:`json.dumps`.
+
+    Returns
+    -------
+    str
+        The JSON text.
+
+    >>> import numpy
+    >>> to_json({"b": numpy.float32(0.5), "a": {1, 2}})
+    '{"a": "{1, 2}", "b": 0.5}'
+    """
+    import json
+
+    def plain(item: Any) -> Any:
+        if type(item).__module__ == "numpy" and getattr(item, "ndim", None) == 0:
+            return item.item()  # a numpy scalar
+        return repr(item)
+
+    return json.dumps(value, default=plain, sort_keys=True, indent=indent)
+
+
 def package_versions(packages: tuple[str, ...] | list[str]) -> dict[str, str]:
     """Installed versions of the distributions ``packages`` (absent ones left out), plus Python's.
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import click
 
-import lore.env
 from lore.cli import virtualenv
 from lore.cli.project import enter
 from lore.cli.run import run
@@ -49,5 +48,5 @@ def test(ctx: click.Context) -> None:
         args[:0] = default_paths(root, env.app)
     command = [python, "-m", "pytest", *args]
     # what this process read from .env (the development settings) is left for the tests to read again
-    loaded = [name for name, origin in env.sources.items() if origin != lore.env.FROM_PROCESS]
+    loaded = list(env.sources)  # only variables read from .env or ENV_DIRECTORY have a source
     ctx.exit(run(command, root, cwd=root, unset=loaded, LORE_ENV="test", LORE_ROOT=str(root)))

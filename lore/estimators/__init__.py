@@ -13,21 +13,16 @@ XGBoost(max_depth=3)
 
 from __future__ import annotations
 
-from typing import Any
-
 from lore.estimators.base import Estimator
 from lore.estimators.keras import Keras
 from lore.estimators.naive import Naive
 from lore.estimators.progress import Progress
 from lore.estimators.sklearn import SKLearn
 from lore.estimators.xgboost import XGBoost
+from lore.util import lazy_exports
 
 __all__ = ["Estimator", "Keras", "Naive", "Progress", "ReloadBest", "SKLearn", "XGBoost"]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "ReloadBest":  # a Keras callback class: building it imports Keras
-        from lore.estimators import keras
-
-        return keras.ReloadBest
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+#: Keras's callback class is built (importing Keras) on first use.
+__getattr__, __dir__ = lazy_exports(__name__, {"ReloadBest": "lore.estimators.keras"})

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from lore.errors import CorruptArtifact, MissingColumn, ModelError, NotFittedError, UnknownParameter
-from lore.util import atomic_write, with_hooks
+from lore.util import atomic_write, to_json, with_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +64,6 @@ def columns_of(x: Any) -> list[str] | None:
     """The column names of a DataFrame, or ``None`` for an array."""
     columns = getattr(x, "columns", None)
     return None if columns is None else [str(column) for column in columns]
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return repr(value)
-
-
-def to_json(value: Any) -> str:
-    """JSON text for records; values JSON cannot hold are written as their ``repr``."""
-    return json.dumps(value, default=_json_default, sort_keys=True)
 
 
 class Estimator:

@@ -35,14 +35,14 @@ from typing import Any, ClassVar
 
 import lore.estimators
 from lore.errors import ModelError, NotFittedError, QueryError, StoreError
-from lore.estimators.base import REGRESSION, Estimator, to_json
+from lore.estimators.base import REGRESSION, Estimator
 from lore.estimators.progress import Progress
 from lore.models import metadata as history_db
 from lore.models import metrics as measures
 from lore.models import provenance
 from lore.pipelines.holdout import feature_names
 from lore.stores.layout import read_record
-from lore.util import package_versions, timer, with_hooks
+from lore.util import package_versions, timer, to_json, with_hooks
 
 logger = logging.getLogger(__name__)
 

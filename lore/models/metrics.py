@@ -1,4 +1,4 @@
-"""Metrics for a task, computed with numpy alone: every one has a ``loss`` to minimize.
+"""Metrics for a task, computed by :mod:`sklearn.metrics`: every one has a ``loss`` to minimize.
 
 Classifiers get ``loss`` (log loss), ``accuracy`` and, for a binary task, ``auc``;
 regressions get ``loss`` (mean squared error), ``rmse``, ``mae`` and ``r2``. A
@@ -18,28 +18,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from lore.estimators.base import REGRESSION
 from lore.estimators.naive import baseline
 
-REGRESSION = "regression"
-EPSILON = 1e-15
 __all__ = ["auc", "baseline", "evaluate"]
 
 
 def auc(y: np.ndarray, score: np.ndarray) -> float:
-    """Area under the ROC curve from ranks (ties averaged); ``nan`` with one class only."""
-    positives = int(y.sum())
-    negatives = len(y) - positives
-    if not positives or not negatives:
+    """Area under the ROC curve (:func:`sklearn.metrics.roc_auc_score`); ``nan`` with one class only.
+
+    >>> auc(np.array([0, 1, 1]), np.array([0.2, 0.9, 0.4])), auc(np.array([1, 1]), np.array([0.2, 0.4]))
+    (1.0, nan)
+    """
+    from sklearn.metrics import roc_auc_score
+
+    if len(np.unique(y)) < 2:
         return float("nan")
-    order = np.argsort(score, kind="mergesort")
-    sorted_scores = score[order]
-    ranks = np.empty(len(score))
-    ranks[order] = np.arange(1, len(score) + 1)
-    # average the ranks of tied scores
-    _, first, counts = np.unique(sorted_scores, return_index=True, return_counts=True)
-    average = first + (counts + 1) / 2.0
-    ranks[order] = np.repeat(average, counts)
-    return float((ranks[y == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    return float(roc_auc_score(y, score))
 
 
 def evaluate(task: str, y: np.ndarray, output: np.ndarray) -> dict[str, float]:
@@ -49,22 +44,24 @@ def evaluate(task: str, y: np.ndarray, output: np.ndarray) -> dict[str, float]:
     if not len(y):
         return {}
     if task == REGRESSION:
+        from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
         values = output.reshape(-1)
         truth = y.astype(np.float64).reshape(-1)
-        error = values - truth
-        mse = float(np.mean(error**2))
-        spread = float(np.sum((truth - truth.mean()) ** 2))
+        mse = float(mean_squared_error(truth, values))
         return {
             "loss": mse,
             "rmse": float(np.sqrt(mse)),
-            "mae": float(np.mean(np.abs(error))),
-            "r2": 1.0 - float(np.sum(error**2)) / spread if spread else float("nan"),
+            "mae": float(mean_absolute_error(truth, values)),
+            "r2": float(r2_score(truth, values, force_finite=False)) if len(truth) > 1 else float("nan"),
         }
+    from sklearn.metrics import accuracy_score, log_loss
+
     codes = y.astype(np.int64).reshape(-1)
-    picked = np.clip(output[np.arange(len(codes)), codes], EPSILON, 1.0)
+    output = output / output.sum(axis=1, keepdims=True)  # float32 rows may miss 1 by an ulp
     metrics = {
-        "loss": float(-np.mean(np.log(picked))),
-        "accuracy": float(np.mean(output.argmax(axis=1) == codes)),
+        "loss": float(log_loss(codes, output, labels=np.arange(output.shape[1]))),
+        "accuracy": float(accuracy_score(codes, output.argmax(axis=1))),
     }
     if output.shape[1] == 2:
         metrics["auc"] = auc(codes, output[:, 1])

@@ -44,7 +44,7 @@ from typing import Any
 
 from lore.compat import module_getattr
 from lore.encoders.base import CATEGORICAL, Encoder
-from lore.errors import EmptySplit, EncodingError, NotFittedError
+from lore.errors import EmptySplit, EncodingError
 
 SPLITS = ("training", "validation", "test")
 
@@ -434,11 +434,6 @@ class TrainTestSplit:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._reset()
         self.__dict__.update(state)
-
-    def require_fitted(self) -> None:
-        """Raise :class:`~lore.errors.NotFittedError` unless the encoders are fitted."""
-        if "_encoders" not in self.__dict__:
-            raise NotFittedError(f"{type(self).__name__} is not fitted; read pipeline.training_data first")
 
 
 def _frame(rows: Any) -> Any:

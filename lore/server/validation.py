@@ -31,8 +31,6 @@ from typing import Any
 
 from lore.errors import BadRequest
 
-#: JSON Schema types of the pipeline's column types.
-TYPES = ("string", "integer", "number", "boolean", "datetime")
 #: The most characters of a bad value an error message quotes.
 QUOTE = 40
 #: NaN or Infinity where orjson stopped (at the sign of ``-Infinity``, or just after it).
@@ -285,7 +283,7 @@ def check_frame(frame: Any, schema: dict[str, str], where: str = "") -> Any:
 
 
 def check_column(values: list[Any], column: str, kind: str) -> Any:
-    """``values`` as an array of ``kind`` (see :data:`TYPES`), or a 422 naming the first bad row."""
+    """``values`` as an array of ``kind`` (an ``input_schema()`` type), or a 422 naming the first bad row."""
     import numpy
     import pandas
 

@@ -61,11 +61,6 @@ class Fitting:
         return dict(self.metadata.get("metrics") or {})
 
 
-def to_json(record: dict[str, Any]) -> str:
-    """``record`` as the JSON text of a :data:`RECORD` file (anything JSON cannot hold as text)."""
-    return json.dumps(record, indent=2, sort_keys=True, default=str)
-
-
 def read_record(folder: Path) -> dict[str, Any]:
     """The :data:`RECORD` of the fitting in ``folder`` (``{}`` for a fitting without one).
 

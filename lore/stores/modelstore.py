@@ -47,9 +47,8 @@ from lore.stores.layout import (
     read_aliases,
     read_record,
     staging_folder,
-    to_json,
 )
-from lore.util import atomic_write
+from lore.util import atomic_write, to_json
 
 if TYPE_CHECKING:
     from lore.s3 import Remote
@@ -103,7 +102,7 @@ class ModelStore:
         try:
             yield fitting
             with atomic_write(temporary / RECORD, "w") as stream:
-                stream.write(to_json(fitting.metadata))
+                stream.write(to_json(fitting.metadata, indent=2))
             manifest = manifests.write(temporary, manifests.build(temporary))
             fitting.number = commit_folder(temporary, model_folder)
         except BaseException:

@@ -97,7 +97,7 @@ import lore.pipelines
 from lore.encoders import Boolean, Unique
 
 
-class Users(lore.pipelines.Holdout):
+class Users(lore.pipelines.TrainTestSplit):
     def get_data(self):
         with sqlite3.connect("data/main.sqlite") as db:
             return pd.read_sql("SELECT first_name, has_subscription FROM users LIMIT 600", db)

@@ -34,7 +34,7 @@ def test_all_renders_parts_that_import_each_other(new_project):
         assert (new_project / path).is_file(), path
         assert f"created {path}" in result.output
     model = (new_project / "shop/models/churn_risk.py").read_text()
-    assert "from shop.pipelines.churn_risk import Holdout" in model
+    assert "from shop.pipelines.churn_risk import TrainTestSplit" in model
     assert "from shop.estimators.churn_risk import build" in model and "class ChurnRisk(" in model
     assert (
         "from shop.models.churn_risk import ChurnRisk"

@@ -33,9 +33,8 @@ def test_init_renders_the_project_tree(tmp_path, monkeypatch):
     assert "pytest" in (root / "requirements-dev.txt").read_text()
     ignored = (root / ".gitignore").read_text().splitlines()
     assert {".env", "/data/*", "/models/*", ".venv/"} <= set(ignored)
-    assert (
-        "from shop.pipelines.subscribers import Holdout" in (root / "shop/models/subscribers.py").read_text()
-    )
+    model = (root / "shop/models/subscribers.py").read_text()
+    assert "from shop.pipelines.subscribers import TrainTestSplit" in model
     assert not list(root.rglob("*.tmpl"))
     assert "lore fit shop.models.subscribers.BoostedName" in result.output
     assert oct(root.stat().st_mode & 0o777) != oct(0o700)  # not the private temp folder's mode

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -100,7 +99,7 @@ def test_failed_pip_removes_the_new_virtualenv(new_project, run_lore):
 
 
 @pytest.mark.slow
-def test_install_locks_and_a_second_run_is_fast(installed_project, run_lore):
+def test_install_locks_and_a_second_run_changes_nothing(installed_project, run_lore):
     root = installed_project
     assert virtualenv.installed(root)
     state = json.loads((root / ".venv" / virtualenv.STATE).read_text())
@@ -109,11 +108,8 @@ def test_install_locks_and_a_second_run_is_fast(installed_project, run_lore):
     assert lock[0].startswith("# Resolved by `lore install`")
     assert any(line.lower().startswith("xgboost==") for line in lock)
     assert f"lore-ml=={__version__}" in lock and not any(line.startswith("lore==") for line in lock)
-    started = time.perf_counter()
-    again = run_lore(root, "install", "--system-site-packages")
-    elapsed = time.perf_counter() - started
+    again = run_lore(root, "install", "--system-site-packages")  # how fast: benchmarks/bench_cli.py
     assert again.returncode == 0 and "is up to date" in again.stdout
-    assert elapsed < 2.0
 
 
 def test_fingerprint_follows_requirements_lock_runtime_and_options(new_project):

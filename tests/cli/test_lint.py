@@ -238,9 +238,8 @@ def test_syntax_error_is_one_line(tmp_path):
 
 
 def test_rendered_example_workflow(tmp_path, monkeypatch):
-    scaffold = pytest.importorskip("lore.workflow.scaffold", reason="lore.workflow.scaffold is not there yet")
-    if not hasattr(scaffold, "generate_workflow"):
-        pytest.skip("lore.workflow.scaffold.generate_workflow is not there yet")
+    from lore.workflow import scaffold
+
     scaffold.generate_workflow(tmp_path, "shop", "recs")
     monkeypatch.chdir(tmp_path)
     result = run("shop")

@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -64,14 +63,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_unreachable_scheduler_is_a_quick_clear_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_scheduler_is_a_clear_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     address = f"tcp://127.0.0.1:{_free_port()}"
     monkeypatch.setenv("LORE_CLUSTER", address)
     monkeypatch.setenv("LORE_CLUSTER_TIMEOUT", "1")
-    started = time.monotonic()
     with pytest.raises(ClusterError, match=f"cannot reach the Dask scheduler at {address}.*dask scheduler"):
-        lore.cluster.client()
-    assert time.monotonic() - started < 8
+        lore.cluster.client()  # how quickly: benchmarks/bench_scale.py (unreachable_scheduler_error)
 
 
 def test_fallback_to_a_local_cluster_only_when_configured(project: Path) -> None:

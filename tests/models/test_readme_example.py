@@ -73,10 +73,6 @@ def app(project, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.mark.slow
 def test_cute_little_example(app) -> None:
-    import lore.io
-
-    if not hasattr(lore.io, "connection"):  # pragma: no cover - while lore.io is being built
-        pytest.skip("lore.io has no connections yet (lore.io.main)")
     from demo_app.models.subscribers import BoostedName, DeepName
 
     model = DeepName()

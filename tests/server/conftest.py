@@ -127,9 +127,6 @@ def project_env(root: Path, **extra: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``shop`` project, with one fitting of each model (``production`` -> 1)."""
-    pipelines = pytest.importorskip("lore.pipelines")
-    if not hasattr(pipelines, "TrainTestSplit"):
-        pytest.skip("lore.pipelines.TrainTestSplit is not built yet")
     root = tmp_path_factory.mktemp("server") / "shop"
     for folder in ("config", "data", "models", "logs", "shop/models", "shop/api"):
         (root / folder).mkdir(parents=True)

@@ -231,9 +231,12 @@ def test_development_ignores_the_token(server, rows):
 
 def test_access_logs_are_json_lines_in_production(production, rows):
     post(production, PREDICT, rows)
-    time.sleep(0.2)
-    records = [json.loads(line) for line in production.log.read_text().splitlines() if line.startswith("{")]
-    access = [record for record in records if record["logger"] == "lore.server.access"]
+    deadline, access = time.monotonic() + 30, []
+    while not access and time.monotonic() < deadline:  # the server writes the line after answering
+        lines = production.log.read_text().splitlines()
+        records = [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
+        access = [record for record in records if record["logger"] == "lore.server.access"]
+        time.sleep(0.01)
     assert access, production.log.read_text()[-2000:]
     assert {"method", "path", "route", "status", "duration_ms"} <= set(access[-1])
 
