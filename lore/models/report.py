@@ -24,8 +24,9 @@ store has none, so its report (:func:`build`) keeps the record's sections only. 
 use at most :data:`PLOT_ROWS` rows per split (a seeded sample), which keeps a report
 to about a second whatever the data's size.
 
->>> stopping({"rounds": 12}, {"num_boost_round": 100, "early_stopping_rounds": 20})
-'early stopping: 12 of 100 boosting rounds kept (no validation gain in 20 rounds)'
+>>> history = {"rounds": 12, "validation_logloss": [0.5] * 32}
+>>> stopping(history, {"num_boost_round": 100, "early_stopping_rounds": 20})
+'early stopping after 32 of 100 boosting rounds (no validation gain in 20 rounds); the best 12 kept'
 """
 
 from __future__ import annotations
@@ -67,10 +68,13 @@ def stopping(history: dict[str, Any], params: dict[str, Any]) -> str:
     """Why training stopped, in one line, from the history and the parameters."""
     rounds, planned = history.get("rounds"), params.get("num_boost_round")
     if isinstance(rounds, int) and isinstance(planned, int):
-        if rounds < planned:
-            patience = params.get("early_stopping_rounds")
+        ran = max((len(v) for v in history.values() if isinstance(v, list)), default=rounds)
+        patience = params.get("early_stopping_rounds")
+        if ran < planned:
             why = f" (no validation gain in {patience} rounds)" if patience else ""
-            return f"early stopping: {rounds} of {planned} boosting rounds kept{why}"
+            return f"early stopping after {ran} of {planned} boosting rounds{why}; the best {rounds} kept"
+        if rounds < planned:
+            return f"ran all {planned} boosting rounds; the best {rounds} kept"
         return f"ran all {planned} boosting rounds"
     losses = history.get("loss")
     epochs = params.get("epochs")
@@ -328,7 +332,7 @@ def _confusion(section: Any, y: Any, output: Any, labels: list[str], split: str)
         keep = np.sort(np.argsort(-matrix.sum(axis=1))[:MAX_CLASSES])
         matrix, labels = matrix[np.ix_(keep, keep)], [labels[i] for i in keep]
         n = len(keep)
-    figure, axes = new_figure(4.6, 4.0)
+    figure, axes = new_figure(4.6, 4.0, layout="constrained" if n > 4 else None)
     axes.imshow(matrix, cmap="Blues")
     axes.set_xticks(range(n), labels, rotation=45 if n > 4 else 0, ha="right" if n > 4 else "center")
     axes.set_yticks(range(n), labels)
@@ -443,7 +447,7 @@ def _importance(report: Any, model: Any, evidence: Evidence) -> None:
         return
     section = report.section("Feature importance", f"By pipeline feature: {how}.")
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:MAX_FEATURES]
-    figure, axes = new_figure(6.0, 0.9 + 0.24 * len(ranked))
+    figure, axes = new_figure(6.0, 0.9 + 0.24 * len(ranked), layout="constrained")
     axes.barh([name for name, _ in ranked][::-1], [value for _, value in ranked][::-1], color="#4c72b0")
     axes.set(xlabel=how, title="Feature importance")
     axes.tick_params(axis="y", labelsize=8)
@@ -492,7 +496,8 @@ def _inputs(report: Any, model: Any, evidence: Evidence) -> None:
     if len(schema) > len(columns):
         section.text(f"Showing {len(columns)} of {len(schema)} input columns.")
     for column in columns:
-        figure, axes = new_figure(3.4, 2.5)
+        categorical = schema[column] not in ("number", "integer")
+        figure, axes = new_figure(3.4, 2.5, layout="constrained" if categorical else None)
         _distribution(axes, column, schema[column], train[column], None if test is None else test[column])
         section.figure(figure, f"input_{_stem(column)}", column)
 

@@ -39,17 +39,28 @@ def plotting_available() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def new_figure(width: float = 6.0, height: float = 4.0, *, columns: int = 1) -> tuple[Any, Any]:
+def new_figure(
+    width: float = 6.0, height: float = 4.0, *, columns: int = 1, layout: str | None = None
+) -> tuple[Any, Any]:
     """``(figure, axes)``: a matplotlib figure of ``width`` x ``height`` inches.
 
     ``columns > 1`` gives that many axes side by side (``axes`` is then an array).
-    Raises :class:`~lore.errors.MissingDependency` without matplotlib.
+    Margins are fixed (room for a title, axis labels and short tick labels), which
+    renders in about half the time of a computed layout; pass ``layout="constrained"``
+    for long or rotated tick labels. Raises :class:`~lore.errors.MissingDependency`
+    without matplotlib.
     """
     if not plotting_available():
         raise MissingDependency("matplotlib", "report", "plots and reports")
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width * columns if columns > 1 else width, height), layout="constrained")
+    figure = Figure(figsize=(width * columns if columns > 1 else width, height), layout=layout)
+    if layout is None:
+        inch = 1 / width / max(columns, 1), 1 / height  # one inch as a fraction of the figure
+        figure.subplots_adjust(
+            left=0.75 * inch[0], right=1 - 0.15 * inch[0], bottom=0.55 * inch[1], top=1 - 0.35 * inch[1],
+            wspace=0.3,
+        )  # fmt: skip
     axes = figure.subplots(1, columns) if columns > 1 else figure.add_subplot()
     return figure, axes
 

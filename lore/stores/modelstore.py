@@ -232,15 +232,19 @@ class ModelStore:
         path = self.resolve(model_name, fitting)
         return self._describe(model_name, int(path.name), manifests.read(path))
 
-    def _describe(self, model_name: str, number: int, manifest: dict[str, Any]) -> Fitting:
-        aliases = sorted(name for name, n in self.aliases(model_name).items() if n == number)
+    def _describe(
+        self, model_name: str, number: int, manifest: dict[str, Any], aliases: dict[str, int] | None = None
+    ) -> Fitting:
+        """The :class:`Fitting`; ``aliases`` (read once by :meth:`fittings`) saves a read per fitting."""
+        aliases = aliases if aliases is not None else self.aliases(model_name)
+        named = sorted(name for name, n in aliases.items() if n == number)
         folder = self.folder(model_name) / str(number)
         return Fitting(
             model_name,
             number,
             folder,
             read_record(folder),
-            aliases,
+            named,
             manifest.get("created"),
             manifest.get("lore"),
         )
@@ -251,8 +255,9 @@ class ModelStore:
         Manifests and records are parsed but files are not hashed; use :meth:`resolve` for that.
         """
         model_folder = self.folder(model_name)
+        aliases = self.aliases(model_name)
         return [
-            self._describe(model_name, number, manifests.read(model_folder / str(number)))
+            self._describe(model_name, number, manifests.read(model_folder / str(number)), aliases)
             for number in numbers(model_folder)
         ]
 

@@ -147,6 +147,8 @@ def test_without_matplotlib_a_fit_writes_the_card_and_says_how_to_get_reports(pr
 
 def test_stopping_reasons() -> None:
     assert reports.stopping({"rounds": 50}, {"num_boost_round": 50}) == "ran all 50 boosting rounds"
+    kept = reports.stopping({"rounds": 14, "validation_logloss": [0.6] * 30}, {"num_boost_round": 30})
+    assert kept == "ran all 30 boosting rounds; the best 14 kept"
     assert reports.stopping({"loss": [1, 0.5]}, {"epochs": 10}).startswith("early stopping after 2 of 10")
     assert reports.stopping({}, {}) == "the estimator fits in one pass (no training rounds)"
 
