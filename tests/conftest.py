@@ -45,6 +45,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.fixture
+def unused_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a server the test starts)."""
+    return free_port()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts with no cached environment and no project variables leaking in."""

@@ -27,6 +27,44 @@ from lore.errors import LoreError
 
 #: The lore extras the example project needs (written into its requirements.txt).
 EXTRAS = "api,names,sql,xgboost"
+#: The oldest Python lore runs on (pyproject.toml's requires-python).
+OLDEST_PYTHON = (3, 10)
+#: The longest project name: it names a folder, a package and a Jupyter kernel.
+LONGEST_NAME = 64
+
+
+def check_argument(name: str) -> str:
+    """``name`` as typed after ``lore init``, if it is a plain name, else a :class:`LoreError` saying why.
+
+    >>> check_argument("shop")
+    'shop'
+    """
+    if not name.strip():
+        raise LoreError("the project name is empty; write one, e.g. `lore init shop`")
+    if "/" in name or "\\" in name or name in {".", ".."}:
+        raise LoreError(
+            f"{name!r} is a path, not a project name; cd into the folder it should go in and run "
+            f"`lore init {Path(name.rstrip('/')).name or 'NAME'}`"
+        )
+    if len(name) > LONGEST_NAME:
+        raise LoreError(f"the project name is {len(name)} characters long; use at most {LONGEST_NAME}")
+    return name
+
+
+def check_python(version: str) -> str:
+    """``version`` (X.Y.Z) if lore runs on it, else a :class:`LoreError`.
+
+    >>> check_python("3.11.7")
+    '3.11.7'
+    """
+    if tuple(int(part) for part in version.split(".")[:2]) < OLDEST_PYTHON:
+        oldest = ".".join(map(str, OLDEST_PYTHON))
+        this = ".".join(map(str, sys.version_info[:3]))
+        raise LoreError(
+            f"lore runs on Python {oldest} or newer, so a project cannot ask for {version}; "
+            f"pass --python-version {this} (or leave the option out for this Python's)"
+        )
+    return version
 
 
 def check_name(name: str) -> str:
@@ -105,7 +143,8 @@ def init(name: str, python_version: str) -> None:
     """Create project NAME in ./NAME, with an example model that fits at once."""
     from lore.cli.virtualenv import parse_runtime
 
-    version = parse_runtime(f"python-{python_version}")
+    check_argument(name)
+    version = check_python(parse_runtime(f"python-{python_version}"))
     root = create(Path(name), version)
     click.echo(f"Created {root.name} in {root} (Python {version}). Next:")
     click.echo(f"  cd {name}")

@@ -68,6 +68,14 @@ def test_sample_database_has_users_in_development_and_test(tmp_path):
         ("json", "would shadow the module 'json'"),
         ("lore", "would shadow the module 'lore'"),
         ("numpy", "would shadow the module 'numpy'"),
+        ("", "the project name is empty"),
+        ("  ", "the project name is empty"),
+        (
+            "apps/shop",
+            "is a path, not a project name; cd into the folder it should go in and run `lore init shop`",
+        ),
+        ("../shop", "is a path, not a project name"),
+        ("s" * 65, "the project name is 65 characters long; use at most 64"),
     ],
 )
 def test_invalid_names_are_refused_in_one_line(tmp_path, monkeypatch, capsys, name, message):
@@ -108,6 +116,18 @@ def test_bad_python_version_is_refused(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["init", "shop", "--python-version", "three"]) == 1
     assert "python-3.11.7" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("version", ["3.6.3", "3.9", "2.7.18"])
+def test_a_python_older_than_lore_supports_is_refused(tmp_path, monkeypatch, capsys, version):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "shop", "--python-version", version]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (
+        len(err) == 1
+        and f"lore runs on Python 3.10 or newer, so a project cannot ask for {version}" in err[0]
+    )
     assert list(tmp_path.iterdir()) == []
 
 
