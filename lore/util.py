@@ -88,6 +88,35 @@ def timed(function: F | None = None, *, name: str | None = None) -> Any:
     return decorate(function) if function is not None else decorate
 
 
+def umask() -> int:
+    """The process umask, read without changing it (Linux's /proc; elsewhere set and restored)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def shared(path: str | os.PathLike[str]) -> Path:
+    """Give ``path`` (made private by mkstemp/mkdtemp) the modes the process umask allows.
+
+    Files become 0644 and folders 0755 under umask 022, so a server running as another
+    user can read fittings and caches.
+
+    >>> import tempfile
+    >>> oct(shared(tempfile.mkdtemp()).stat().st_mode & 0o777) == oct(0o777 & ~umask())
+    True
+    """
+    target = Path(path)
+    target.chmod((0o777 if target.is_dir() else 0o666) & ~umask())
+    return target
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
     """Write ``path`` through a temporary file in the same folder, renamed on success.
@@ -107,6 +136,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
+    shared(temporary)
     try:
         yield Path(temporary)
         os.replace(temporary, target)
@@ -135,7 +165,7 @@ def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    staging = shared(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     try:
         yield staging
         if target.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 
 import pytest
@@ -88,3 +89,17 @@ def test_package_versions_are_read_from_the_installed_distributions() -> None:
     assert versions["numpy"] == metadata.version("numpy")
     assert versions["scikit-learn"] == metadata.version("scikit-learn")
     assert "python" in versions and "not-a-package-at-all" not in versions
+
+
+def test_atomic_writes_follow_the_process_umask(tmp_path):
+    previous = os.umask(0o027)
+    try:
+        with lore.util.atomic_write(tmp_path / "file.txt", "w") as stream:
+            stream.write("x")
+        with lore.util.atomic_folder(tmp_path / "result") as folder:
+            (folder / "inside.txt").write_text("y")
+        assert lore.util.umask() == 0o027
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "file.txt").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "result").stat().st_mode & 0o777 == 0o750

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import keyword
-import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import click
 
 from lore import scaffold
 from lore.errors import LoreError
+from lore.util import shared
 
 #: The lore extras the example project needs (written into its requirements.txt).
 EXTRAS = "api,names,sql,xgboost"
@@ -102,11 +102,8 @@ def create(destination: Path, python_version: str) -> Path:
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise LoreError(f"{destination} already exists and is not empty; pick a new folder name")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{app}.lore-init-", dir=destination.parent))
+    staging = shared(tempfile.mkdtemp(prefix=f".{app}.lore-init-", dir=destination.parent))
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp made it private; a project is not
         scaffold.render(
             "project",
             staging,

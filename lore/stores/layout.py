@@ -26,6 +26,7 @@ from typing import Any
 
 from lore.errors import CorruptArtifact, StoreError
 from lore.stores import manifest as manifests
+from lore.util import shared
 
 ALIASES = "aliases.json"
 LATEST = "latest"
@@ -209,6 +210,6 @@ def sweep(model_folder: Path) -> None:
 
 
 def staging_folder(model_folder: Path, kind: str) -> Path:
-    """A private temporary folder beside the fittings, named after this process."""
+    """A temporary folder beside the fittings, named after this process (modes from the umask)."""
     sweep(model_folder)
-    return Path(tempfile.mkdtemp(prefix=f".{kind}-{_owner()}-", dir=model_folder))
+    return shared(tempfile.mkdtemp(prefix=f".{kind}-{_owner()}-", dir=model_folder))

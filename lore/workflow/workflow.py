@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from lore.errors import WorkflowError
+from lore.util import shared
 from lore.workflow import distributed, persistence
 from lore.workflow.stage import Stage
 
@@ -168,7 +169,7 @@ class Workflow:
         from lore.stores.manifest import safe_path
 
         folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".download.", suffix=".tmp"))
+        staging = shared(tempfile.mkdtemp(dir=folder.parent, prefix=".download.", suffix=".tmp"))
         try:
             try:
                 listing = s3.download(f"{self._remote_files(name)}/manifest.json", staging / ".manifest")

@@ -158,3 +158,15 @@ def test_temporary_folders_of_dead_processes_on_this_host_are_swept(store):
         path.mkdir(parents=True)
     fit(store)
     assert not mine.exists() and elsewhere.exists() and alive.exists()
+
+
+def test_fittings_follow_the_process_umask(store):
+    previous = os.umask(0o022)
+    try:
+        fit(store)
+    finally:
+        os.umask(previous)
+    folder = store.resolve(NAME)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in [folder, *folder.rglob("*")]}
+    assert modes[folder.name] == 0o755 and modes["manifest.json"] == 0o644, modes
+    assert all(mode in (0o644, 0o755) for mode in modes.values()), modes
