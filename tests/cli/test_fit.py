@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lore.cli import main
@@ -142,3 +144,11 @@ def test_fit_search_runs_trials(quick, capsys):
     assert main(["fit", "shop.models.quick.Quick", "--search", "trials=2", "--learning-rate", "0.1:0.3"]) == 0
     out = capsys.readouterr().out
     assert "Best of 2 trials: fitting" in out and "learning_rate" in out
+
+
+def test_fit_says_that_early_stopping_ended_training(new_project, capsys):
+    assert main(["fit", "shop.models.subscribers.BoostedName", "--num-boost-round", "400"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(
+        r"stopped: early stopping: \d+ of 400 boosting rounds kept \(no validation gain in \d+ rounds\)", out
+    )
