@@ -180,6 +180,22 @@ def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+def quiet_tensorflow() -> None:
+    """Before TensorFlow loads: Keras on its TensorFlow backend, start-up notices silenced.
+
+    TensorFlow's C++ start-up lines (oneDNN, CPU features, CUDA) are hidden unless
+    ``$LORE_TF_LOG`` asks for them: ``LORE_TF_LOG=0`` shows everything, ``1`` hides
+    INFO, ``2`` warnings too (TensorFlow's own ``TF_CPP_MIN_LOG_LEVEL``, when set, wins).
+
+    >>> import os
+    >>> quiet_tensorflow(); os.environ["KERAS_BACKEND"] in {"tensorflow", "jax", "torch"}
+    True
+    """
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    asked = os.environ.get("LORE_TF_LOG", "").strip()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", asked if asked in {"0", "1", "2", "3"} else "2")
+
+
 def optional(module: str, extra: str, purpose: str = "") -> Any:
     """Import ``module`` of lore's ``extra``; when it is not installed, :class:`MissingDependency`.
 

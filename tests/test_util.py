@@ -103,3 +103,12 @@ def test_atomic_writes_follow_the_process_umask(tmp_path):
         os.umask(previous)
     assert (tmp_path / "file.txt").stat().st_mode & 0o777 == 0o640
     assert (tmp_path / "result").stat().st_mode & 0o777 == 0o750
+
+
+@pytest.mark.slow
+def test_tensorflow_starts_quietly_unless_lore_tf_log_asks(without):
+    code = "from lore.estimators.keras import keras_module\nkeras_module()\nimport tensorflow"
+    quiet = without([], code)
+    assert quiet.returncode == 0, quiet.stderr
+    assert not [line for line in quiet.stderr.splitlines() if "cpu_feature_guard" in line or "oneDNN" in line]
+    assert lore.util.quiet_tensorflow.__doc__ and "LORE_TF_LOG" in lore.util.quiet_tensorflow.__doc__

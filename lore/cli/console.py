@@ -30,13 +30,32 @@ def prompt(app: str, environment: str) -> str:
 
 
 def namespace(app: str) -> dict[str, Any]:
-    """What the shell starts with: lore, lore.env and the app package."""
+    """What the shell starts with: lore (with lore.io imported), the environment and the app package."""
     import lore
     import lore.env
+    import lore.io
 
     names: dict[str, Any] = {"lore": lore, "env": lore.env.current()}
     names[app] = importlib.import_module(app)
     return names
+
+
+def loaded(names: dict[str, Any]) -> str:
+    """What the banner says is loaded, from what really is.
+
+    >>> import lore, lore.io
+    >>> loaded({"lore": lore, "env": None})
+    'lore (lore.io imported), env'
+    """
+    import sys
+
+    shown = []
+    for name in names:
+        if name == "lore":
+            imported = [module for module in ("lore.io",) if module in sys.modules]
+            name += f" ({', '.join(imported)} imported)" if imported else ""
+        shown.append(name)
+    return ", ".join(shown)
 
 
 def ipython(names: dict[str, Any], app: str, environment: str) -> None:
@@ -61,7 +80,7 @@ def console(plain: bool) -> None:
     """An interactive shell with the project loaded, its prompt coloured by environment."""
     env = enter()
     names = namespace(env.app)
-    click.echo(f"lore console: {env.app} in {env.name} ({', '.join(sorted(names))} are loaded)")
+    click.echo(f"lore console: {env.app} in {env.name}; loaded: {loaded(names)}")
     if not plain:
         try:
             return ipython(names, env.app, env.name)

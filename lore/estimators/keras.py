@@ -24,7 +24,6 @@ when a Keras estimator fits or loads, and its session is cleared at exit.
 from __future__ import annotations
 
 import atexit
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ import numpy as np
 from lore.compat import module_getattr, old_keywords
 from lore.estimators.base import BINARY, MULTICLASS, REGRESSION, Estimator, to_matrix
 from lore.estimators.progress import Progress
+from lore.util import optional, quiet_tensorflow
 
 CATEGORICAL = "categorical"
 CONTINUOUS = "continuous"
@@ -44,14 +44,8 @@ _cleanup_registered = False
 def keras_module() -> Any:
     """Import Keras on the TensorFlow backend, and clear its session at exit."""
     global _cleanup_registered
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
-        import keras
-    except ImportError:  # pragma: no cover - keras is an optional extra
-        from lore.errors import MissingDependency
-
-        raise MissingDependency("keras", "keras", "Keras models") from None
+    quiet_tensorflow()
+    keras = optional("keras", "keras", "Keras models")
     if not _cleanup_registered:
         atexit.register(keras.backend.clear_session)
         _cleanup_registered = True

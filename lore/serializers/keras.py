@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lore.serializers.registry import from_library
-from lore.util import optional
+from lore.util import optional, quiet_tensorflow
 
 NAME = "keras"
 LIBRARIES = ("keras", "tensorflow", "tensorflow-cpu")
@@ -31,5 +31,6 @@ def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]
 
 
 def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
+    quiet_tensorflow()
     keras = optional("keras", "keras", f"loading {name}")
     return keras.saving.load_model(folder / record["files"][0], safe_mode=True)

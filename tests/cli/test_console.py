@@ -19,7 +19,7 @@ def test_plain_console_has_the_project_loaded(new_project):
     env = {**os.environ, "LORE_NO_BOOTSTRAP": "1", "LORE_ENV": "production"}
     done = subprocess.run(
         [sys.executable, "-m", "lore", "console", "--plain"],
-        input="print(shop.__name__, env.name)\n",
+        input="print(shop.__name__, env.name, lore.io.main.name)\n",
         capture_output=True,
         text=True,
         cwd=new_project,
@@ -27,7 +27,8 @@ def test_plain_console_has_the_project_loaded(new_project):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "shop production" in done.stdout
+    assert "shop production main" in done.stdout
+    assert "loaded: lore (lore.io imported), env, shop" in done.stdout
     assert "\x1b[1;31mshop[production]" in done.stdout
 
 

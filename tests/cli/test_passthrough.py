@@ -28,3 +28,10 @@ def test_outside_a_project(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["python", "-c", "pass"]) == 1
     assert "not inside a lore project" in capsys.readouterr().err
+
+
+def test_exec_help_is_lores_help_and_a_commands_help_is_the_commands(new_project, capfd):
+    assert main(["exec", "--help"]) == 0
+    assert "Usage: lore exec [OPTIONS] COMMAND..." in capfd.readouterr().out
+    assert main(["exec", sys.executable, "--help"]) == 0
+    assert "usage:" in capfd.readouterr().out.lower()
