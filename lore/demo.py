@@ -5,7 +5,8 @@ example reads a sample ``users`` table from the embedded SQLite database), fits 
 example XGBoost model with its pipeline, which saves a fitting in the local model
 store, loads that fitting back and predicts on raw rows, printing the metrics and
 the predictions. It runs in this process, without making a virtualenv, and touches
-nothing outside the temporary folder.
+nothing outside the temporary folder, which it names and then removes
+(``python -m lore.demo --keep`` keeps it to look at).
 
 >>> import lore.demo
 >>> callable(lore.demo.main)
@@ -14,27 +15,41 @@ True
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 
-def main(folder: Path | None = None) -> int:
-    """Run the demo in ``folder`` (a new temporary folder by default); 0 on success."""
+def main(folder: Path | None = None, keep: bool | None = None) -> int:
+    """Run the demo in ``folder`` (a new temporary folder by default); 0 on success.
+
+    A temporary folder is removed at the end unless ``keep`` (``--keep`` on the
+    command line); a folder given is always kept.
+    """
     import lore.env
     from lore.cli.init import create
 
     started = time.perf_counter()
+    keep = folder is not None or (keep if keep is not None else "--keep" in sys.argv[1:])
     folder = Path(folder or tempfile.mkdtemp(prefix="lore-demo-"))
-    root = create(folder / "demo_shop", ".".join(map(str, sys.version_info[:3])))
-    print(f"1. lore init: project {root.name} in {root}")
-    sys.path.insert(0, str(root))
+    print(f"working in {folder}")
     try:
-        with lore.env.variables(LORE_ROOT=str(root), LORE_ENV=None):
-            fit_and_predict()
+        root = create(folder / "demo_shop", ".".join(map(str, sys.version_info[:3])))
+        print(f"1. lore init: project {root.name} in {root}")
+        sys.path.insert(0, str(root))
+        try:
+            with lore.env.variables(LORE_ROOT=str(root), LORE_ENV=None):
+                fit_and_predict()
+        finally:
+            sys.path.remove(str(root))
     finally:
-        sys.path.remove(str(root))
+        if keep:
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            print(f"removed {folder} (python -m lore.demo --keep keeps it)")
     print(f"done in {time.perf_counter() - started:.1f}s")
     return 0
 
