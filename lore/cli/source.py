@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lore
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 #: The distribution's name on the package index (``lore`` there is the unrelated original).
 DISTRIBUTION = "lore-ml"
@@ -47,7 +50,7 @@ def checkout(package: Path | None = None) -> Path | None:
         return None
 
 
-def recorded_url(distribution: metadata.Distribution) -> str | None:
+def recorded_url(distribution: metadata.Distribution | _Folder) -> str | None:
     """The URL a distribution was installed from (PEP 610), or None for the package index.
 
     A VCS install comes back pinned to its commit (``git+https://...@<commit>``).
@@ -67,12 +70,35 @@ def recorded_url(distribution: metadata.Distribution) -> str | None:
 
 
 def running_url() -> str | None:
-    """Where the running lore came from: a URL, or None when it is the index's ``lore-ml``."""
+    """Where the running lore came from: a URL, or None when it is the index's ``lore-ml``.
+
+    The metadata read is the one installed beside the running ``lore`` package (its
+    ``lore_ml-<version>.dist-info``), read directly: ``importlib.metadata`` costs more
+    to import than the rest of a no-op ``lore install``.
+    """
     found = checkout()
     if found is not None:
         return found.as_uri()
+    package = Path(lore.__file__).resolve().parent
+    beside = package.parent / f"{DISTRIBUTION.replace('-', '_')}-{lore.__version__}.dist-info"
+    if beside.is_dir():
+        return recorded_url(_Folder(beside))
+    from importlib import metadata
+
     try:
-        distribution = metadata.distribution(DISTRIBUTION)
+        return recorded_url(metadata.distribution(DISTRIBUTION))
     except metadata.PackageNotFoundError:
         return None
-    return recorded_url(distribution)
+
+
+class _Folder:
+    """The one method of a ``Distribution`` that :func:`recorded_url` uses, on a dist-info folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def read_text(self, name: str) -> str | None:
+        try:
+            return (self.folder / name).read_text(encoding="utf-8")
+        except OSError:
+            return None
