@@ -4,8 +4,14 @@ Each categorical encoder that produces one column gets an ``Embedding`` sized fr
 its ``cardinality()``; each sequence encoder (``Token``) gets a token embedding
 averaged over the sequence; continuous columns (and multi-column categoricals such
 as one-hot) go in as one dense input. The concatenation feeds ``hidden_layers``
-dense layers of ``hidden_width`` units with ``dropout``, then a sigmoid, softmax or
-linear output for a binary, multi-class or regression task.
+dense layers of ``hidden_width`` units (``kernel_initializer``) with ``dropout`` and,
+with ``batch_norm``, batch normalization, then a sigmoid, softmax or linear output for
+a binary, multi-class or regression task. ``sequence_embedding`` says how a token
+sequence's embeddings become one vector: ``"average"`` (the default), ``"flatten"``,
+or a recurrent layer, ``"lstm"``, ``"gru"`` or ``"simple_rnn"``. With ``towers=N`` the
+network is N independent stacks (embeddings, hidden layers, output) whose outputs
+are averaged. :meth:`Keras.build_network` builds the compiled network before any fit,
+to inspect (``.summary()``) or change; ``fit`` then trains that network.
 
 Training runs :class:`ReloadBest`, which stops when the validation loss has not
 improved for ``patience`` epochs and restores the best epoch's weights. When the
@@ -31,13 +37,16 @@ from typing import Any
 import numpy as np
 
 from lore.compat import module_getattr, old_keywords
-from lore.estimators.base import BINARY, MULTICLASS, REGRESSION, Estimator, to_matrix
+from lore.errors import ModelError
+from lore.estimators.base import BINARY, MULTICLASS, REGRESSION, Estimator, columns_of, to_matrix
 from lore.estimators.progress import Progress
 from lore.util import optional, quiet_tensorflow
 
 CATEGORICAL = "categorical"
 CONTINUOUS = "continuous"
 SEQUENCE = "sequence"
+#: How a token sequence's embeddings become one vector (``sequence_embedding=``).
+SEQUENCE_EMBEDDINGS = ("average", "flatten", "lstm", "gru", "simple_rnn")
 _cleanup_registered = False
 
 
@@ -153,6 +162,10 @@ class Keras(Estimator):
         "hidden_width": 64,
         "dropout": 0.1,
         "activation": "relu",
+        "kernel_initializer": "glorot_uniform",
+        "batch_norm": False,
+        "towers": 1,
+        "sequence_embedding": "average",
         "embedding_size": None,
         "sequence_embedding_size": 16,
         "batch_size": 256,
@@ -172,37 +185,90 @@ class Keras(Estimator):
         """The compiled Keras model for :attr:`inputs_` and the task."""
         keras = keras_module()
         layers = keras.layers
-        tensors, features = [], []
-        for spec in self.inputs_:
-            if spec["kind"] == CONTINUOUS:
-                tensor = keras.Input(shape=(len(spec["columns"]),), name=spec["name"])
-                features.append(tensor)
-            else:
-                sequence = spec["kind"] == SEQUENCE
-                width = params["sequence_embedding_size"] if sequence else params["embedding_size"]
-                width = width or embedding_size(spec["cardinality"])
-                tensor = keras.Input(shape=(len(spec["columns"]),), name=spec["name"], dtype="int32")
-                embedded = layers.Embedding(spec["cardinality"], width, name=f"{spec['name']}_embedding")(
-                    tensor
-                )
-                pooled = layers.GlobalAveragePooling1D() if sequence else layers.Flatten()
-                features.append(pooled(embedded))
-            tensors.append(tensor)
-        hidden = features[0] if len(features) == 1 else layers.Concatenate()(features)
-        for _ in range(int(params["hidden_layers"])):
-            hidden = layers.Dense(int(params["hidden_width"]), activation=params["activation"])(hidden)
-            if params["dropout"]:
-                hidden = layers.Dropout(float(params["dropout"]))(hidden)
-        if self.task_ == BINARY:
-            output, loss = layers.Dense(1, activation="sigmoid")(hidden), "binary_crossentropy"
-        elif self.task_ == MULTICLASS:
-            output = layers.Dense(self.n_classes_, activation="softmax")(hidden)
-            loss = "sparse_categorical_crossentropy"
-        else:
-            output, loss = layers.Dense(1)(hidden), "mse"
+        pooling = params["sequence_embedding"]
+        if pooling not in SEQUENCE_EMBEDDINGS:
+            raise ModelError(
+                f"sequence_embedding={pooling!r} is not one of {', '.join(map(repr, SEQUENCE_EMBEDDINGS))}"
+            )
+        tensors = [
+            keras.Input(shape=(len(spec["columns"]),), name=spec["name"])
+            if spec["kind"] == CONTINUOUS
+            else keras.Input(shape=(len(spec["columns"]),), name=spec["name"], dtype="int32")
+            for spec in self.inputs_
+        ]
+        towers = int(params["towers"])
+        outputs = [
+            self._tower(keras, tensors, params, f"{tower}_" if towers > 1 else "") for tower in range(towers)
+        ]
+        output = outputs[0] if towers == 1 else layers.Average(name="towers")(outputs)
+        loss = {BINARY: "binary_crossentropy", MULTICLASS: "sparse_categorical_crossentropy"}.get(
+            self.task_, "mse"
+        )
         model = keras.Model(tensors, output)
         model.compile(optimizer=keras.optimizers.Adam(float(params["learning_rate"])), loss=loss)
         return model
+
+    def _tower(self, keras: Any, tensors: list[Any], params: dict[str, Any], prefix: str) -> Any:
+        """One stack of embeddings, hidden layers and output over the shared inputs."""
+        layers = keras.layers
+        features = []
+        for spec, tensor in zip(self.inputs_, tensors):
+            if spec["kind"] == CONTINUOUS:
+                features.append(tensor)
+                continue
+            sequence = spec["kind"] == SEQUENCE
+            width = params["sequence_embedding_size"] if sequence else params["embedding_size"]
+            width = int(width or embedding_size(spec["cardinality"]))
+            embedded = layers.Embedding(spec["cardinality"], width, name=f"{prefix}{spec['name']}_embedding")(
+                tensor
+            )
+            if not sequence or params["sequence_embedding"] == "flatten":
+                features.append(layers.Flatten()(embedded))
+            elif params["sequence_embedding"] == "average":
+                features.append(layers.GlobalAveragePooling1D()(embedded))
+            else:
+                recurrent = {"lstm": layers.LSTM, "gru": layers.GRU, "simple_rnn": layers.SimpleRNN}
+                features.append(recurrent[params["sequence_embedding"]](width)(embedded))
+        hidden = features[0] if len(features) == 1 else layers.Concatenate()(features)
+        for index in range(int(params["hidden_layers"])):
+            hidden = layers.Dense(
+                int(params["hidden_width"]),
+                activation=params["activation"],
+                kernel_initializer=params["kernel_initializer"],
+                name=f"{prefix}hidden_{index}",
+            )(hidden)
+            if params["dropout"]:
+                hidden = layers.Dropout(float(params["dropout"]))(hidden)
+            if params["batch_norm"]:
+                hidden = layers.BatchNormalization(name=f"{prefix}batch_norm_{index}")(hidden)
+        if self.task_ == BINARY:
+            return layers.Dense(1, activation="sigmoid", name=f"{prefix}output")(hidden)
+        if self.task_ == MULTICLASS:
+            return layers.Dense(self.n_classes_, activation="softmax", name=f"{prefix}output")(hidden)
+        return layers.Dense(1, name=f"{prefix}output")(hidden)
+
+    def build_network(self, x: Any = None) -> Any:
+        """The compiled network, before any fit (after ``configure``, or given ``x``).
+
+        ``fit`` trains this network (so changes made to it are kept) unless its
+        parameters changed in between.
+        """
+        self._describe_inputs(x)
+        self.network_ = self.build(self.get_params())
+        self.network_params_ = dict(self.get_params())
+        return self.network_
+
+    def _describe_inputs(self, x: Any) -> None:
+        encoders = getattr(self, "encoders_", None)
+        if encoders:
+            self.inputs_ = describe_inputs(encoders)
+        else:
+            if x is None:
+                raise ModelError("build_network() needs configure(pipeline) first, or x")
+            columns = columns_of(x) or [str(i) for i in range(to_matrix(x).shape[1])]
+            self.inputs_ = [
+                {"name": "continuous", "kind": CONTINUOUS, "cardinality": None, "columns": columns}
+            ]
 
     def feed(self, x: Any) -> dict[str, np.ndarray]:
         """The network's inputs for ``x``: one array per input, codes clipped into range."""
@@ -241,16 +307,13 @@ class Keras(Estimator):
         keras = keras_module()
         if params["seed"] is not None:
             keras.utils.set_random_seed(int(params["seed"]))
-        encoders = getattr(self, "encoders_", None)
-        if encoders:
-            self.inputs_ = describe_inputs(encoders)
+        built = self.__dict__.pop("network_", None)
+        if built is not None and self.__dict__.pop("network_params_", None) == params:
+            model = built  # build_network() made it, perhaps changed since
         else:
-            columns = self.feature_names_ or [str(i) for i in range(to_matrix(x).shape[1])]
-            self.inputs_ = [
-                {"name": "continuous", "kind": CONTINUOUS, "cardinality": None, "columns": columns}
-            ]
+            self._describe_inputs(x)
+            model = self.build(params)
         self.positions_ = None
-        model = self.build(params)
         epochs = int(params["epochs"])
         monitor = "val_loss" if validation is not None else "loss"
         callbacks = [

@@ -470,14 +470,21 @@ class Base:
 
         ``space`` maps parameter names to a list (choices), a ``(low, high)`` pair of
         ints or floats, or an Optuna distribution. Trials minimize the validation
-        ``loss``. Returns a :class:`~lore.models.search.SearchResult`; load the best
-        with ``Model.load(result.fitting)``.
+        ``loss``. Returns a :class:`~lore.models.search.SearchResult` whose
+        ``best_estimator`` is the best trial's fitted estimator; this model becomes that
+        fitting (its pipeline, estimator, parameters and metrics), ready to predict.
         """
         from lore.models import search
 
-        return search.run(
+        result = search.run(
             self, space, trials=trials, timeout=timeout, storage=storage, study_name=study_name, seed=seed
         )
+        best = type(self).load(result.fitting)
+        result.best_model = best
+        for cached in ("feature_names_", "lean_encoding_"):  # of the pipeline being replaced
+            self.__dict__.pop(cached, None)
+        self.__dict__.update(vars(best))
+        return result
 
 
 def _is_sequence(value: Any) -> bool:

@@ -21,5 +21,15 @@ class Keras(base.Base):
     def __init__(self, pipeline: Any = None, estimator: estimators.Estimator | None = None) -> None:
         super().__init__(pipeline=pipeline, estimator=estimator or estimators.Keras())
 
+    def build(self) -> Any:
+        """The compiled network before any fit (the pipeline's encoders are fitted first).
+
+        ``model.build().summary()`` shows it; ``fit`` trains this network, with any
+        change made to it in between.
+        """
+        pipeline, estimator = self._require_parts()
+        estimator.configure(pipeline)
+        return estimator.build_network()
+
 
 __getattr__ = module_getattr(__name__)  # the original Lore's names: lore.compat.NAMES

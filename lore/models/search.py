@@ -13,7 +13,7 @@ IntDistribution(high=8, log=False, low=2, step=1)
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lore.errors import MissingDependency, ModelError
@@ -24,13 +24,23 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class SearchResult:
-    """The outcome of a search: the best trial's fitting, parameters and validation loss."""
+    """The outcome of a search: the best trial's fitting, parameters and validation loss.
+
+    ``best_model`` is that fitting loaded (set by ``Model.hyper_parameter_search``, which
+    also makes the searched model that fitting); ``best_estimator`` is its estimator.
+    """
 
     fitting: int
     params: dict[str, Any]
     value: float
     trials: int
     study_name: str
+    best_model: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def best_estimator(self) -> Any:
+        """The fitted estimator of the best trial (``None`` before the model is loaded)."""
+        return None if self.best_model is None else self.best_model.estimator
 
 
 def _optuna() -> Any:

@@ -43,7 +43,7 @@ import hashlib
 from typing import Any
 
 from lore.compat import module_getattr
-from lore.encoders.base import CATEGORICAL, Encoder
+from lore.encoders.base import CATEGORICAL, Encoder, code_dtype
 from lore.errors import EmptySplit, EncodingError
 
 SPLITS = ("training", "validation", "test")
@@ -416,12 +416,24 @@ class TrainTestSplit:
         return np.column_stack(blocks).astype(np.float32, copy=False)
 
     def encode_y(self, frame: Any) -> Any:
-        """Encode the output column of rows that have it."""
-        return self.output_encoder.transform(frame)
+        """Encode the output column of rows that have it.
+
+        A one-hot output (:class:`~lore.encoders.OneHot`) gives the class codes every
+        estimator takes: the position of each row's hot column.
+        """
+        encoded = self.output_encoder.transform(frame)
+        if getattr(encoded, "ndim", 1) == 2:
+            encoded = encoded.argmax(axis=1).astype(code_dtype(encoded.shape[1]))
+        return encoded
 
     def decode(self, y: Any) -> Any:
         """Predictions back in the output column's terms (``reverse_transform``)."""
-        return self.output_encoder.reverse_transform(y)
+        import numpy as np
+
+        encoder = self.output_encoder
+        if encoder.kind == CATEGORICAL and len(encoder.feature_names()) > 1 and np.ndim(y) == 1:
+            y = np.eye(encoder.cardinality(), dtype=np.uint8)[np.asarray(y, dtype=np.int64)]  # one-hot codes
+        return encoder.reverse_transform(y)
 
     # -- pickling: settings and fitted encoders only ------------------------------------------
 

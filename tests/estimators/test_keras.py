@@ -122,3 +122,43 @@ def test_reload_best_stops_when_validation_loss_rises() -> None:
     callback.on_train_end()
     assert callback.best_epoch == 1
     assert np.array_equal(model.get_weights()[0], weights[1][0])
+
+
+@pytest.mark.parametrize("pooling", ["flatten", "gru"])
+def test_towers_batch_norm_initializer_and_sequence_embedding(mixed: tuple, pooling: str, tmp_path) -> None:
+    frame, y = mixed
+    estimator = Keras(
+        hidden_layers=1,
+        hidden_width=8,
+        epochs=1,
+        towers=2,
+        batch_norm=True,
+        kernel_initializer="he_normal",
+        sequence_embedding=pooling,
+        tensorboard=False,
+        checkpoints=False,
+    )
+    estimator.encoders_ = encoders()
+    estimator.task_, estimator.n_classes_ = "binary", 2
+    network = estimator.build_network()
+    names = [layer.name for layer in network.layers]
+    assert {"0_hidden_0", "1_hidden_0", "0_batch_norm_0", "towers"} <= set(names)
+    assert any(
+        type(layer).__name__ == ("Flatten" if pooling == "flatten" else "GRU") for layer in network.layers
+    )
+    assert type(network.get_layer("0_hidden_0").kernel_initializer).__name__ == "HeNormal"
+    network.get_layer("0_hidden_0").trainable = False  # a change made before fit is kept
+    estimator.fit(frame, y)
+    assert estimator.native_ is network and not network.get_layer("0_hidden_0").trainable
+    estimator.save(tmp_path)
+    assert np.allclose(Estimator.load(tmp_path).predict_proba(frame[:5]), estimator.predict_proba(frame[:5]))
+
+
+def test_unknown_sequence_embedding_is_named(mixed: tuple) -> None:
+    from lore.errors import ModelError
+
+    estimator = Keras(sequence_embedding="transformer")
+    estimator.encoders_ = encoders()
+    estimator.task_, estimator.n_classes_ = "binary", 2
+    with pytest.raises(ModelError, match="'transformer' is not one of 'average', 'flatten'"):
+        estimator.build_network()

@@ -8,6 +8,8 @@ import numpy as np
 
 import lore.estimators
 import lore.models
+import lore.pipelines
+from lore.encoders import Norm, OneHot, Unique
 
 PIPELINES: dict = {}
 
@@ -36,3 +38,39 @@ def test_keras_model_end_to_end(pipelines: tuple, project) -> None:
     loaded = Bios.load()
     x = model.pipeline.test_data.x
     assert np.allclose(loaded.predict_proba(x), model.predict_proba(x), atol=1e-5)
+
+
+def plans_frame():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=300), "c": rng.choice(["x", "y", "z"], 300)})
+    frame["plan"] = np.where(frame["a"] > 0.5, "gold", np.where(frame["a"] < -0.5, "free", "pro"))
+    return frame
+
+
+class Plans(lore.pipelines.TrainTestSplit):
+    """A multi-class target one-hot encoded (the network's output is its columns)."""
+
+    def get_data(self):
+        return plans_frame()
+
+    def get_encoders(self):
+        return (Norm("a"), Unique("c"))
+
+    def get_output_encoder(self):
+        return OneHot("plan")
+
+
+def test_one_hot_output_for_a_multiclass_network_and_build_before_fit(project) -> None:
+    frame = plans_frame()
+    model = lore.models.Keras(Plans(), lore.estimators.Keras(epochs=20, hidden_width=16, learning_rate=0.01))
+    network = model.build()
+    assert network.output_shape == (None, 4)  # free, gold, pro and the "other" column
+    metrics = model.fit()
+    assert model.estimator.native_ is network
+    assert metrics["test"]["accuracy"] > 0.6
+    predictions = model.predict(frame.head(20))
+    assert set(predictions) <= {"free", "gold", "pro"}
+    assert (predictions == frame["plan"].head(20).to_numpy()).mean() > 0.6
+    assert model.predict_proba(frame.head(2)).shape == (2, 4)

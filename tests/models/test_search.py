@@ -27,7 +27,8 @@ def _pipelines(pipelines: tuple, project) -> None:
 
 def test_each_trial_is_a_fitting_and_the_best_loads(project) -> None:
     storage = f"sqlite:///{project / 'data' / 'optuna.sqlite'}"
-    result = Tuned().hyper_parameter_search(
+    model = Tuned()
+    result = model.hyper_parameter_search(
         {"max_depth": (2, 5), "learning_rate": (0.05, 0.5), "tree_method": ["hist", "approx"]},
         trials=3,
         storage=storage,
@@ -39,6 +40,11 @@ def test_each_trial_is_a_fitting_and_the_best_loads(project) -> None:
     best = Tuned.load(result.fitting)
     assert best.metrics["validation"]["loss"] == pytest.approx(result.value)
     assert best.params["max_depth"] == result.params["max_depth"]
+    assert result.best_estimator.params["max_depth"] == result.params["max_depth"]
+    assert model.fitting == result.fitting and model.estimator.is_fitted  # the model keeps the best
+    assert model.metrics == best.metrics
+    test = model.pipeline.test_data
+    assert (model.predict(test.x) == best.predict(test.x)).all()
     again = Tuned().hyper_parameter_search(
         {"max_depth": (2, 5)}, trials=1, storage=storage, study_name="other"
     )
