@@ -68,8 +68,10 @@ def check_encoder(encoder: Any, frame: Any, *, round_trip: bool | None = None) -
     ``0 .. cardinality()-1`` and continuous encoders have no cardinality; empty input
     gives empty output; missing values are encoded within range or refused with an
     ``EncodingError``; a missing column raises ``MissingColumn``; fitting in two
-    chunks (``partial_fit`` + ``merge`` + ``finalize``) learns the same encoding as
-    one ``fit``; a pickled copy encodes the same; ``transform_values`` on a few rows
+    chunks (``partial_fit`` on each, then ``merge``) learns the same encoding as one
+    ``fit``, and ``partial_fit`` leaves the encoder fitted after every chunk; a pickled
+    copy encodes the same; scikit-learn's contract (:func:`check_sklearn_contract`);
+    ``transform_values`` on a few rows
     (numbers as a numpy array, other values as a list, as a served request hands them
     over) gives exactly what ``transform`` gives, same dtype, or ``None``; and, for an
     encoder of one raw column (or when ``round_trip=True``),
@@ -112,9 +114,11 @@ def check_encoder(encoder: Any, frame: Any, *, round_trip: bool | None = None) -
 
     half = len(frame) // 2
     first = copy.deepcopy(encoder).partial_fit(frame.iloc[:half])
+    first.transform(frame)  # fitted after one chunk, as in scikit-learn
     second = copy.deepcopy(encoder).partial_fit(frame.iloc[half:])
-    merged = first.merge(second).finalize()
+    merged = first.merge(second)
     _same(merged.transform(frame), encoded, f"{name} fitted in chunks vs at once")
+    check_sklearn_contract(encoder, frame, encoded)
 
     _same(pickle.loads(pickle.dumps(fresh)).transform(frame), encoded, f"{name} after pickling")
     for start in range(0, len(frame), 7):
@@ -128,6 +132,65 @@ def check_encoder(encoder: Any, frame: Any, *, round_trip: bool | None = None) -
         again = frame.copy()
         again[columns[0]] = pd.Series(list(decoded), index=frame.index, dtype=object)
         _same(fresh.transform(again), encoded, f"{name} transform(reverse_transform(x))")
+
+
+def check_sklearn_contract(encoder: Any, frame: Any, encoded: Any) -> None:
+    """Assert scikit-learn's estimator contract for an (unfitted) encoder.
+
+    ``__init__`` only stores (``get_params()`` gives back the very objects passed);
+    every ``__init__`` argument has a rule in the class's ``constraints`` table, and a
+    value of the wrong type is accepted by ``__init__`` and refused by ``fit`` with an
+    ``EncodingError`` naming it; ``set_params`` changes a parameter and refuses an
+    unknown one; ``sklearn.base.clone`` gives an unfitted twin; ``fit`` writes no
+    hyper-parameter; ``get_feature_names_out`` and ``inverse_transform`` are
+    ``feature_names`` and ``reverse_transform``; and, wrapped in
+    :class:`lore.encoders.SKLearn`, the encoder gives ``encoded`` (as 2-D) inside a
+    scikit-learn ``ColumnTransformer`` and ``Pipeline``.
+    """
+    import numpy as np
+    from sklearn.base import clone
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
+    from lore.encoders import SKLearn
+
+    kind, name = type(encoder), f"{type(encoder).__name__}({encoder.name})"
+    params = encoder.get_params()
+    assert set(params) == set(kind._parameter_names()), f"{name}: get_params must give __init__'s arguments"
+    undeclared = sorted(set(params) - set(kind.constraints))
+    assert not undeclared, f"{name}: no rule in {kind.__name__}.constraints for {undeclared}"
+    twin = kind(**params)
+    for key, value in params.items():
+        assert twin.get_params()[key] is value, f"{name}: __init__ must store {key} as given"
+    for key in params:
+        if key in ("column", "name"):
+            continue
+        odd = kind(**{**params, key: object()})  # __init__ takes anything; fit refuses it
+        _raises(EncodingError, lambda odd=odd: odd.fit(frame), f"{name} fit with a bad {key}")
+    shown = repr(sorted(params.items()))  # a transformer column clones to an equal copy
+    assert repr(sorted(clone(encoder).get_params().items())) == shown, f"{name}: clone changed parameters"
+    unknown = kind(**params)
+    _raises(EncodingError, lambda: unknown.set_params(no_such_parameter=1), f"{name} unknown set_params")
+    fitted = clone(encoder).fit(frame)
+    assert repr(sorted(fitted.get_params().items())) == shown, f"{name}: fit changed a hyper-parameter"
+    assert list(fitted.get_feature_names_out()) == fitted.feature_names(), f"{name}: get_feature_names_out"
+    decoded = fitted.reverse_transform(encoded)
+    _same_values(fitted.inverse_transform(encoded), decoded, f"{name} inverse_transform")
+
+    columns = list(dict.fromkeys(fitted.input_columns()))
+    expected = encoded.reshape(len(frame), -1)
+    inside = ColumnTransformer([("lore", SKLearn(encoder), columns)]).fit_transform(frame)
+    _same(np.asarray(inside, dtype=expected.dtype), expected, f"{name} inside a ColumnTransformer")
+    piped = Pipeline([("lore", SKLearn(encoder))]).fit(frame[columns]).transform(frame[columns])
+    _same(piped, expected, f"{name} inside a Pipeline")
+
+
+def _same_values(a: Any, b: Any, what: str) -> None:
+    """Equal decoded values (objects, NaN and None compare equal to themselves)."""
+    import pandas as pd
+
+    left, right = pd.Series(list(a), dtype=object), pd.Series(list(b), dtype=object)
+    assert left.equals(right), f"{what}: {left.head(3).tolist()} != {right.head(3).tolist()}"
 
 
 def as_request_values(series: Any) -> Any:

@@ -19,6 +19,7 @@ from lore.encoders.binned import Discrete, Enum, Quantile
 from lore.encoders.categorical import OTHER, Boolean, Equals, OneHot, Unique
 from lore.encoders.continuous import Continuous, Norm, Pass, Uniform
 from lore.encoders.sequence import MiddleOut, NestedUnique, Token
+from lore.util import lazy_exports
 
 __all__ = [
     "CATEGORICAL",
@@ -37,7 +38,11 @@ __all__ = [
     "OneHot",
     "Pass",
     "Quantile",
+    "SKLearn",
     "Token",
     "Uniform",
     "Unique",
 ]
+
+#: the scikit-learn adapter imports scikit-learn, so only when it is used
+__getattr__, __dir__ = lazy_exports(__name__, {"SKLearn": "lore.encoders.sklearn"})

@@ -13,9 +13,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from lore.encoders.base import code_dtype
+from lore.encoders.base import COUNT, Check, code_dtype
 from lore.encoders.continuous import Numeric
 from lore.encoders.sketch import Sketch
 from lore.transformers.base import Source
@@ -28,6 +28,8 @@ class Discrete(Numeric):
     code ``bins``; ``cardinality() == bins + 1``. A constant column encodes as 0.
     """
 
+    constraints: ClassVar[dict[str, Check]] = {**Numeric.constraints, "bins": COUNT}
+
     def __init__(self, column: Source, name: str | None = None, bins: int = 10) -> None:
         super().__init__(column, name)
         self.bins = bins
@@ -36,10 +38,6 @@ class Discrete(Numeric):
         import numpy as np
 
         self._require_values(stats)
-        if int(self.bins) < 1:
-            from lore.errors import EncodingError
-
-            raise EncodingError(f"{self.name}: bins must be at least 1, got {self.bins!r}")
         self.edges_ = np.linspace(stats["min"], stats["max"], int(self.bins) + 1)
 
     def cardinality(self) -> int:
@@ -77,6 +75,8 @@ class Quantile(Numeric):
     then within about 1/32,768 in rank).
     """
 
+    constraints: ClassVar[dict[str, Check]] = {**Numeric.constraints, "quantiles": COUNT}
+
     def __init__(self, column: Source, name: str | None = None, quantiles: int = 10) -> None:
         super().__init__(column, name)
         self.quantiles = quantiles
@@ -92,10 +92,6 @@ class Quantile(Numeric):
         import numpy as np
 
         self._require_values(stats)
-        if int(self.quantiles) < 1:
-            from lore.errors import EncodingError
-
-            raise EncodingError(f"{self.name}: quantiles must be at least 1, got {self.quantiles!r}")
         edges = np.unique(stats["sketch"].quantiles(np.linspace(0, 1, int(self.quantiles) + 1)))
         self.edges_ = edges if len(edges) > 1 else np.repeat(edges, 2)
         self.n_bins_ = len(self.edges_) - 1

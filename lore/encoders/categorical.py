@@ -18,9 +18,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
-from lore.encoders.base import SMALL, Encoder, code_dtype
+from lore.encoders.base import COLUMN, COUNT, SMALL, Check, Encoder, code_dtype, integer
 from lore.errors import EncodingError
 from lore.transformers.base import Source, read, source_columns, source_name
 
@@ -60,6 +60,13 @@ class Unique(Encoder):
     "other".
     """
 
+    constraints: ClassVar[dict[str, Check]] = {
+        **Encoder.constraints,
+        "minimum_occurrences": COUNT,
+        # missing, other and one value
+        "maximum_cardinality": integer(3, optional=True),
+    }
+
     def __init__(
         self,
         column: Source,
@@ -91,15 +98,13 @@ class Unique(Encoder):
         order = np.argsort(-counts.to_numpy(), kind="stable")  # most frequent first
         kept = counts.index[order]
         if self.maximum_cardinality is not None:
-            if int(self.maximum_cardinality) < 3:
-                raise EncodingError(
-                    f"{self.name}: maximum_cardinality must be at least 3 (missing, other and one value), "
-                    f"got {self.maximum_cardinality!r}"
-                )
-            kept = kept[: int(self.maximum_cardinality) - 2]
+            kept = kept[: int(self.maximum_cardinality) - self._reserved_codes]
         self.values_ = pd.Index(kept)
         self.counts_ = counts.iloc[order[: len(kept)]].to_numpy(dtype="int64")
         self.value_kind_ = stats["kind"]
+
+    #: codes that are not values: missing and other (``OneHot`` has no missing column)
+    _reserved_codes = 2
 
     def cardinality(self) -> int:
         self.check_fitted()
@@ -189,17 +194,12 @@ class OneHot(Unique):
     low-cardinality columns; prefer :class:`Unique` with an embedding otherwise.
     """
 
-    def _learn(self, stats: dict[str, Any]) -> None:
-        if self.maximum_cardinality is not None and int(self.maximum_cardinality) < 2:
-            raise EncodingError(
-                f"{self.name}: maximum_cardinality must be at least 2, got {self.maximum_cardinality!r}"
-            )
-        limit = self.maximum_cardinality
-        self.maximum_cardinality = None if limit is None else int(limit) + 1  # Unique counts missing too
-        try:
-            super()._learn(stats)
-        finally:
-            self.maximum_cardinality = limit
+    constraints: ClassVar[dict[str, Check]] = {
+        **Unique.constraints,
+        # other and one value (missing is all zeros, not a column)
+        "maximum_cardinality": integer(2, optional=True),
+    }
+    _reserved_codes = 1
 
     def cardinality(self) -> int:
         self.check_fitted()
@@ -319,9 +319,14 @@ class Equals(Encoder):
     A missing value on either side is "not equal". Nothing is learned.
     """
 
+    constraints: ClassVar[dict[str, Check]] = {**Encoder.constraints, "other": COLUMN}
+
     def __init__(self, column: Source, other: Source, name: str | None = None) -> None:
-        super().__init__(column, name or f"equals_{source_name(column)}_{source_name(other)}")
+        super().__init__(column, name)
         self.other = other
+
+    def default_name(self) -> str:
+        return f"equals_{source_name(self.column)}_{source_name(self.other)}"
 
     def input_columns(self) -> list[str]:
         return list(dict.fromkeys(source_columns(self.column) + source_columns(self.other)))

@@ -13,10 +13,10 @@ Their output is float (``kind == "continuous"``, ``cardinality() is None``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from lore.compat import old_keywords
-from lore.encoders.base import CONTINUOUS, Encoder
+from lore.encoders.base import CONTINUOUS, FLAG, Check, Encoder
 from lore.encoders.sketch import Sketch
 from lore.errors import EncodingError
 from lore.transformers.base import Source
@@ -130,6 +130,8 @@ class Norm(Numeric):
     """
 
     kind = CONTINUOUS
+
+    constraints: ClassVar[dict[str, Check]] = {**Numeric.constraints, "robust": FLAG, "clip": FLAG}
 
     def __init__(
         self, column: Source, name: str | None = None, robust: bool = False, clip: bool = False

@@ -19,9 +19,9 @@ count from 2, most frequent first, as in :class:`~lore.encoders.Unique`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from lore.encoders.base import SEQUENCE, Encoder, code_dtype
+from lore.encoders.base import COLUMN, COUNT, SEQUENCE, Check, Encoder, code_dtype, integer
 from lore.encoders.categorical import MISSING_CODE, OTHER_CODE, Unique, value_kind
 from lore.errors import EncodingError
 from lore.transformers.base import Source, read, source_columns
@@ -40,6 +40,11 @@ class NestedUnique(Unique):
     """
 
     kind = SEQUENCE
+
+    constraints: ClassVar[dict[str, Check]] = {
+        **Unique.constraints,
+        "sequence_length": integer(1, optional=True),
+    }
 
     def __init__(
         self,
@@ -133,6 +138,8 @@ class Token(NestedUnique):
     ``sequence_length`` defaults to 10; a text longer than that keeps its first words.
     """
 
+    constraints: ClassVar[dict[str, Check]] = {**NestedUnique.constraints, "sequence_length": COUNT}
+
     def __init__(
         self,
         column: Source,
@@ -174,6 +181,8 @@ class MiddleOut(Encoder):
     :class:`~lore.errors.EncodingError`. (The original lore took the whole frame as one
     sequence; give it a constant ``length`` column for that.)
     """
+
+    constraints: ClassVar[dict[str, Check]] = {**Encoder.constraints, "length": COLUMN, "depth": COUNT}
 
     def __init__(self, column: Source, length: Source, depth: int = 3, name: str | None = None) -> None:
         super().__init__(column, name)

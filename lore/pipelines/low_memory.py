@@ -5,9 +5,11 @@
 into ``chunksize`` rows. Two passes run on first access:
 
 1. each chunk's rows are assigned to a split at random (seeded per chunk), the chunk
-   is spilled to Parquet, and the encoders ``partial_fit`` its training rows;
-2. after ``finalize()``, each spilled chunk is encoded into one float32 ``.npy`` file
-   per split (``x``) plus ``y``, written under ``data/pipelines/<Class>/``.
+   is spilled to Parquet, and the encoders summarize its training rows (``summarize``,
+   folded with ``combine``);
+2. once the encoders learned from the whole summary (``fit_summary``), each spilled
+   chunk is encoded into one float32 ``.npy`` file per split (``x``) plus ``y``,
+   written under ``data/pipelines/<Class>/``.
 
 ``training_data.x`` is then a DataFrame over a read-only memory map of that file:
 pages are read from disk as a model touches them, so memory holds one chunk at a
@@ -158,6 +160,7 @@ class LowMemory(TrainTestSplit):
             encoders = list(self.declared_encoders())
             output = self.get_output_encoder()
             counts = dict.fromkeys(SPLITS, 0)
+            stats: list[Any] = [None] * (len(encoders) + 1)  # each encoder's running summary
             digest = None
             schema: dict[str, str] = {}
             spilled = []
@@ -167,8 +170,10 @@ class LowMemory(TrainTestSplit):
                 chunk.assign(_split=codes).to_parquet(path)
                 spilled.append(path)
                 training = chunk[codes == SPLIT_CODES["training"]]
-                for encoder in [*encoders, output]:
-                    encoder.partial_fit(training)
+                stats = [
+                    encoder.combine(seen, encoder.summarize(training))
+                    for encoder, seen in zip([*encoders, output], stats, strict=True)
+                ]
                 for name, code in SPLIT_CODES.items():
                     counts[name] += int((codes == code).sum())
                 if digest is None:
@@ -179,8 +184,9 @@ class LowMemory(TrainTestSplit):
             if not counts["training"]:
                 total = sum(counts.values())
                 raise EmptySplit(f"{type(self).__name__}: no training rows ({total} rows in all)")
-            self._encoders = tuple(encoder.finalize() for encoder in encoders)
-            self._output_encoder = output.finalize()
+            pairs = zip([*encoders, output], stats, strict=True)
+            fitted = [encoder.fit_summary(seen) for encoder, seen in pairs]
+            self._encoders, self._output_encoder = tuple(fitted[:-1]), fitted[-1]
             self._schema = schema
             self._encode_to_disk(work, spilled, counts)
             for path in spilled:

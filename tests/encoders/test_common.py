@@ -65,6 +65,23 @@ def test_every_public_encoder_is_checked() -> None:
     public = {
         name
         for name in lore.encoders.__all__
-        if isinstance(getattr(lore.encoders, name), type) and name != "Encoder"
-    }
+        if isinstance(getattr(lore.encoders, name), type) and name not in ("Encoder", "SKLearn")
+    }  # SKLearn adapts an encoder; every encoder's check runs it
     assert public == {type(encoder).__name__ for encoder in ENCODERS}
+
+
+def test_parameters_are_checked_at_fit_from_the_declared_table() -> None:
+    import pandas as pd
+    import pytest
+
+    from lore.encoders import Discrete, OneHot
+    from lore.errors import EncodingError
+
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "city": ["a", "b", "a"]})
+    lazy = Discrete("x", bins=0)  # __init__ only stores
+    with pytest.raises(EncodingError, match=r"discrete_x \(Discrete\): bins must be at least 1, got 0"):
+        lazy.fit(frame)
+    with pytest.raises(EncodingError, match="maximum_cardinality must be an integer or None, got 'many'"):
+        OneHot("city", maximum_cardinality="many").fit(frame)
+    hot = OneHot("city", maximum_cardinality=2).fit(frame)
+    assert hot.maximum_cardinality == 2 and hot.cardinality() == 2  # fit wrote no hyper-parameter

@@ -76,6 +76,5 @@ def test_streaming_moments_match_one_pass() -> None:
     pieces = Norm("x")
     for start in range(0, 1000, 137):
         pieces.partial_fit(frame.iloc[start : start + 137])
-    pieces.finalize()
     assert pieces.center_ == pytest.approx(whole.center_)
     assert pieces.scale_ == pytest.approx(whole.scale_)
