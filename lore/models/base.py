@@ -64,6 +64,8 @@ class Base:
     #: The splits ``fit`` measures; drop ``"train"`` in a subclass to skip predicting the
     #: whole training set after a fit on very large data. Search minimizes validation loss.
     metric_splits: ClassVar[tuple[str, ...]] = ("train", "validation", "test")
+    #: Whether ``fit`` writes the fitting's report (search trials skip it; the best gets one).
+    reports: ClassVar[bool] = True
 
     def __init__(self, pipeline: Any = None, estimator: Estimator | None = None) -> None:
         self.pipeline = pipeline
@@ -166,7 +168,8 @@ class Base:
             self._write(fitting)
         self._committed(fitting)
         logger.info("%s fitting %s: %s", self.name(), self.fitting, to_json(self.metrics.get("validation")))
-        self.write_report()
+        if self.reports:
+            self.write_report()
         return self.metrics
 
     def _reference(self, labels: Any, output: Any) -> Any:

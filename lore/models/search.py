@@ -2,7 +2,8 @@
 
 :func:`run` is the core: give it a model (it spawns a copy per trial that shares the
 pipeline), a search space and an Optuna ``storage`` URL; trials in other processes
-that share the storage and the study name join the same study. Each trial's fitting
+that share the storage and the study name join the same study. Trials skip their
+reports; the best trial of each process gets one at the end. Each trial's fitting
 number is kept as the trial's ``fitting`` attribute, so the best one can be loaded.
 Optuna is imported only here (``pip install "lore-ml[search]"``).
 
@@ -141,19 +142,25 @@ def run_here(
         sampler=optuna.samplers.TPESampler(seed=seed),
     )
     progress = Progress("trial", total=trials)
+    leader: dict[str, Any] = {}  # this process's best trial, whose report is written at the end
 
     def objective(trial: Any) -> float:
         params = {key: suggest(optuna, trial, key, distribution) for key, distribution in spaces.items()}
         candidate = model.spawn()
+        candidate.reports = False  # a report per trial would cost more than a small trial
         metrics = candidate.fit(**params)
         trial.set_user_attr("fitting", candidate.fitting)
         value = float(metrics["validation"]["loss"])
+        if "value" not in leader or value < leader["value"]:
+            leader.update(value=value, model=candidate)
         progress.update(trial.number + 1, loss=value, fitting=candidate.fitting)
         return value
 
     if trials:
         study.optimize(objective, n_trials=trials, timeout=timeout)
         progress.finish()
+        if "model" in leader:
+            leader["model"].write_report()
     completed = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     if not completed:
         raise ModelError(f"no trial of {name} completed; raise the timeout or check the logs")

@@ -45,6 +45,8 @@ def test_each_trial_is_a_fitting_and_the_best_loads(project) -> None:
     assert model.metrics == best.metrics
     test = model.pipeline.test_data
     assert (model.predict(test.x) == best.predict(test.x)).all()
+    reported = [n for n in (1, 2, 3) if (project / "models" / Tuned.name() / str(n) / "report").is_dir()]
+    assert reported == [result.fitting]  # trials skip reports; the best gets one
     again = Tuned().hyper_parameter_search(
         {"max_depth": (2, 5)}, trials=1, storage=storage, study_name="other"
     )
