@@ -150,5 +150,7 @@ def test_fit_says_that_early_stopping_ended_training(new_project, capsys):
     assert main(["fit", "shop.models.subscribers.BoostedName", "--num-boost-round", "400"]) == 0
     out = capsys.readouterr().out
     assert re.search(
-        r"stopped: early stopping: \d+ of 400 boosting rounds kept \(no validation gain in \d+ rounds\)", out
+        r"stopped: early stopping after \d+ of 400 boosting rounds \(no validation gain in \d+ rounds\); "
+        r"the best \d+ kept",
+        out,
     )
