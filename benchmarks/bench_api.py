@@ -14,7 +14,19 @@ created on first use). Both servers run one worker, one OpenMP thread, on
 lore runs twice, without and with micro-batching (``LORE_API_BATCHING``), to measure
 whether merging concurrent single rows pays. Prints one JSON line per figure.
 
+Two other modes leave MLflow out:
+
+- ``--against FOLDER``: this lore against another checkout's (``FOLDER/lore``), the
+  same three wrk figures, A B A B for ``--rounds`` rounds; min, median and the ratio of
+  medians, with the load average;
+- ``--flood SECONDS``: rejected large bodies (too many rows or values, a 9 MB string of
+  the wrong type, a value nested 1,000 deep) sent without pause by four threads, next
+  to single-row traffic from wrk at concurrency 4: the server's resident memory every
+  half second, and the p99 of the normal requests against a run without the flood.
+
     python benchmarks/bench_api.py [--duration 10] [--soak 60] [--venv /tmp/venv-mlflow]
+    python benchmarks/bench_api.py --against /tmp/lore-before --rounds 3 --duration 5
+    python benchmarks/bench_api.py --flood 60
 """
 
 from __future__ import annotations
@@ -25,9 +37,11 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -204,9 +218,14 @@ def emit(
     print(json.dumps(entry), flush=True)
 
 
-def start_lore(root: Path, env: dict[str, str], batching: bool) -> tuple[subprocess.Popen, str]:
+def start_lore(
+    root: Path, env: dict[str, str], batching: bool, lore: Path | None = None
+) -> tuple[subprocess.Popen, str]:
+    """``lore api`` on a free port (from the checkout ``lore`` when given); its predict URL."""
     port = free_port()
     settings = {**env, "LORE_API_BATCHING": "1" if batching else "0", "LORE_LOG_LEVEL": "WARNING"}
+    if lore is not None:
+        settings["PYTHONPATH"] = f"{root}{os.pathsep}{lore}"
     process = subprocess.Popen(
         [sys.executable, "-m", "lore", "api", "--port", str(port)],
         cwd=root,
@@ -310,12 +329,146 @@ def validation_figures(records: list[dict[str, float]], repeat: int = 200) -> No
         )
 
 
+def against(root: Path, env: dict[str, str], other: Path, rounds: int, seconds: int, folder: Path) -> None:
+    """This lore (A) against the checkout ``other`` (B), interleaved, batching on (the default)."""
+    row, batch = bodies()
+    figures: dict[str, dict[str, list[float]]] = {"A": {}, "B": {}}
+    for _ in range(rounds):
+        for side, lore in (("A", None), ("B", other)):
+            process, url = start_lore(root, env, True, lore)
+            try:
+                got = measure(side, url, row, batch, seconds, folder)
+            finally:
+                stop(process)
+            for load, result in got.items():
+                for key in ("rps", "p50", "p99"):
+                    figures[side].setdefault(f"{load} {key}", []).append(result[key])
+    for name, values in figures["A"].items():
+        before = figures["B"][name]
+        emit(
+            f"lore against {other}: {name}",
+            statistics.median(values),
+            "requests/s" if name.endswith("rps") else "ms",
+            str(other),
+            statistics.median(values) / statistics.median(before),
+            min=min(values),
+            other_min=min(before),
+            other_median=statistics.median(before),
+            rounds=rounds,
+            loadavg=[round(load, 2) for load in os.getloadavg()],
+        )
+
+
+def rejected() -> list[bytes]:
+    """Bodies under the 10 MB limit that ``lore api`` refuses (413 or 422), the largest 9 MB."""
+    record = b'{"f0": 1.0}'
+    deep = b"[" * 1000 + b"1" + b"]" * 1000
+    return [
+        b"[" + b",".join([record] * 10_001) + b"]",  # one row over LORE_API_MAX_ROWS
+        b"[" + b"{}," * 3_000_000 + b"{}]",  # 3 million empty records
+        b'[{"junk": [' + b"[]," * 3_000_000 + b"[]]}]",  # 3 million values in one row
+        b'{"f0": "' + b"x" * 9_000_000 + b'"}',  # a 9 MB string where a number belongs
+        b'{"f0": ' + deep + b"}",  # a value nested 1,000 deep
+    ]
+
+
+def flood(root: Path, env: dict[str, str], seconds: int, folder: Path) -> None:
+    """Normal single rows (wrk, concurrency 4) with and without a flood of rejected large bodies."""
+    import http.client
+
+    row, _ = bodies()
+    process, url = start_lore(root, env, True)
+    try:
+        wrk(url, row, 4, 2, folder)
+        calm = wrk(url, row, 4, max(5, seconds // 4), folder)
+        idle = rss_mib(process.pid)
+        port = int(url.split(":")[2].split("/")[0])
+        path = "/" + url.split("/", 3)[3]
+        done = threading.Event()
+        sent = {"requests": 0, "5xx": 0}
+
+        def flooder(offset: int) -> None:
+            bodies = rejected()
+            while not done.is_set():
+                body = bodies[(offset + sent["requests"]) % len(bodies)]
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection.request("POST", path, body, {"Content-Type": "application/json"})
+                status = connection.getresponse().status
+                connection.close()
+                sent["requests"] += 1
+                sent["5xx"] += status >= 500
+
+        curve: list[float] = []
+
+        def sampler() -> None:
+            while not done.is_set():
+                curve.append(rss_mib(process.pid))
+                time.sleep(0.5)
+
+        threads = [threading.Thread(target=flooder, args=(n,)) for n in range(4)]
+        threads.append(threading.Thread(target=sampler))
+        for thread in threads:
+            thread.start()
+        try:
+            stormy = wrk(url, row, 4, seconds, folder)
+        finally:
+            done.set()
+            for thread in threads:
+                thread.join()
+    finally:
+        stop(process)
+    emit(
+        f"{seconds}s flood of rejected bodies: server RSS, peak over idle",
+        max(curve) / idle,
+        "x idle",
+        idle_mib=round(idle, 1),
+        peak_mib=round(max(curve), 1),
+        curve_mib=[round(value) for value in curve],
+        rejected=sent["requests"],
+        server_errors=sent["5xx"],
+        loadavg=[round(load, 2) for load in os.getloadavg()],
+    )
+    emit(
+        f"{seconds}s flood of rejected bodies: p99 of single rows at concurrency 4",
+        stormy["p99"],
+        "ms",
+        "the same traffic without the flood",
+        stormy["p99"] / calm["p99"],
+        calm_p99=calm["p99"],
+        rps=stormy["rps"],
+        calm_rps=calm["rps"],
+        errors=stormy["errors"],
+    )
+
+
+def bodies() -> tuple[bytes, bytes]:
+    """One record and 1,000 records of the benchmark's 20 features, as JSON."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    records = [dict(zip(FEATURES, map(float, values))) for values in rng.normal(size=(1000, 20)).round(4)]
+    return json.dumps(records[0]).encode(), json.dumps(records).encode()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--soak", type=int, default=60, help="seconds of the concurrency-32 soak")
     parser.add_argument("--venv", type=Path, default=Path("/tmp/venv-mlflow"))
+    parser.add_argument("--against", type=Path, help="another checkout to compare lore with (no MLflow)")
+    parser.add_argument("--rounds", type=int, default=3, help="A B rounds of --against")
+    parser.add_argument("--flood", type=int, help="seconds of the rejected-body flood (no MLflow)")
     args = parser.parse_args()
+
+    if args.against or args.flood:
+        folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
+        root = folder / "bench"
+        env = make_project(root)
+        if args.against:
+            against(root, env, args.against, args.rounds, args.duration, folder)
+        if args.flood:
+            flood(root, env, args.flood, folder)
+        return
 
     import numpy as np
 

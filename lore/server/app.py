@@ -15,12 +15,14 @@ Models load in the background once the server starts, so ``/health`` answers at
 once and ``/ready`` turns 200 when they are all in. The predict path skips
 FastAPI's routing and request parsing: :class:`App` hands ``POST
 /models/<name>/predict`` straight to the server (behind the same auth, metrics and
-access log, :mod:`lore.server.middleware`); the body is read with a size limit and a
-timeout, decoded with orjson and checked column by column against the model's input
-schema (:mod:`lore.server.validation`), and a small body is predicted on the event
-loop (micro-batched), a big one in the prediction thread. The OpenAPI document still
-describes the route, from the same schema (:mod:`lore.server.schema`). Errors are
-answered by one handler per error type (:data:`ERRORS`), registered on the app.
+access log, :mod:`lore.server.middleware`); the body is read with a size limit (the
+deadlines are the protocol's, :mod:`lore.server.protocol`), sized in its raw bytes,
+decoded with orjson and checked column by column against the model's input schema
+(:mod:`lore.server.validation`), and a small body is predicted on the event loop
+(micro-batched), a big one checked in a thread of its own and predicted in the
+prediction thread. The OpenAPI document still describes the route, from the same
+schema (:mod:`lore.server.schema`). Errors are answered by one handler per error
+type (:data:`ERRORS`), registered on the app.
 
 >>> app = create_app(models=[])
 >>> sorted(route.path for route in app.routes if "models" in route.path)
@@ -100,6 +102,10 @@ class Server:
         self.by_name = {**{model.name: model for model in served}, **self.models}
         self.metrics = Metrics()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lore-predict")
+        #: checks large bodies, one at a time, beside the predictions: a flood of big bodies
+        #: to refuse neither queues ahead of other requests' predictions nor holds more
+        #: than one decoded body at once
+        self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lore-check")
         self.batchers: dict[str, MicroBatcher] = {}
         if settings.batching:
             for model in served:
@@ -159,8 +165,9 @@ class Server:
 
         A small body is checked and predicted on the event loop (merged with the
         rows of concurrent requests when batching is on): a few rows cost less than
-        the hop to a thread. A big one is checked and predicted in the prediction
-        thread, so it never stalls the loop.
+        the hop to a thread. A big one is checked in the checking thread and
+        predicted in the prediction thread, so it never stalls the loop, and big
+        bodies to refuse never queue ahead of predictions.
         """
         loaded = model.current
         if loaded is None:
@@ -177,9 +184,8 @@ class Server:
             else:
                 result = await batcher.submit(rows)
         else:
-            work = asyncio.get_running_loop().run_in_executor(
-                self.executor, parse_and_predict, loaded, body, self.settings
-            )
+            work = self.check_and_predict(loaded, body)
+            del body  # the coroutine holds it while needed, and lets go once it is decoded
             try:
                 result = await asyncio.wait_for(work, self.settings.timeout)
             except TimeoutError:
@@ -208,9 +214,25 @@ class Server:
             response = error_response(error)
         await response(scope, receive, send)
 
+    async def check_and_predict(self, loaded: Loaded, body: bytes | bytearray) -> dict[str, Any]:
+        """Check a large ``body`` in the checking thread, then predict in the prediction thread."""
+        loop = asyncio.get_running_loop()
+        settings = self.settings
+        rows = await loop.run_in_executor(
+            self.checker,
+            validation.checked_columns,
+            body,
+            loaded.schema,
+            settings.max_rows,
+            settings.max_values,
+        )
+        del body
+        return await loop.run_in_executor(self.executor, predict, loaded, rows)
+
     async def close(self) -> None:
         for batcher in self.batchers.values():
             await batcher.close()
+        self.checker.shutdown(wait=True)
         self.executor.shutdown(wait=True)
 
 
@@ -256,13 +278,6 @@ def predict(loaded: Loaded | None, rows: Any) -> dict[str, Any]:
     if probabilities is None:
         return {"predictions": predictions}
     return {"predictions": predictions, "probabilities": probabilities}
-
-
-def parse_and_predict(loaded: Loaded, body: bytes, settings: Settings) -> dict[str, Any]:
-    """Validate ``body`` and predict: the whole CPU part of a request, off the event loop."""
-    return predict(
-        loaded, validation.checked_columns(body, loaded.schema, settings.max_rows, settings.max_values)
-    )
 
 
 def mount_api(app: FastAPI, package: str) -> list[str]:
