@@ -261,6 +261,43 @@ class TrainTestSplit:
             "training": np.flatnonzero(fraction >= cut_validation),
         }
 
+    def fit(self, frame: Any = None) -> TrainTestSplit:
+        """Split the data and fit the encoders on its training rows, now; returns the pipeline.
+
+        The explicit path under the lazy properties (``training_data``, ``encoders``...,
+        which do this on first access): fitting again starts over.
+
+        Parameters
+        ----------
+        frame
+            The raw data (a DataFrame); by default :meth:`get_data`'s.
+
+        Returns
+        -------
+        TrainTestSplit
+            The pipeline, fitted.
+
+        Raises
+        ------
+        EncodingError
+            The data is not a DataFrame, or an encoder cannot learn from it.
+        EmptySplit
+            The split leaves no training rows.
+        """
+        self._reset()
+        for fitted in ("_encoders", "_output_encoder", "_schema", "_signature"):
+            self.__dict__.pop(fitted, None)
+        if frame is not None:
+            import pandas as pd
+
+            if not isinstance(frame, pd.DataFrame):
+                raise EncodingError(
+                    f"{type(self).__name__}.fit() takes a DataFrame, not {type(frame).__name__}"
+                )
+            self._data = self._subsample(frame)
+        self._split_frames()
+        return self
+
     def _split_frames(self) -> dict[str, Any]:
         if self._splits is None:
             data = self.data
@@ -347,7 +384,9 @@ class TrainTestSplit:
 
     @property
     def is_classifier(self) -> bool:
-        return self.output_encoder.kind == CATEGORICAL
+        """Whether the output encoder is categorical; the declared encoder says, no data is read."""
+        output = self.__dict__.get("_output_encoder") or self.get_output_encoder()
+        return output.kind == CATEGORICAL
 
     def input_schema(self) -> dict[str, str]:
         """Raw input column -> ``"string" | "integer" | "number" | "boolean" | "datetime"``."""

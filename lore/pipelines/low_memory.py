@@ -102,6 +102,19 @@ class LowMemory(TrainTestSplit):
                 yield index, self.subsampled(index, chunk).reset_index(drop=True)
         self._extracts = list(queries)
 
+    def fit(self, frame: Any = None) -> LowMemory:
+        """Stream, fit and encode to disk now (``frame``: one DataFrame instead of ``get_data()``).
+
+        Returns the pipeline; see :meth:`TrainTestSplit.fit`.
+        """
+        for fitted in ("_encoders", "_output_encoder", "_schema", "_signature"):
+            self.__dict__.pop(fitted, None)
+        self._observations = {}
+        if frame is not None:
+            self._given = frame
+        self._prepare()
+        return self
+
     def subsampled(self, index: int, chunk: Any) -> Any:
         """Chunk ``index`` with only the rows drawn by ``subsample`` (all of them without)."""
         import numpy as np
@@ -118,8 +131,8 @@ class LowMemory(TrainTestSplit):
         from lore.pipelines import distributed
         from lore.pipelines.holdout import recording
 
-        if not distributed.configured():
-            return False
+        if "_given" in self.__dict__ or not distributed.configured():
+            return False  # data handed to fit(frame) is prepared here
         with recording() as queries:
             data = self.get_data()
         if not distributed.is_dask(data):

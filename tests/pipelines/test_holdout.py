@@ -180,3 +180,23 @@ def test_two_encoders_with_one_name_are_refused_not_collapsed() -> None:
         )
         == 2
     )
+
+
+def test_is_classifier_reads_no_data() -> None:
+    Subscribers.loads = 0
+    pipeline = Subscribers()
+    assert pipeline.is_classifier is True
+    assert Subscribers.loads == 0  # the declared output encoder says; no query ran
+
+
+def test_explicit_fit_of_a_frame_under_the_lazy_properties() -> None:
+    Subscribers.loads = 0
+    pipeline = Subscribers()
+    assert pipeline.fit(users(60)) is pipeline
+    assert Subscribers.loads == 0 and pipeline.data_signature["rows"]["data"] == 60
+    assert len(pipeline.training_data) == 48 and pipeline.encoders[0].n_rows_ == 48
+    pipeline.fit()  # again, from get_data(): starts over
+    assert Subscribers.loads == 1 and pipeline.data_signature["rows"]["data"] == 100
+    assert len(pipeline.training_data) == 80
+    with pytest.raises(EncodingError, match=r"fit\(\) takes a DataFrame, not list"):
+        pipeline.fit([1, 2])

@@ -100,3 +100,14 @@ def test_bad_sizes_and_empty_streams(tmp_path) -> None:
     with pytest.raises(EmptySplit, match="no training rows"):
         _ = Empty(folder=tmp_path / "empty").training_data
     assert not (tmp_path / "empty").exists()
+
+
+def test_explicit_fit_of_one_frame(tmp_path) -> None:
+    frame = pd.concat([chunk(index) for index in range(2)], ignore_index=True)
+    pipeline = Stream(folder=tmp_path / "encoded")
+    assert pipeline.fit(frame) is pipeline
+    assert pipeline.data_signature["rows"]["data"] == len(frame)
+    splits = (pipeline.training_data, pipeline.validation_data, pipeline.test_data)
+    assert sum(len(split) for split in splits) == len(frame)
+    pipeline.fit()  # again, from get_data()
+    assert pipeline.data_signature["rows"]["data"] == 2000
