@@ -163,7 +163,12 @@ def install_project(
     running lore came from; ``requirements-dev.txt`` is left out in ``production``.
     """
     url = Path(lore_source).resolve().as_uri() if lore_source else source.running_url()
-    options = {"system_site_packages": system_site_packages, "lore_url": url or "", "production": production}
+    options = {
+        "system_site_packages": system_site_packages,
+        "lore_url": url or "",
+        "lore_build": source.build(url),
+        "production": production,
+    }
     if not (root / REQUIREMENTS).is_file():
         raise ConfigError(f"{root / REQUIREMENTS} is missing; list the project's packages there (e.g. lore)")
     if not upgrade and virtualenv.installed(root) and recorded(root) == fingerprint(root, python, options):

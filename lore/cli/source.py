@@ -91,6 +91,30 @@ def running_url() -> str | None:
         return None
 
 
+def build(url: str | None) -> str:
+    """What tells two builds of the same version at ``url`` apart, for ``lore install``'s fingerprint.
+
+    A local checkout: the newest modification time of its package and pyproject.toml
+    (an edit re-installs). A wheel or archive: the hash its metadata recorded (a rebuilt
+    wheel at the same path re-installs). The index: nothing (the version says it all).
+    """
+    if not url or not url.startswith("file://"):
+        return ""
+    from urllib.parse import unquote, urlparse
+
+    path = Path(unquote(urlparse(url).path))
+    if path.is_dir():
+        files = [path / "pyproject.toml", *(path / "lore").rglob("*")]
+        files = [item for item in files if "__pycache__" not in item.parts]
+        newest = (item.stat().st_mtime_ns for item in files if item.is_file())
+        return str(max(newest, default=0))
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
 class _Folder:
     """The one method of a ``Distribution`` that :func:`recorded_url` uses, on a dist-info folder."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,22 @@ def test_fingerprint_follows_requirements_lock_runtime_and_options(new_project):
     with open(new_project / "requirements.txt", "a") as stream:
         stream.write("pyarrow\n")
     assert fingerprint(new_project, python, {"system_site_packages": False}) != locked
+
+
+def test_a_rebuilt_lore_of_the_same_version_is_installed_again(tmp_path):
+    import os
+
+    checkout = tmp_path / "checkout"
+    (checkout / "lore").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text('[project]\nname = "lore-ml"\n')
+    module = checkout / "lore" / "module.py"
+    module.write_text("x = 1\n")
+    before = source.build(checkout.as_uri())
+    os.utime(module, ns=(1, time.time_ns() + 10**9))
+    assert source.build(checkout.as_uri()) != before
+    wheel = tmp_path / "lore_ml-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"one build")
+    first = source.build(wheel.as_uri())
+    wheel.write_bytes(b"another build")
+    assert source.build(wheel.as_uri()) != first
+    assert source.build(None) == "" and source.build("https://example.org/lore.whl") == ""
