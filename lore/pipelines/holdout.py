@@ -309,8 +309,12 @@ class TrainTestSplit:
         return self._splits
 
     def declared_encoders(self) -> tuple[Encoder, ...]:
-        """``get_encoders()``, checked: no two encoders may share a name (their columns would collide)."""
-        encoders = tuple(self.get_encoders())
+        """``get_encoders()``, checked: no two encoders may share a name (their columns would collide).
+
+        ``get_encoders()`` may return one encoder instead of a sequence of them.
+        """
+        declared = self.get_encoders()
+        encoders = (declared,) if isinstance(declared, Encoder) else tuple(declared)
         seen: dict[str, Encoder] = {}
         for encoder in encoders:
             if encoder.name in seen:

@@ -52,17 +52,36 @@ class Distance(Transformer):
         return result
 
 
+def default_database() -> str:
+    """``$LORE_GEOIP_DATABASE``, else the GeoLite2 City file of the ``maxminddb-geolite2`` package."""
+    import importlib.util
+    import os
+    from pathlib import Path
+
+    configured = os.environ.get("LORE_GEOIP_DATABASE")
+    if configured:
+        return configured
+    spec = importlib.util.find_spec("_maxminddb_geolite2")
+    if spec is None or spec.origin is None:
+        raise MissingDependency("maxminddb-geolite2", "geoip", "GeoIP without a database")
+    return str(Path(spec.origin).parent / "GeoLite2-City.mmdb")
+
+
 class GeoIP(Transformer):
     """One field of the MaxMind record of an IP address, read from ``database`` (.mmdb).
 
     ``field`` is ``country`` / ``continent`` / ``subdivision`` (ISO codes), ``city``,
     ``postal``, ``latitude`` or ``longitude``. Needs the ``maxminddb`` library
-    (``pip install "lore-ml[geoip]"``) and a database file you supply (GeoLite2 or
-    GeoIP2). Lookups happen once per distinct address; addresses that are not in the
-    database, not IP addresses, or missing give NaN.
+    (``pip install "lore-ml[geoip]"``). Without ``database``, the file named by
+    ``$LORE_GEOIP_DATABASE`` (a newer GeoLite2 or GeoIP2 you downloaded), else the
+    GeoLite2 City database shipped in the ``maxminddb-geolite2`` package (part of the
+    ``geoip`` extra; GeoLite2 data created by MaxMind, CC BY-SA 3.0,
+    https://www.maxmind.com: credit it where you publish results). Lookups happen once
+    per distinct address; addresses that are not in the database, not IP addresses, or
+    missing give NaN.
     """
 
-    def __init__(self, column: Source, database: str, field: str = "country") -> None:
+    def __init__(self, column: Source, database: str | None = None, field: str = "country") -> None:
         self.column = column
         self.database = database
         self.field = field
@@ -81,11 +100,12 @@ class GeoIP(Transformer):
                 import maxminddb
             except ModuleNotFoundError as error:
                 raise MissingDependency("maxminddb", "geoip", "GeoIP") from error
+            database = self.database or default_database()
             try:
-                reader = maxminddb.open_database(str(self.database))
+                reader = maxminddb.open_database(str(database))
             except (OSError, ValueError, maxminddb.InvalidDatabaseError) as error:
                 raise EncodingError(
-                    f"GeoIP cannot open the MaxMind database {self.database!r}: {error}; "
+                    f"GeoIP cannot open the MaxMind database {str(database)!r}: {error}; "
                     "pass the path of a .mmdb file (e.g. GeoLite2-City.mmdb)"
                 ) from None
             self._reader = reader

@@ -2,11 +2,11 @@
 
 >>> import pandas as pd
 >>> from lore.transformers import AreaCode
->>> frame = pd.DataFrame({"phone": ["(201) 555-0123", "+1 415 555 0000", "12"]})
+>>> frame = pd.DataFrame({"phone": ["(201) 555-0123", "+1 415 555 0000", "12", None]})
 >>> AreaCode("phone").transform(frame).tolist()
-['201', '415', nan]
+['201', '415', '', nan]
 >>> AreaCode("phone", region=True).transform(frame).tolist()
-['New Jersey', 'California', nan]
+['New Jersey', 'California', '', nan]
 """
 
 from __future__ import annotations
@@ -41,7 +41,10 @@ class AreaCode(Transformer):
     """The three-digit North American area code of a free-text phone number.
 
     Accepts ``(201) 555-0123``, ``201.555.0123``, ``+1 201 555 0123``, ``12015550123``;
-    anything without 10 digits (11 starting with 1) gives NaN. With ``region=True``
+    text without 10 digits (11 starting with 1), and a value that is not text (an
+    integer is not a phone number's digits: its leading zeros and formatting are
+    gone), give ``""``, as in the original Lore, so an encoder tells a bad number
+    from a missing one (NaN). With ``region=True``
     the result is where the area code is (``"New Jersey"``, or a city: ``"New York, NY"``), from the
     ``phonenumbers`` package's geocoding data.
     """
@@ -51,9 +54,15 @@ class AreaCode(Transformer):
         self.region = region
 
     def apply(self, series: Any) -> Any:
-        digits = text(series).str.replace(r"\D", "", regex=True)
+        if series.dtype.kind in "fiub":
+            strings = text(series).where(series.isna())  # numbers are not text: all missing
+        elif series.dtype == object:  # .str.len() is NaN for the values that are not strings
+            strings = text(series.where(series.str.len().notna()))
+        else:
+            strings = text(series)
+        digits = strings.str.replace(r"\D", "", regex=True)
         digits = digits.where(~((digits.str.len() == 11) & digits.str.startswith("1")), digits.str[1:])
         codes = digits.str[:3].where(digits.str.len() == 10)
-        if not self.region:
-            return codes
-        return codes.map(area_regions())
+        if self.region:
+            codes = codes.map(area_regions())
+        return codes.fillna("").where(series.notna())

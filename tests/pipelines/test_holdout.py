@@ -200,3 +200,13 @@ def test_explicit_fit_of_a_frame_under_the_lazy_properties() -> None:
     assert len(pipeline.training_data) == 80
     with pytest.raises(EncodingError, match=r"fit\(\) takes a DataFrame, not list"):
         pipeline.fit([1, 2])
+
+
+def test_get_encoders_may_return_one_encoder() -> None:
+    class One(Subscribers):
+        def get_encoders(self) -> Unique:
+            return Unique("plan")
+
+    pipeline = One()
+    assert list(pipeline.training_data.x.columns) == ["unique_plan"]
+    assert [encoder.name for encoder in pipeline.encoders] == ["unique_plan"]

@@ -67,3 +67,14 @@ def test_geoip_unknown_field_and_pickle(tmp_path) -> None:
         transformer.transform(pd.DataFrame({"ip": ["1.2.3.4"]}))
     assert pickle.loads(pickle.dumps(transformer)).field == "planet"
     assert transformer.name == "geoip_planet_ip"
+
+
+def test_geoip_without_a_database_uses_the_packaged_geolite2(monkeypatch, mmdb) -> None:
+    pytest.importorskip("_maxminddb_geolite2", reason="the geoip extra's maxminddb-geolite2")
+    monkeypatch.delenv("LORE_GEOIP_DATABASE", raising=False)
+    frame = pd.DataFrame({"ip": ["8.8.8.8", "81.2.69.160", "not an ip", None]})
+    countries = GeoIP("ip").transform(frame)
+    assert countries.tolist()[:2] == ["US", "GB"] and countries.iloc[2:].isna().all()
+    monkeypatch.setenv("LORE_GEOIP_DATABASE", str(mmdb))  # a configured database wins
+    configured = GeoIP("ip").transform(frame)
+    assert pd.isna(configured.iloc[0]) and configured.iloc[1] == "GB"  # 8.8.8.8 is not in the tiny file
