@@ -160,3 +160,30 @@ def test_report_time_is_bounded_by_the_plot_sample(project) -> None:
     started = time.perf_counter()
     reports.write(model, model.fitting_path_)
     assert time.perf_counter() - started < 10
+
+
+class Cities(lore.models.Base):
+    """Guesses the city (five classes)."""
+
+    def __init__(self) -> None:
+        super().__init__(pipeline=PIPELINES["cities"](), estimator=lore.estimators.XGBoost(num_boost_round=5))
+
+
+def test_a_multiclass_report(project, pipelines) -> None:
+    from lore.encoders import Norm, Unique
+
+    class CityPipeline(pipelines[0]):
+        def get_encoders(self) -> tuple:
+            return (Unique("plan"), Norm("age"))
+
+        def get_output_encoder(self) -> Any:
+            return Unique("city")
+
+    CityPipeline.__qualname__ = CityPipeline.__name__
+    globals()["CityPipeline"] = CityPipeline
+    PIPELINES["cities"] = CityPipeline
+    model = Cities()
+    model.fit()
+    folder = project / "models" / Cities.name() / "1" / "report"
+    assert {"roc", "confusion_matrix", "score_distribution", "calibration"} <= figures_of(folder)
+    assert "(micro average)" in (folder / "report.html").read_text()
