@@ -90,7 +90,31 @@ def model_page(store: Any, name: str) -> str:
         '<button type="submit">Compare the ticked fittings</button></form>'
     )
     report.section("Fittings", "Tick two or more to compare them.").html(form)
+    if store.remote is not None:
+        _remote_fittings(report, store, name, {fitting.number for fitting in listed})
     return report.to_html()
+
+
+def _remote_fittings(report: Any, store: Any, name: str, local: set[int]) -> None:
+    """The model's fittings on S3, marking those also here (``lore download`` fetches the rest)."""
+    section = report.section("On S3", f"Fittings of {name} at {store.remote.url(name)}.")
+    remote = store.remote_fittings(name)
+    if not remote:
+        section.text("None uploaded yet: lore upload MODEL [FITTING], or promote with S3 configured.")
+        return
+    rows = [
+        {
+            "fitting": Link(f"#{fitting.number}", fitting_url(name, fitting.number))
+            if fitting.number in local
+            else f"#{fitting.number}",
+            "created": (fitting.created or "")[:19].replace("T", " "),
+            "aliases": ", ".join(fitting.aliases) or "–",
+            "validation": headline(fitting.metrics),
+            "here": "yes" if fitting.number in local else f"lore download {name} {fitting.number}",
+        }
+        for fitting in reversed(remote)
+    ]
+    section.table(rows)
 
 
 def fitting_page(

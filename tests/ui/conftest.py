@@ -14,7 +14,7 @@ pytest.importorskip("uvicorn", reason='lore ui needs pip install "lore-ml[api]"'
 
 @pytest.fixture
 def ui_server() -> Iterator[Callable[..., str]]:
-    """``ui_server(root, promote=..., token=...)`` starts lore ui over ``root/models``; returns its URL."""
+    """``ui_server(root, store=None, promote=..., token=...)``: lore ui over ``root/models``; its URL."""
     import uvicorn
 
     from lore.stores import ModelStore
@@ -23,9 +23,9 @@ def ui_server() -> Iterator[Callable[..., str]]:
 
     servers = []
 
-    def start(root: Path, **options: object) -> str:
+    def start(root: Path, store: object = None, **options: object) -> str:
         port = free_port()
-        app = create_app(ModelStore(root / "models"), **options)
+        app = create_app(store or ModelStore(root / "models"), **options)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -105,3 +105,21 @@ def test_the_command_needs_a_token_beyond_loopback():
     assert len(promote_token("0.0.0.0", True, None)) >= 20
     with pytest.raises(ConfigError, match="at least 12 characters"):
         promote_token("0.0.0.0", True, "short")
+
+
+@pytest.mark.s3
+def test_the_model_page_lists_the_fittings_on_s3(fitted_project, client, s3_endpoint, monkeypatch):
+    import boto3
+
+    import lore.env
+    import lore.s3
+    from lore.stores import ModelStore
+
+    monkeypatch.setenv("LORE_S3_BUCKET", "models")
+    monkeypatch.setenv("LORE_S3_ENDPOINT_URL", s3_endpoint)
+    lore.env.reset()
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket="models")
+    store = ModelStore(fitted_project / "models", remote=lore.s3.remote())
+    store.upload(MODEL, 2)
+    page = client(fitted_project, store=store).get(f"/models/{MODEL}")
+    assert "On S3" in page.text and "#2" in page.text
