@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal, overload
 
 from lore.errors import RemoteStorageError
 from lore.util import mask_url
@@ -86,6 +86,14 @@ def check_remote(remote: str) -> str:
             "<prefix>/<environment>/"
         )
     return remote.strip("/")
+
+
+@overload
+def settings(required: Literal[True] = ..., environment: str | None = None) -> Settings: ...
+
+
+@overload
+def settings(required: bool, environment: str | None = None) -> Settings | None: ...
 
 
 def settings(required: bool = True, environment: str | None = None) -> Settings | None:
@@ -277,6 +285,14 @@ class Remote:
             ):
                 found.extend(item["Key"][strip:] for item in page.get("Contents", []))
         return [key for key in found if key == remote or key.startswith(f"{remote}/")]
+
+
+@overload
+def remote(required: Literal[True] = ..., **tuning: Any) -> Remote: ...
+
+
+@overload
+def remote(required: bool, **tuning: Any) -> Remote | None: ...
 
 
 def remote(required: bool = True, **tuning: Any) -> Remote | None:

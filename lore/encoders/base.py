@@ -90,7 +90,8 @@ class Check:
         wrong_bool = isinstance(value, bool) and bool not in self.kinds
         if wrong_bool or not isinstance(value, self.kinds):
             return f"must be {self.what}{' or None' if self.optional else ''}, got {value!r}"
-        if self.minimum is not None and value < self.minimum:
+        number: Any = value
+        if self.minimum is not None and number < self.minimum:
             return f"must be at least {self.minimum}, got {value!r}"
         return None
 

@@ -228,7 +228,7 @@ class OneHot(Unique):
 
         matrix = np.asarray(encoded)
         lookup = np.array([*self.values_.tolist(), OTHER, None], dtype=object)
-        hot = np.where(matrix.any(axis=1), matrix.argmax(axis=1), len(lookup) - 1) if matrix.size else []
+        hot: Any = np.where(matrix.any(axis=1), matrix.argmax(axis=1), len(lookup) - 1) if matrix.size else []
         return lookup[np.asarray(hot, dtype="int64")]
 
 

@@ -100,7 +100,7 @@ class XGBoost(Estimator):
         trained = distributed.train_xgboost(settings, rounds, early, (train_x, y), valid, callbacks)
         if trained is not None:  # on the cluster
             booster, history = trained
-            evals = [valid] if valid is not None else []
+            evals: list[Any] = [valid] if valid is not None else []
         else:
             evals = [] if valid is None else [(xgboost.DMatrix(valid[0], label=valid[1]), "validation")]
             history = {}
@@ -139,7 +139,7 @@ def progress_callback(rounds: int) -> Any:
     """An XGBoost callback that reports boosting rounds through :class:`Progress`."""
     xgboost = optional("xgboost", "xgboost", "XGBoost models")
 
-    class ReportRounds(xgboost.callback.TrainingCallback):
+    class ReportRounds(xgboost.callback.TrainingCallback):  # type: ignore[name-defined]  # built on first use
         def __init__(self) -> None:
             super().__init__()
             self.progress = Progress("boosting round", total=rounds)

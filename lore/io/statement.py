@@ -62,7 +62,7 @@ def _native(value: Any) -> Any:
 
 def caller() -> str:
     """``file:line`` of the first frame outside lore.io (who ran the query)."""
-    frame = sys._getframe(1)
+    frame: Any = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PLUMBING):
         frame = frame.f_back
     if frame is None:  # pragma: no cover - always called from somewhere

@@ -329,11 +329,12 @@ class TrainTestSplit:
         """Fit the encoders on ``training`` and remember the input schema and data signature."""
         self._encoders = tuple(encoder.fit(training) for encoder in self.declared_encoders())
         self._output_encoder = self.get_output_encoder().fit(training)
+        splits = self._splits or {}
         columns = [column for encoder in self._encoders for column in encoder.input_columns()]
         self._schema = {column: schema_type(training[column].dtype) for column in dict.fromkeys(columns)}
         self._signature = {
             "extracts": self._extracts,
-            "rows": {"data": len(self._data), **{name: len(self._splits[name]) for name in SPLITS}},
+            "rows": {"data": len(self._data), **{name: len(splits[name]) for name in SPLITS}},
             "columns": [str(column) for column in training.columns],
             "training_sha256": frame_sha256(training),
             "random_state": self.random_state,
@@ -475,7 +476,9 @@ class TrainTestSplit:
 
         encoder = self.output_encoder
         if encoder.kind == CATEGORICAL and len(encoder.feature_names()) > 1 and np.ndim(y) == 1:
-            y = np.eye(encoder.cardinality(), dtype=np.uint8)[np.asarray(y, dtype=np.int64)]  # one-hot codes
+            y = np.eye(encoder.cardinality() or 0, dtype=np.uint8)[
+                np.asarray(y, dtype=np.int64)
+            ]  # one-hot codes
         return encoder.reverse_transform(y)
 
     # -- pickling: settings and fitted encoders only ------------------------------------------

@@ -85,7 +85,7 @@ def _derived(name: str) -> bool:
 
 def _files(folder: Path) -> list[str]:
     """Every regular file under ``folder`` as a sorted relative POSIX path, manifest and report excluded."""
-    found = []
+    found: list[str] = []
     for directory, folders, names in os.walk(folder):
         base = Path(directory).relative_to(folder)
         if directory == str(folder):

@@ -41,11 +41,11 @@ def _save_value(value: Any, folder: Path, name: str) -> Any:
         items = [_save_value(item, folder, f"{name}.{index}") for index, item in enumerate(value)]
         return {"type": type(value).__name__, "items": items}
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        items = {
+        entries = {
             key: _save_value(item, folder, f"{name}.{index}")
             for index, (key, item) in enumerate(value.items())
         }
-        return {"type": "dict", "items": items}
+        return {"type": "dict", "items": entries}
     lore.serializers.save(value, folder, name)
     return {"type": "value", "name": name}
 
