@@ -54,6 +54,7 @@ logger = logging.getLogger(__name__)
 try:
     import orjson
     from fastapi import APIRouter, FastAPI, Request
+    from fastapi.exceptions import RequestValidationError
     from fastapi.openapi.utils import get_openapi
     from starlette.responses import PlainTextResponse, Response
 except ImportError as missing:  # pragma: no cover - exercised without the extra installed
@@ -89,8 +90,28 @@ async def lore_error(request: Any, error: Exception) -> Response:
     return error_response(error)
 
 
+async def invalid_request(request: Any, error: Exception) -> Response:
+    """FastAPI's 422 for a custom route's parameters, each bad input quoted short.
+
+    FastAPI's own handler sends every bad input back whole (a 9 MB query value, a
+    nested body); this one keeps the location, message and type of each error, and
+    at most :data:`~lore.server.validation.QUOTE` characters of its input.
+    """
+    assert isinstance(error, RequestValidationError)
+    details = [
+        {
+            "loc": list(item.get("loc", ())),
+            "msg": str(item.get("msg", "")),
+            "type": str(item.get("type", "")),
+            "input": validation.quote(item.get("input")),
+        }
+        for item in error.errors()
+    ]
+    return json_response({"detail": details}, 422)
+
+
 #: The exception handlers the app registers, one per error type.
-ERRORS = {LoreError: lore_error}
+ERRORS = {LoreError: lore_error, RequestValidationError: invalid_request}
 
 
 class Server:
@@ -118,7 +139,7 @@ class Server:
         model = self.by_name.get(name)
         if model is None:
             known = ", ".join(sorted(self.models)) or "none"
-            raise BadRequest(f"no model {name!r}: this server has {known}", status=404)
+            raise BadRequest(f"no model {validation.quote(name)}: this server has {known}", status=404)
         return model
 
     async def load_all(self) -> None:

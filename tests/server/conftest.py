@@ -74,7 +74,7 @@ class Spend(lore.models.Base):
 ROUTER = """
 import asyncio
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 router = APIRouter(prefix="/extra", tags=["extra"])
 
@@ -82,6 +82,11 @@ router = APIRouter(prefix="/extra", tags=["extra"])
 @router.get("/hello")
 async def hello(who: str = "world") -> dict:
     return {"message": "hello " + who}
+
+
+@router.get("/square")
+async def square(n: int = Query(ge=-1000, le=1000)) -> dict:
+    return {"square": n * n}
 
 
 @router.get("/sleep", include_in_schema=False)

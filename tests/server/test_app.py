@@ -208,6 +208,19 @@ def test_the_lore_command_serves_a_project_without_a_virtualenv(launch, shop, ro
     assert post(running, PREDICT, rows).status_code == 200
 
 
+def test_a_custom_routes_bad_input_is_quoted_short(server):
+    answer = httpx.get(server.url + "/extra/square", params={"n": "9" * 3000 + "x"})
+    assert answer.status_code == 422 and len(answer.content) < 500
+    detail = answer.json()["detail"][0]
+    assert detail["loc"] == ["query", "n"] and "3001 characters" in detail["input"]
+    assert httpx.get(server.url + "/extra/square", params={"n": 7}).json() == {"square": 49}
+
+
+def test_an_unknown_model_name_is_quoted_short(server, rows):
+    answer = post(server, "/models/" + "m" * 3000 + "/predict", rows)
+    assert answer.status_code == 404 and len(answer.content) < 500
+
+
 def test_custom_routers_in_the_app_api_folder_are_mounted(server):
     assert httpx.get(server.url + "/extra/hello", params={"who": "lore"}).json() == {"message": "hello lore"}
 
