@@ -3,7 +3,9 @@
 Parameters after the model path go to ``fit()``; each is converted to the type of
 its default (the estimator's defaults, then the model's ``fit`` signature), so
 ``--max-depth 4`` arrives as ``4`` and ``--learning-rate 0.1`` as ``0.1``. A name
-the model does not accept is refused before any data is read.
+the model does not accept is refused before any data is read, with "did you mean"
+for a near miss; ``lore fit MODULE.CLASS --help`` lists every parameter with its
+type and default.
 
 ``--search trials=50[,timeout=600]`` runs the hyper-parameter search instead: the
 space is the model class's ``search_space`` (``{"max_depth": (2, 8)}``), extended
@@ -57,15 +59,64 @@ def accepted(model: Any) -> tuple[dict[str, Any], bool]:
     return examples, open_ended
 
 
+def flag(name: str) -> str:
+    """``max_depth`` -> ``--max-depth``."""
+    return "--" + name.replace("_", "-")
+
+
 def refuse_unknown(model: Any, names: list[str]) -> dict[str, Any]:
-    """Raise :class:`UnknownParameter` for names the model does not accept; return the examples."""
+    """Raise :class:`UnknownParameter` for names the model does not accept; return the examples.
+
+    A near miss gets "did you mean"; otherwise the message points at ``--help``, which
+    lists every parameter with its type and default.
+    """
+    import difflib
+
     examples, open_ended = accepted(model)
     unknown = sorted(name for name in names if name not in examples)
     if unknown and not open_ended:
-        flags = ", ".join("--" + name.replace("_", "-") for name in unknown)
-        valid = ", ".join("--" + name.replace("_", "-") for name in sorted(examples))
-        raise UnknownParameter(f"{type(model).__name__} does not accept {flags}; it accepts: {valid}")
+        name = unknown[0]
+        close = difflib.get_close_matches(name, list(examples), n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {flag(close[0])}?"
+            if close
+            else f"lore fit {type(model).__module__}.{type(model).__name__} --help lists the "
+            f"{len(examples)} it accepts"
+        )
+        flags = ", ".join(flag(name) for name in unknown)
+        raise UnknownParameter(f"{type(model).__name__} does not accept {flags}; {hint}")
     return examples
+
+
+def describe_parameters(model: Any) -> list[tuple[str, str]]:
+    """``(--flag TYPE, default)`` rows of every parameter ``model.fit`` accepts, for ``--help``."""
+    examples, _ = accepted(model)
+    rows = []
+    for name, example in sorted(examples.items()):
+        kind = example if isinstance(example, type) else type(example)
+        label = "VALUE" if example is None else kind.__name__.upper()
+        default = "" if example is None or isinstance(example, type) else f"default: {example!r}"
+        rows.append((f"{flag(name)} {label}", default))
+    return rows
+
+
+class FitCommand(click.Command):
+    """``lore fit``, whose ``--help`` after a model path lists that model's parameters."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = next((arg for arg in args if not arg.startswith("-")), None)
+        ctx.meta["lore.fit.model"] = first
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help(ctx, formatter)
+        path = ctx.meta.get("lore.fit.model")
+        if not path:
+            return
+        enter()
+        model_class = import_object(path, "model", ModelError)
+        with formatter.section(f"Parameters of {model_class.__name__}.fit (types and defaults)"):
+            formatter.write_dl(describe_parameters(model_class()))
 
 
 def typed(model: Any, options: dict[str, Any]) -> dict[str, Any]:
@@ -116,14 +167,15 @@ def show_outcome(model: Any) -> None:
         click.echo('  report: none (pip install "lore-ml[report]" for plots and reports)')
 
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.command(cls=FitCommand, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("model_path", metavar="MODULE.CLASS")
 @click.option("--search", metavar="trials=N[,timeout=S]", help="Run a hyper-parameter search instead.")
 @click.pass_context
 def fit(ctx: click.Context, model_path: str, search: str | None) -> None:
     """Fit MODULE.CLASS (e.g. my_app.models.subscribers.BoostedName) and save the fitting.
 
-    Any --name value after it is a parameter of fit() (--num-boost-round 50).
+    Any --name value after it is a parameter of fit() (--num-boost-round 50);
+    `lore fit MODULE.CLASS --help` lists them with their types and defaults.
     """
     enter()
     model_class = import_object(model_path, "model", ModelError)

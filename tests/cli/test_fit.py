@@ -44,8 +44,19 @@ def test_options_become_typed_parameters(toy):
 
     options = split_options(["--max-depth", "4", "--learning-rate=0.25", "--objective", "binary:logistic"])
     assert typed(Toy(), options) == {"max_depth": 4, "learning_rate": 0.25, "objective": "binary:logistic"}
-    with pytest.raises(UnknownParameter, match="Toy does not accept --colour; it accepts: .*--max-depth"):
+    with pytest.raises(
+        UnknownParameter, match=r"accept --colour; lore fit .*Toy --help lists the"
+    ):
         typed(Toy(), {"colour": "red"})
+    with pytest.raises(UnknownParameter, match=r"Toy does not accept --max-dept; did you mean --max-depth\?"):
+        typed(Toy(), {"max_dept": "3"})
+
+
+def test_help_after_a_model_lists_its_parameters_with_types_and_defaults(toy, capsys):
+    assert main(["fit", "shop.models.toy.Toy", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Parameters of Toy.fit" in out
+    assert re.search(r"--max-depth INT\s+default: 6", out) and "--learning-rate FLOAT" in out
 
 
 def test_search_space_from_the_class_and_the_command_line(toy):
