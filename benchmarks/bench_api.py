@@ -1,20 +1,24 @@
-"""Serving speed: ``lore api`` against ``mlflow models serve``, the same XGBoost booster.
+"""Serving speed: ``lore api`` against the floor and the strongest peers, interleaved.
 
 A throwaway project gets a model of 20 numeric features (a lore pipeline of ``Norm``
-encoders and ``lore.estimators.XGBoost``); the fitted booster is also saved with
-``mlflow.xgboost`` and served by MLflow from a throwaway virtualenv (``--venv``,
-created on first use). Both servers run one worker, one OpenMP thread, on
-127.0.0.1; ``wrk`` (Debian package ``wrk``) sends the load from the same machine:
+encoders and ``lore.estimators.XGBoost``). The same fitted booster is served by:
 
-- single-row requests at concurrency 1 and 32: requests/s, p50 and p99 latency;
-- 1,000-row batches at concurrency 1: rows/s and latency;
-- a soak of ``--soak`` seconds (60) at concurrency 32 on lore: errors and the
-  server's resident memory at start and end.
+- ``lore``: ``lore api`` (one worker, micro-batching on, its default), sent raw rows;
+- ``floor``: a minimal ASGI app (uvicorn, orjson, ``Booster.inplace_predict``, no
+  validation, no encoding), sent the same raw rows: the physical floor of this stack;
+- ``bentoml``: a BentoML service with adaptive batching (``batchable=True``), sent the
+  rows already encoded by lore's pipeline (the same features the booster needs);
+- ``mlflow``: ``mlflow models serve -w 2``, sent the same encoded rows (``dataframe_split``).
 
-lore runs twice, without and with micro-batching (``LORE_API_BATCHING``), to measure
-whether merging concurrent single rows pays. Prints one JSON line per figure.
+Peers come from throwaway virtualenvs (``$LORE_BENCH_VENVS/bentoml`` and
+``/mlflow``, see ``benchmarks/harness.py``); a missing one is skipped with a reason.
+Every server uses one OpenMP thread and 127.0.0.1; ``wrk`` (Debian package ``wrk``)
+sends the load from the same machine. Each round runs every server in turn (rotated),
+for single rows at concurrency 1 (p50, p99) and 32 (requests/s) and 1,000-row
+batches at concurrency 1 (rows/s); figures are the median and best of ``--rounds``,
+with lore's ratio to each other server and the load average. Prints JSON lines.
 
-Two other modes leave MLflow out:
+Two other modes leave the peers out:
 
 - ``--against FOLDER``: this lore against another checkout's (``FOLDER/lore``), the
   same three wrk figures, A B A B for ``--rounds`` rounds; min, median and the ratio of
@@ -24,7 +28,7 @@ Two other modes leave MLflow out:
   to single-row traffic from wrk at concurrency 4: the server's resident memory every
   half second, and the p99 of the normal requests against a run without the flood.
 
-    python benchmarks/bench_api.py [--duration 10] [--soak 60] [--venv /tmp/venv-mlflow]
+    python benchmarks/bench_api.py [--duration 3] [--rounds 3] [--soak 0]
     python benchmarks/bench_api.py --against /tmp/lore-before --rounds 3 --duration 5
     python benchmarks/bench_api.py --flood 60
 """
@@ -45,6 +49,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import harness
 
 FEATURES = [f"f{i}" for i in range(20)]
 
@@ -101,15 +107,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def ensure_venv(venv: Path) -> Path:
-    if not (venv / "bin" / "mlflow").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "-q", "mlflow", "xgboost", "pandas"], check=True
-        )
-    return venv / "bin"
 
 
 def make_project(root: Path) -> dict[str, str]:
@@ -203,21 +200,6 @@ def wrk(url: str, body: bytes, connections: int, seconds: int, folder: Path) -> 
     }
 
 
-def emit(
-    metric: str, value: float, unit: str, vs: str | None = None, ratio: float | None = None, **extra
-) -> None:
-    entry = {
-        "benchmark": "api",
-        "metric": metric,
-        "value": round(value, 3),
-        "unit": unit,
-        "vs": vs,
-        "ratio": None if ratio is None else round(ratio, 2),
-        **extra,
-    }
-    print(json.dumps(entry), flush=True)
-
-
 def start_lore(
     root: Path, env: dict[str, str], batching: bool, lore: Path | None = None
 ) -> tuple[subprocess.Popen, str]:
@@ -241,22 +223,9 @@ def start_mlflow(bin_dir: Path, model: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     # MLflow starts `uvicorn` from PATH: its virtualenv's, not ours
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    command = [str(bin_dir / "mlflow"), "models", "serve", "-m", str(model), "--env-manager", "local"]
     process = subprocess.Popen(
-        [
-            str(bin_dir / "mlflow"),
-            "models",
-            "serve",
-            "-m",
-            str(model),
-            "--env-manager",
-            "local",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "-w",
-            "1",
-        ],
+        [*command, "-h", "127.0.0.1", "-p", str(port), "-w", "2"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -264,6 +233,110 @@ def start_mlflow(bin_dir: Path, model: Path) -> tuple[subprocess.Popen, str]:
     )
     wait_until(f"http://127.0.0.1:{port}/ping", process)
     return process, f"http://127.0.0.1:{port}/invocations"
+
+
+FLOOR = """
+import operator, os
+import numpy as np, orjson, xgboost
+
+FEATURES = [f"f{i}" for i in range(20)]
+ROW = operator.itemgetter(*FEATURES)
+booster = xgboost.Booster()
+booster.load_model(os.environ["BOOSTER"])
+booster.set_param({"nthread": 1})
+HEADERS = [(b"content-type", b"application/json")]
+
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            await send({"type": message["type"] + ".complete"})
+            if message["type"] == "lifespan.shutdown":
+                return
+    body, more = b"", True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    if scope["method"] == "GET":
+        payload = b"ok"
+    else:
+        data = orjson.loads(body)
+        rows = [data] if isinstance(data, dict) else data
+        x = np.array(list(map(ROW, rows)), dtype=np.float32)
+        p = booster.inplace_predict(x)
+        payload = orjson.dumps(
+            {"predictions": (p > 0.5).tolist(), "probabilities": np.column_stack((1 - p, p))},
+            option=orjson.OPT_SERIALIZE_NUMPY,
+        )
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    await send({"type": "http.response.body", "body": payload})
+"""
+
+BENTO = """
+import os
+import numpy as np
+import bentoml
+import xgboost
+
+
+@bentoml.service(workers=1, traffic={"timeout": 30})
+class Churn:
+    def __init__(self):
+        self.booster = xgboost.Booster()
+        self.booster.load_model(os.environ["BOOSTER"])
+        self.booster.set_param({"nthread": 1})
+
+    @bentoml.api(batchable=True, max_batch_size=1024, max_latency_ms=1000)
+    def predict(self, records: np.ndarray) -> np.ndarray:
+        return self.booster.inplace_predict(records.astype(np.float32))
+"""
+
+
+def start_floor(folder: Path, booster: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    (folder / "floor_app.py").write_text(FLOOR)
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "BOOSTER": str(booster), "PYTHONPATH": str(folder)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "floor_app:app", "--port", str(port), "--log-level", "warning"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until(f"http://127.0.0.1:{port}/", process)
+    return process, f"http://127.0.0.1:{port}/"
+
+
+def start_bentoml(bin_dir: Path, folder: Path, booster: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    (folder / "bento_service.py").write_text(BENTO)
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "BOOSTER": str(booster),
+        "BENTOML_HOME": str(folder / "bentoml"),
+        "BENTOML_DO_NOT_TRACK": "True",
+    }
+    process = subprocess.Popen(
+        [
+            str(bin_dir / "bentoml"),
+            "serve",
+            "bento_service:Churn",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    wait_until(f"http://127.0.0.1:{port}/readyz", process)
+    return process, f"http://127.0.0.1:{port}/predict"
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -280,6 +353,12 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def emit(
+    metric: str, value: float, unit: str, vs: str | None = None, ratio: float | None = None, **extra
+) -> None:
+    harness.emit("api", metric, value, unit, vs=vs, ratio=ratio, **extra)
+
+
 def measure(name: str, url: str, row: bytes, batch: bytes, seconds: int, folder: Path) -> dict[str, dict]:
     wrk(url, row, 4, 2, folder)  # warm up
     return {
@@ -287,46 +366,6 @@ def measure(name: str, url: str, row: bytes, batch: bytes, seconds: int, folder:
         "c32": wrk(url, row, 32, seconds, folder),
         "batch": wrk(url, batch, 1, seconds, folder),
     }
-
-
-def validation_figures(records: list[dict[str, float]], repeat: int = 200) -> None:
-    """Checking a request in process: lore's column checks against a pydantic body model.
-
-    The pydantic side is what a FastAPI endpoint declaring ``rows: list[Row]`` does:
-    validate the JSON into models, then turn them into the frame a pipeline needs.
-    """
-    import pandas as pd
-    import pydantic
-
-    from lore.server.validation import parse
-
-    schema = dict.fromkeys(FEATURES, "number")
-    row_model = pydantic.create_model("Row", **{name: (float | None, ...) for name in FEATURES})
-    adapter = pydantic.TypeAdapter(list[row_model])
-
-    def with_pydantic(body: bytes) -> pd.DataFrame:
-        return pd.DataFrame([row.model_dump() for row in adapter.validate_json(body)])
-
-    for label, rows in (("1 row", records[:1]), ("1,000 rows", records)):
-        body = json.dumps(rows).encode()
-        timings = {}
-        for name, check in (
-            ("lore", lambda body=body: parse(body, schema, 10_000)),
-            ("pydantic", with_pydantic),
-        ):
-            check(body)
-            start = time.perf_counter()
-            for _ in range(repeat if len(rows) == 1 else repeat // 10):
-                check(body)
-            timings[name] = (time.perf_counter() - start) / (repeat if len(rows) == 1 else repeat // 10)
-        emit(
-            f"request validation to a DataFrame, {label}",
-            timings["lore"] * 1000,
-            "ms",
-            "pydantic body model (FastAPI's way)",
-            timings["lore"] / timings["pydantic"],
-            pydantic=round(timings["pydantic"] * 1000, 3),
-        )
 
 
 def against(root: Path, env: dict[str, str], other: Path, rounds: int, seconds: int, folder: Path) -> None:
@@ -450,124 +489,196 @@ def bodies() -> tuple[bytes, bytes]:
     return json.dumps(records[0]).encode(), json.dumps(records).encode()
 
 
+def validation_figures(records: list[dict[str, float]], repeat: int = 200) -> None:
+    """Checking a request in process: lore's column checks against a pydantic body model.
+
+    The pydantic side is what a FastAPI endpoint declaring ``rows: list[Row]`` does:
+    validate the JSON into models, then turn them into the frame a pipeline needs.
+    """
+    import pandas as pd
+    import pydantic
+
+    from lore.server.validation import parse
+
+    schema = dict.fromkeys(FEATURES, "number")
+    row_model = pydantic.create_model("Row", **{name: (float | None, ...) for name in FEATURES})
+    adapter = pydantic.TypeAdapter(list[row_model])
+
+    def with_pydantic(body: bytes) -> pd.DataFrame:
+        return pd.DataFrame([row.model_dump() for row in adapter.validate_json(body)])
+
+    for label, rows in (("1 row", records[:1]), ("1,000 rows", records)):
+        body = json.dumps(rows).encode()
+        repeat_here = repeat if len(rows) == 1 else repeat // 10
+
+        def many(check, body=body, repeat_here=repeat_here) -> None:
+            for _ in range(repeat_here):
+                check(body)
+
+        times = harness.interleave(
+            {
+                "lore": lambda many=many: many(lambda data: parse(data, schema, 10_000)),
+                "pydantic": lambda many=many: many(with_pydantic),
+            },
+            rounds=5,
+        )
+        per_call = {name: [value / repeat_here for value in values] for name, values in times.items()}
+        harness.compare("api", f"request validation to a DataFrame, {label}", per_call, "lore")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--soak", type=int, default=60, help="seconds of the concurrency-32 soak")
-    parser.add_argument("--venv", type=Path, default=Path("/tmp/venv-mlflow"))
-    parser.add_argument("--against", type=Path, help="another checkout to compare lore with (no MLflow)")
-    parser.add_argument("--rounds", type=int, default=3, help="A B rounds of --against")
-    parser.add_argument("--flood", type=int, help="seconds of the rejected-body flood (no MLflow)")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every server")
+    parser.add_argument(
+        "--soak", type=int, default=0, help="seconds of a concurrency-32 soak of lore (0: none)"
+    )
     args = parser.parse_args()
-
-    if args.against or args.flood:
-        folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
-        root = folder / "bench"
-        env = make_project(root)
-        if args.against:
-            against(root, env, args.against, args.rounds, args.duration, folder)
-        if args.flood:
-            flood(root, env, args.flood, folder)
-        return
 
     import numpy as np
 
-    bin_dir = ensure_venv(args.venv)
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
     root = folder / "bench"
     env = make_project(root)
-    subprocess.run(
-        [str(bin_dir / "python"), "-c", MLFLOW_SAVE, str(root / "booster.ubj"), str(folder / "mlflow")],
-        check=True,
-        capture_output=True,
-    )
+    booster = root / "booster.ubj"
 
     rng = np.random.default_rng(1)
     records = [dict(zip(FEATURES, map(float, values))) for values in rng.normal(size=(1000, 20)).round(4)]
-    lore_row, lore_batch = json.dumps(records[0]).encode(), json.dumps(records).encode()
-    mlflow_row = json.dumps({"dataframe_records": records[:1]}).encode()
-    mlflow_batch = json.dumps({"dataframe_records": records}).encode()
-
+    encoded = encode(root, env, records)
+    bodies = {
+        "lore": (json.dumps(records[0]).encode(), json.dumps(records).encode()),
+        "floor": (json.dumps(records[0]).encode(), json.dumps(records).encode()),
+        "bentoml": tuple(json.dumps({"records": rows}).encode() for rows in (encoded[:1], encoded)),
+        "mlflow": tuple(
+            json.dumps({"dataframe_split": {"columns": FEATURES, "data": rows}}).encode()
+            for rows in (encoded[:1], encoded)
+        ),
+    }
     validation_figures(records)
-    results: dict[str, dict[str, dict]] = {}
-    process, url = start_mlflow(bin_dir, folder / "mlflow")
+
+    servers: dict[str, tuple[subprocess.Popen, str]] = {}
     try:
-        results["mlflow"] = measure("mlflow", url, mlflow_row, mlflow_batch, args.duration, folder)
+        servers["lore"] = start_lore(root, env, batching=True)
+        servers["floor"] = start_floor(folder, booster)
+        bento = harness.peer("bentoml", "bentoml")
+        if bento is not None:
+            servers["bentoml"] = start_bentoml(bento, folder, booster)
+        mlflow = harness.peer("mlflow", "mlflow")
+        if mlflow is not None:
+            subprocess.run(
+                [str(mlflow / "python"), "-c", MLFLOW_SAVE, str(booster), str(folder / "mlflow")],
+                check=True,
+                capture_output=True,
+            )
+            servers["mlflow"] = start_mlflow(mlflow, folder / "mlflow")
+        for name, (_, url) in servers.items():
+            row, batch = bodies[name]
+            check = subprocess.run(
+                ["curl", "-s", "-H", "Content-Type: application/json", "--data-binary", "@-", url],
+                input=row,
+                capture_output=True,
+            )
+            print(json.dumps({"server": name, "answer to one row": check.stdout.decode()[:200]}), flush=True)
+            wrk(url, row, 4, 1, folder)  # warm up
+        figures: dict[str, dict[str, list[float]]] = {name: {} for name in servers}
+        names = list(servers)
+        for round_ in range(args.rounds):
+            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                url = servers[name][1]
+                row, batch = bodies[name]
+                one = wrk(url, row, 1, args.duration, folder)
+                many = wrk(url, row, 32, args.duration, folder)
+                big = wrk(url, batch, 1, args.duration, folder)
+                for key, value in (
+                    ("c1_p50_ms", one["p50"]),
+                    ("c1_p99_ms", one["p99"]),
+                    ("c1_rps", one["rps"]),
+                    ("c32_rps", many["rps"]),
+                    ("c32_p99_ms", many["p99"]),
+                    ("batch_rows_per_s", big["rps"] * 1000),
+                    ("errors", one["errors"] + many["errors"] + big["errors"]),
+                ):
+                    figures[name].setdefault(key, []).append(value)
+        report(figures)
+        if args.soak:
+            soak(servers["lore"], bodies["lore"][0], args.soak, folder)
     finally:
-        stop(process)
-    for batching in (False, True):
-        name = "lore batching" if batching else "lore"
-        process, url = start_lore(root, env, batching)
-        try:
-            results[name] = measure(name, url, lore_row, lore_batch, args.duration, folder)
-        finally:
+        for process, _ in servers.values():
             stop(process)
 
-    mlflow = results["mlflow"]
-    for name in ("lore", "lore batching"):
-        figures = results[name]
-        for load in ("c1", "c32"):
-            concurrency = load[1:]
-            emit(
-                f"{name}: single rows at concurrency {concurrency}",
-                figures[load]["rps"],
-                "requests/s",
-                "mlflow models serve",
-                figures[load]["rps"] / mlflow[load]["rps"],
-                mlflow=mlflow[load]["rps"],
-                errors=figures[load]["errors"],
-                mlflow_errors=mlflow[load]["errors"],
-            )
-            for pct in ("p50", "p99"):
-                emit(
-                    f"{name}: single rows at concurrency {concurrency}, {pct} latency",
-                    figures[load][pct],
-                    "ms",
-                    "mlflow models serve",
-                    figures[load][pct] / mlflow[load][pct],
-                    mlflow=mlflow[load][pct],
-                )
-        rows = figures["batch"]["rps"] * 1000
-        emit(
-            f"{name}: 1,000-row batches, rows predicted",
-            rows,
-            "rows/s",
-            "mlflow models serve",
-            rows / (mlflow["batch"]["rps"] * 1000),
-            mlflow=mlflow["batch"]["rps"] * 1000,
-            errors=figures["batch"]["errors"],
-            mlflow_errors=mlflow["batch"]["errors"],
-        )
-        emit(
-            f"{name}: 1,000-row batches, p99 latency",
-            figures["batch"]["p99"],
-            "ms",
-            "mlflow models serve",
-            figures["batch"]["p99"] / mlflow["batch"]["p99"],
-            mlflow=mlflow["batch"]["p99"],
-        )
 
-    best = (
-        "lore batching" if results["lore batching"]["c32"]["rps"] > results["lore"]["c32"]["rps"] else "lore"
-    )
-    process, url = start_lore(root, env, best == "lore batching")
-    try:
-        wrk(url, lore_row, 4, 2, folder)
-        before = rss_mib(process.pid)
-        soak = wrk(url, lore_row, 32, args.soak, folder)
-        after = rss_mib(process.pid)
-    finally:
-        stop(process)
-    emit(
-        f"{best}: {args.soak}s soak at concurrency 32, errors",
-        soak["errors"],
+ENCODE = """
+import json, sys
+import pandas as pd
+from bench.models.churn import Churn
+model = Churn.load()
+rows = pd.DataFrame(json.load(sys.stdin))
+print(json.dumps(model.pipeline.encode_x(rows).to_numpy().tolist()))
+"""
+
+
+def encode(root: Path, env: dict[str, str], records: list[dict[str, float]]) -> list[list[float]]:
+    """The rows as the booster's features (lore's pipeline encodes them once, for the peers)."""
+    output = subprocess.run(
+        [sys.executable, "-c", ENCODE],
+        cwd=root,
+        env=env,
+        input=json.dumps(records),
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return json.loads(output)
+
+
+#: For each figure: whether higher is better (ratios are lore / other either way).
+FIGURES = {
+    "c1_p50_ms": False,
+    "c1_p99_ms": False,
+    "c1_rps": True,
+    "c32_rps": True,
+    "c32_p99_ms": False,
+    "batch_rows_per_s": True,
+}
+
+
+def report(figures: dict[str, dict[str, list[float]]]) -> None:
+    """One line per figure and server: medians and bests, and lore's ratio to it."""
+    lore = figures["lore"]
+    for key, higher in FIGURES.items():
+        ours = harness.summary(lore[key])
+        best = max if higher else min
+        for name, theirs_all in figures.items():
+            theirs = harness.summary(theirs_all[key])
+            harness.emit(
+                "api",
+                key,
+                ours["median"],
+                key.rsplit("_", 1)[-1] if not key.endswith("per_s") else "rows/s",
+                best=best(lore[key]),
+                vs=name,
+                vs_median=theirs["median"],
+                vs_best=best(theirs_all[key]),
+                ratio=ours["median"] / theirs["median"],
+                errors=sum(theirs_all["errors"]),
+            )
+
+
+def soak(server: tuple[subprocess.Popen, str], row: bytes, seconds: int, folder: Path) -> None:
+    process, url = server
+    before = rss_mib(process.pid)
+    result = wrk(url, row, 32, seconds, folder)
+    after = rss_mib(process.pid)
+    harness.emit(
+        "api",
+        f"lore: {seconds}s soak at concurrency 32, errors",
+        result["errors"],
         "errors",
-        requests=soak["requests"],
-        rps=soak["rps"],
-        p99_ms=soak["p99"],
+        requests=result["requests"],
+        rps=result["rps"],
+        rss_start_mib=before,
+        rss_end_mib=after,
     )
-    emit(f"{best}: {args.soak}s soak, server RSS at start", before, "MiB")
-    emit(f"{best}: {args.soak}s soak, server RSS at end", after, "MiB", ratio=after / before)
 
 
 if __name__ == "__main__":

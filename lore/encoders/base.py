@@ -50,8 +50,8 @@ from typing import Any, ClassVar
 from lore.errors import EncodingError, NotFittedError
 from lore.transformers.base import Source, Transformer, read, snake, source_columns, source_name
 
-#: Inputs of at most this many rows may take :meth:`Encoder.transform_values`, the path
-#: without pandas; bigger ones are cheaper vectorized.
+#: Inputs of at most this many rows are looked up value by value in a dict (categorical
+#: encoders); bigger ones are cheaper vectorized.
 SMALL = 16
 
 CATEGORICAL = "categorical"
@@ -301,9 +301,9 @@ class Encoder:
         return self._encode(self.series(frame))
 
     def transform_values(self, values: Any) -> Any:
-        """Encode a few values of the input column without pandas, or ``None`` if it cannot.
+        """Encode values of the input column without pandas, or ``None`` if it cannot.
 
-        The serving path for a request of a row or two: ``values`` is what
+        The serving path, which matters most for a request of a row or two: ``values`` is what
         :mod:`lore.server.validation` checked for the column (a numpy array of numbers,
         or a list of strings or booleans). Encoders of a plain column (not a
         transformer) that know the kind of ``values`` return exactly what
@@ -318,7 +318,7 @@ class Encoder:
         ([1.0], None)
         """
         self.check_fitted()
-        if not isinstance(self.column, str) or not 0 < len(values) <= SMALL:
+        if not isinstance(self.column, str) or not len(values):
             return None
         return self._encode_small(values)
 

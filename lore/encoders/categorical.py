@@ -150,6 +150,8 @@ class Unique(Encoder):
     def _encode_small(self, values: Any) -> Any:
         import numpy as np
 
+        if len(values) > SMALL:  # vectorized through pandas is cheaper
+            return None
         if isinstance(values, list) and all(value is None or type(value) is str for value in values):
             kind, missing = "text", np.array([value is None for value in values])
         elif getattr(values, "dtype", None) is not None and values.dtype.kind in "iuf":
@@ -283,7 +285,9 @@ class Boolean(Encoder):
     def _encode_small(self, values: Any) -> Any:
         import numpy as np
 
-        if isinstance(values, list) and all(type(value) is bool for value in values):
+        if len(values) > SMALL:  # vectorized through pandas is cheaper
+            return None
+        if isinstance(values, list) and len(values) <= SMALL and all(type(value) is bool for value in values):
             return self._encode_truth(np.array(values, dtype=bool), np.zeros(len(values), bool), self.column)
         if getattr(values, "dtype", None) is not None and values.dtype.kind in "iufb":
             numbers = values.astype("float64")

@@ -40,6 +40,32 @@ def test_postgres_dtypes_match_read_sql(conn, table, frame):
     pd.testing.assert_frame_equal(ours, theirs)
 
 
+def test_postgres_numerics_arrive_as_float8_with_the_values_of_the_text_parse(conn):
+    if conn.backend != "postgresql":
+        pytest.skip("the ADBC fast path is PostgreSQL's")
+    from lore.io import postgres_fast
+
+    numbers = (
+        "SELECT g AS id, mod(g * 1000003, 999983)::numeric / 7 AS free, (g / 3.0)::numeric(12, 2) AS fixed, "
+        "CASE WHEN mod(g, 5) = 0 THEN NULL WHEN mod(g, 7) = 0 THEN 'NaN'::numeric "
+        'ELSE g * 1.000000000000000000001 END AS odd, g::float8 AS "say ""hi""" '
+        "FROM generate_series(1, 500) g WHERE g > %(low)s ORDER BY g;"
+    )
+    ours = conn.dataframe(numbers, low=0)
+    with conn._adbc_connection() as adbc:
+        sql, values = conn._statement(numbers, {"low": 0}).numbered()
+        cursor = adbc.cursor()
+        assert "::float8" in postgres_fast.numerics_as_float8(cursor, sql)
+        cursor.execute(sql, parameters=values)  # numerics as text, parsed by Arrow
+        as_text = postgres_fast.arrow_to_frame(cursor.fetch_arrow_table())
+        cursor.close()
+    pd.testing.assert_frame_equal(ours, as_text, check_exact=True)
+    assert ours.columns[-1] == 'say "hi"' and ours["odd"].isna().sum() == 100 + 71 - 14
+    pd.testing.assert_frame_equal(
+        ours, pd.read_sql(numbers.replace("%(low)s", "0"), conn.engine), check_exact=True
+    )
+
+
 def test_list_parameter_expands_for_in(conn, table, frame):
     conn.insert(table, frame)
     result = conn.dataframe(f"SELECT id FROM {table} WHERE id IN %(ids)s ORDER BY id", ids=[1, 3, 5])
