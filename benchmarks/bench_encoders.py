@@ -13,7 +13,11 @@ is built) over the input frame's own size. Then ``LowMemory`` encodes a generate
 stream whose in-memory size is 4x a memory budget (``--cap-mib``), in a fresh process
 whose peak RSS is measured against that budget.
 
-    python benchmarks/bench_encoders.py [--rows 1000000] [--repeat 3] [--cap-mib 320]
+``--twin`` measures only a ``Twin(Unique)`` over two city columns against its
+neighbours, two ``Unique`` encoders fitted and applied one column each (interleaved
+rounds, min and median, load average).
+
+    python benchmarks/bench_encoders.py [--rows 1000000] [--repeat 3] [--cap-mib 320] [--twin]
 """
 
 from __future__ import annotations
@@ -207,13 +211,55 @@ def low_memory(rows: int, chunk: int) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def bench_twin(rows: int, rounds: int) -> None:
+    """A twin encoder against two plain ones over the same two columns."""
+    import numpy as np
+    from rounds import emit_pair, interleaved
+
+    from lore.encoders import Twin, Unique
+
+    frame = make_frame(rows)
+    frame["city_twin"] = frame["city"].to_numpy()[np.random.default_rng(1).permutation(rows)]
+    small = frame.iloc[:1]
+
+    def twin() -> None:
+        Twin(Unique("city")).fit(frame).transform(frame)
+
+    def pair() -> None:
+        for column in ("city", "city_twin"):
+            Unique(column).fit(frame).transform(frame)
+
+    result = interleaved({"twin": twin, "pair": pair}, rounds)
+    emit_pair(
+        BENCHMARK,
+        f"Twin(Unique) fit + transform, {rows:,} rows",
+        result["twin"],
+        "two Unique",
+        result["pair"],
+    )
+    fitted_twin = Twin(Unique("city")).fit(frame)
+    fitted_pair = [Unique(column).fit(frame) for column in ("city", "city_twin")]
+    result = interleaved(
+        {
+            "twin": lambda: fitted_twin.transform(small),
+            "pair": lambda: [encoder.transform(small) for encoder in fitted_pair],
+        },
+        rounds * 50,
+    )
+    emit_pair(BENCHMARK, "Twin(Unique) transform, 1 row", result["twin"], "two Unique", result["pair"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--side", choices=["lore", "sklearn"], help=argparse.SUPPRESS)
     parser.add_argument("--cap-mib", type=int, default=320, help="LowMemory's budget (MiB); 0 skips")
+    parser.add_argument("--twin", action="store_true", help="only the twin encoder against two Unique")
     args = parser.parse_args()
+    if args.twin:
+        bench_twin(args.rows, max(args.repeat, 5))
+        return
     if args.side:
         side(args.side, args.rows, args.repeat)
         return

@@ -19,6 +19,7 @@ from lore.encoders.binned import Discrete, Enum, Quantile
 from lore.encoders.categorical import OTHER, Boolean, Equals, OneHot, Unique
 from lore.encoders.continuous import Continuous, Norm, Pass, Uniform
 from lore.encoders.sequence import MiddleOut, NestedUnique, Token
+from lore.encoders.twin import Twin
 from lore.util import lazy_exports
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Quantile",
     "SKLearn",
     "Token",
+    "Twin",
     "Uniform",
     "Unique",
 ]

@@ -78,7 +78,8 @@ def describe_inputs(encoders: list[Any]) -> list[dict[str, Any]]:
         columns = [str(name) for name in encoder.feature_names()]
         kind = getattr(encoder, "kind", CONTINUOUS)
         cardinality = encoder.cardinality() if kind != CONTINUOUS else None
-        if kind == SEQUENCE or (kind == CATEGORICAL and len(columns) == 1 and cardinality):
+        shared = len(columns) == 1 or getattr(encoder, "shares_embedding", False)  # twins: one embedding
+        if kind == SEQUENCE or (kind == CATEGORICAL and shared and cardinality):
             name = _input_name(f"{encoder.name}_{len(inputs)}")
             inputs.append({"name": name, "kind": kind, "cardinality": int(cardinality), "columns": columns})
         else:

@@ -36,6 +36,8 @@ def mixed(rows: int = 60) -> Any:
             "other_city": pd.array(np.where(rng.random(rows) > 0.5, cities, "oslo"), dtype="str"),
             "length": length,
             "position": (rng.random(rows) * length).astype(int),
+            "city_twin": pd.array(cities[::-1], dtype="str"),  # for Twin encoders
+            "age_twin": age[::-1] + 1.0,
         }
     )
 

@@ -20,6 +20,7 @@ from lore.encoders import (
     Pass,
     Quantile,
     Token,
+    Twin,
     Uniform,
     Unique,
 )
@@ -51,6 +52,9 @@ ENCODERS = [
     Norm(Log(NameAge("first_name"))),
     Discrete(NameSex("first_name"), bins=10),
     Unique(NameSex("first_name")),
+    Twin(Unique("city")),
+    Twin(Unique("city", minimum_occurrences=8), twin="other_city"),
+    Twin(Norm("age")),
 ]
 
 
