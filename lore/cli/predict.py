@@ -122,49 +122,22 @@ def score(
 
 
 def scored(
-    model: Any, chunks: Iterator[Any], schema: dict[str, str], keep: tuple[str, ...], source: str, bar: Any
+    model: Any,
+    chunks: Iterator[Any],
+    schema: dict[str, str],
+    keep: tuple[str, ...],
+    source: str,
+    progress: Any,
 ) -> Iterator[Any]:
-    """Score each chunk in turn, advancing the progress bar."""
+    """Score each chunk in turn, showing the rows done so far in ``progress``."""
     first = 0
     for frame in chunks:
         if not len(frame):
             continue
         result = score(model, frame.reset_index(drop=True), schema, keep, first, source)
         first += len(frame)
-        bar.advance(len(frame))
+        progress.update(first)
         yield result
-
-
-class Bar:
-    """A rich progress bar on a terminal (stderr), nothing elsewhere; counts rows."""
-
-    def __init__(self, total: int | None, label: str) -> None:
-        self.rows = 0
-        self.progress = None
-        if sys.stderr.isatty():
-            try:
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-            except ImportError:
-                return
-            self.progress = Progress(
-                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), transient=True,
-            )  # fmt: skip
-            self.task = self.progress.add_task(label, total=total)
-
-    def __enter__(self) -> Bar:
-        if self.progress is not None:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-    def advance(self, rows: int) -> None:
-        self.rows += rows
-        if self.progress is not None:
-            self.progress.advance(self.task, rows)
 
 
 def write_file(frames: Iterator[Any], target: str) -> None:
@@ -268,13 +241,20 @@ def predict(
         _suffix(output, "--output")
     schema = schema_of(loaded)
     chunks, total = read_chunks(source, extract, connection, parse_params(params), schema, chunk_size)
+    from lore.estimators.progress import Progress
+
     label = source if source is not None else f"extract {extract}"
-    with Bar(total, f"scoring {label}") as bar:
-        frames = scored(loaded, chunks, schema, keep, label, bar)
+    progress = Progress(f"scoring {label}: rows", total=total)
+    try:
+        frames = scored(loaded, chunks, schema, keep, label, progress)
         if target is not None:
             write_table(frames, target, table, append)
         else:
             write_file(frames, output)
+    finally:
+        progress.finish()
     if output != "-":
         where = f"table {table}" if table is not None else output
-        click.echo(f"Scored {bar.rows:,} rows with {name} fitting {loaded.fitting} into {where}", err=True)
+        click.echo(
+            f"Scored {progress.step:,} rows with {name} fitting {loaded.fitting} into {where}", err=True
+        )

@@ -59,6 +59,8 @@ class Progress:
             stream = sys.stderr if sys.stderr is not None and sys.stderr.isatty() else None
         self.stream = stream or None
         self.line = label
+        #: the last step reported
+        self.step = 0
         self.logged = 0
         self.started = time.perf_counter()
         self.every = max(1, (total or 10) // 10)
@@ -74,6 +76,7 @@ class Progress:
 
     def update(self, step: int, **values: Any) -> None:
         """Show ``step`` with ``values``; log it now and then."""
+        self.step = step
         self.line = self.text(step, values)
         if self.bar is not None:
             self.bar.update(self.bar.task_ids[0], completed=step, figures=figures(values))
