@@ -7,6 +7,7 @@ Tests that need PostgreSQL, Redis or S3 ask for ``postgres_url``, ``redis_url`` 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -207,10 +208,19 @@ def fitted_project(_fitted_template: Path, tmp_path: Path, monkeypatch: pytest.M
 
     root = tmp_path / "shop"
     shutil.copytree(_fitted_template, root, symlinks=True)
+    with current(root, monkeypatch):
+        yield root
+
+
+@contextlib.contextmanager
+def current(root: Path, monkeypatch: pytest.MonkeyPatch, app: str = "shop") -> Iterator[Path]:
+    """Make ``root`` the current project (working directory, fresh environment, its own ``app`` modules)."""
     monkeypatch.chdir(root)
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.delenv("LORE_ENV", raising=False)
     lore.env.reset()
-    _forget_modules("shop")
-    yield root
-    _forget_modules("shop")
+    _forget_modules(app)
+    try:
+        yield root
+    finally:
+        _forget_modules(app)

@@ -10,28 +10,17 @@ from pathlib import Path
 
 import pytest
 
-import lore.env
 from lore.cli.init import create
+from tests.conftest import current
 
 VERSION = ".".join(map(str, sys.version_info[:3]))
-
-
-def _forget(app: str) -> None:
-    for name in [name for name in sys.modules if name == app or name.startswith(app + ".")]:
-        del sys.modules[name]
 
 
 @pytest.fixture
 def new_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A project ``shop`` made by ``lore init`` in a temporary folder, made current."""
-    root = create(tmp_path / "shop", VERSION)
-    monkeypatch.chdir(root)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.delenv("LORE_ENV", raising=False)
-    lore.env.reset()
-    _forget("shop")
-    yield root
-    _forget("shop")
+    with current(create(tmp_path / "shop", VERSION), monkeypatch) as root:
+        yield root
 
 
 @pytest.fixture(scope="session")
