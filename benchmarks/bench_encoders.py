@@ -214,7 +214,7 @@ def low_memory(rows: int, chunk: int) -> dict:
 def bench_twin(rows: int, rounds: int) -> None:
     """A twin encoder against two plain ones over the same two columns."""
     import numpy as np
-    from rounds import emit_pair, interleaved
+    from harness import compare, interleave, milliseconds
 
     from lore.encoders import Twin, Unique
 
@@ -229,24 +229,18 @@ def bench_twin(rows: int, rounds: int) -> None:
         for column in ("city", "city_twin"):
             Unique(column).fit(frame).transform(frame)
 
-    result = interleaved({"twin": twin, "pair": pair}, rounds)
-    emit_pair(
-        BENCHMARK,
-        f"Twin(Unique) fit + transform, {rows:,} rows",
-        result["twin"],
-        "two Unique",
-        result["pair"],
-    )
+    times = interleave({"Twin(Unique)": twin, "two Unique": pair}, rounds)
+    compare(BENCHMARK, f"fit + transform, {rows:,} rows", milliseconds(times), ours="Twin(Unique)", unit="ms")
     fitted_twin = Twin(Unique("city")).fit(frame)
     fitted_pair = [Unique(column).fit(frame) for column in ("city", "city_twin")]
-    result = interleaved(
+    times = interleave(
         {
-            "twin": lambda: fitted_twin.transform(small),
-            "pair": lambda: [encoder.transform(small) for encoder in fitted_pair],
+            "Twin(Unique)": lambda: fitted_twin.transform(small),
+            "two Unique": lambda: [encoder.transform(small) for encoder in fitted_pair],
         },
         rounds * 50,
     )
-    emit_pair(BENCHMARK, "Twin(Unique) transform, 1 row", result["twin"], "two Unique", result["pair"])
+    compare(BENCHMARK, "transform, 1 row", milliseconds(times), ours="Twin(Unique)", unit="ms")
 
 
 def main() -> None:

@@ -118,43 +118,44 @@ def peak_mib(chunk: int) -> float:
 
 def bench_new_features(conn, rows: int, rounds: int) -> None:
     """List parameters and transactions at the speed of their neighbours (min, median, load)."""
-    from rounds import emit_pair, interleaved
+    import harness
 
     step = max(rows // 1000, 1)
     ids = list(range(1, rows + 1, step))[:1000]
     first, last = 1, len(ids)
     listed = f"SELECT id, x FROM {TABLE} WHERE id IN %(ids)s"
     ranged = f"SELECT id, x FROM {TABLE} WHERE id BETWEEN %(low)s AND %(high)s"
-    result = interleaved(
-        {
-            "list": lambda: conn.dataframe(listed, ids=ids),
-            "range": lambda: conn.dataframe(ranged, low=first, high=last),
-        },
-        rounds,
-    )
-    emit_pair("io", "dataframe with a 1,000-value IN list", result["list"], "a scalar range", result["range"])
-    result = interleaved(
-        {
-            "list": lambda: conn.select(listed, ids=ids),
-            "range": lambda: conn.select(ranged, low=first, high=last),
-        },
-        rounds,
-    )
-    emit_pair("io", "select with a 1,000-value IN list", result["list"], "a scalar range", result["range"])
+    for method in ("dataframe", "select"):
+        read = getattr(conn, method)
+        times = harness.interleave(
+            {
+                "a 1,000-value IN list": lambda read=read: read(listed, ids=ids),
+                "a scalar range": lambda read=read: read(ranged, low=first, high=last),
+            },
+            rounds,
+        )
+        harness.compare(
+            "io",
+            f"{method} of 1,000 rows",
+            harness.milliseconds(times),
+            ours="a 1,000-value IN list",
+            unit="ms",
+        )
+
+    def update(value: int) -> None:
+        conn.execute(f"UPDATE {TABLE} SET small = %(v)s WHERE id = %(id)s", v=value, id=value + 1)
 
     def transaction() -> None:
         with conn:
             for value in range(20):
-                conn.execute(f"UPDATE {TABLE} SET small = %(v)s WHERE id = %(id)s", v=value, id=value + 1)
+                update(value)
 
     def separately() -> None:
         for value in range(20):
-            conn.execute(f"UPDATE {TABLE} SET small = %(v)s WHERE id = %(id)s", v=value, id=value + 1)
+            update(value)
 
-    result = interleaved({"transaction": transaction, "separately": separately}, rounds)
-    emit_pair(
-        "io", "20 updates in one transaction", result["transaction"], "20 on their own", result["separately"]
-    )
+    times = harness.interleave({"one transaction": transaction, "each on its own": separately}, rounds)
+    harness.compare("io", "20 updates", harness.milliseconds(times), ours="one transaction", unit="ms")
 
 
 def main() -> None:

@@ -272,42 +272,42 @@ def bench_save_load() -> None:
 
 
 def bench_naive(rounds: int = 7) -> None:
-    from rounds import emit_pair, interleaved
+    from harness import compare, interleave, milliseconds
     from sklearn.dummy import DummyClassifier
 
     model = lore.models.Naive(Mixed())
     model.fit()
     training = model.pipeline.training_data
     x, y = training.x.to_numpy(np.float32), np.asarray(training.y)
-    result = interleaved(
+    times = interleave(
         {
-            "lore": lambda: lore.estimators.Naive().fit(x, y),
-            "sklearn": lambda: DummyClassifier(strategy="prior").fit(x, y),
+            "lore Naive": lambda: lore.estimators.Naive().fit(x, y),
+            "DummyClassifier": lambda: DummyClassifier(strategy="prior").fit(x, y),
         },
         rounds,
     )
-    emit_pair("naive", f"Naive.fit, {len(y)} rows", result["lore"], "DummyClassifier.fit", result["sklearn"])
+    compare("naive", f"fit, {len(y)} rows", milliseconds(times), ours="lore Naive", unit="ms")
     naive = lore.estimators.Naive()
     naive.fit(x, y)
     dummy = DummyClassifier(strategy="prior").fit(x, y)
     for rows in (1, 10_000):
         part = x[:rows]
-        result = interleaved(
+        times = interleave(
             {
-                "lore": lambda part=part: naive.predict_proba(part),
-                "sklearn": lambda part=part: dummy.predict_proba(part),
+                "lore Naive": lambda part=part: naive.predict_proba(part),
+                "DummyClassifier": lambda part=part: dummy.predict_proba(part),
             },
             rounds * 20,
         )
-        emit_pair(
-            "naive", f"Naive.predict_proba, {rows} rows", result["lore"], "DummyClassifier", result["sklearn"]
-        )
-    boosted = Boosted.load()
+        compare("naive", f"predict_proba, {rows} rows", milliseconds(times), ours="lore Naive", unit="ms")
+    boosted = Boosted()
+    boosted.fit()
     row = DATA.drop(columns=["converted"]).iloc[:1]
-    result = interleaved(
-        {"naive": lambda: model.predict(row), "xgboost": lambda: boosted.predict(row)}, rounds * 20
+    times = interleave(
+        {"naive model": lambda: model.predict(row), "XGBoost model": lambda: boosted.predict(row)},
+        rounds * 20,
     )
-    emit_pair("naive", "model.predict, 1 raw row", result["naive"], "the XGBoost model", result["xgboost"])
+    compare("naive", "model.predict, 1 raw row", milliseconds(times), ours="naive model", unit="ms")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,11 @@ def interleave(sides: dict[str, Callable[[], Any]], rounds: int) -> dict[str, li
     return times
 
 
+def milliseconds(times: dict[str, list[float]]) -> dict[str, list[float]]:
+    """:func:`interleave`'s seconds as milliseconds (for figures too small to read in seconds)."""
+    return {name: [value * 1000 for value in values] for name, values in times.items()}
+
+
 def summary(values: list[float]) -> dict[str, float]:
     """``{"min": ..., "median": ...}`` of a list of figures."""
     return {"min": min(values), "median": statistics.median(values)}
