@@ -178,3 +178,29 @@ def _renaming(function: F, where: str, label: str) -> F:
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: The original Lore's labels of the long tail and of missing values in ``reverse_transform``.
+LONG_TAIL = "LONG_TAIL"
+MISSING_VALUE = "MISSING_VALUE"
+
+
+def original_labels(decoded: Any) -> Any:
+    """``reverse_transform`` output with the original Lore's labels.
+
+    lore decodes the long tail as :data:`lore.encoders.OTHER` and missing values as
+    ``None`` (both encode back to the same codes); code that compared with the
+    original's ``"LONG_TAIL"`` and ``"MISSING_VALUE"`` gets them from this.
+
+    >>> original_labels(["oslo", "__other__", None]).tolist()
+    ['oslo', 'LONG_TAIL', 'MISSING_VALUE']
+    """
+    import numpy as np
+    import pandas as pd
+
+    other = importlib.import_module("lore.encoders.categorical").OTHER
+    values = np.asarray(decoded, dtype=object)
+    result = values.copy()
+    result[values == other] = LONG_TAIL
+    result[pd.isna(values)] = MISSING_VALUE
+    return result

@@ -62,7 +62,8 @@ def _with_missing(frame: Any, columns: list[str]) -> Any:
 def check_encoder(encoder: Any, frame: Any, *, round_trip: bool | None = None) -> None:
     """Assert the encoder contract on ``frame`` (which must hold the encoder's inputs).
 
-    Checks: unfitted use raises ``NotFittedError``; ``fit`` returns the encoder and
+    Checks: unfitted use raises ``NotFittedError`` (or encodes, for an encoder whose
+    ``fit_optional`` is true); ``fit`` returns the encoder and
     sets ``*_`` attributes; ``transform`` gives one row per input row, numeric, of the
     width ``feature_names()`` says, deterministic; categorical codes lie in
     ``0 .. cardinality()-1`` and continuous encoders have no cardinality; empty input
@@ -84,7 +85,11 @@ def check_encoder(encoder: Any, frame: Any, *, round_trip: bool | None = None) -
 
     name = f"{type(encoder).__name__}({encoder.name})"
     fresh = copy.deepcopy(encoder)
-    _raises(NotFittedError, lambda: copy.deepcopy(fresh).transform(frame), f"{name} unfitted transform")
+    if getattr(encoder, "fit_optional", False):  # documented as usable unfitted: it must encode
+        unfitted = copy.deepcopy(fresh).transform(frame)
+        assert len(unfitted) == len(frame), f"{name}: unfitted transform gave {len(unfitted)} rows"
+    else:
+        _raises(NotFittedError, lambda: copy.deepcopy(fresh).transform(frame), f"{name} unfitted transform")
     assert fresh.fit(frame) is fresh, f"{name}: fit() must return the encoder"
     learned = [key for key in vars(fresh) if key.endswith("_") and not key.startswith("_")]
     assert learned, f"{name}: fit() must set attributes ending in _"

@@ -101,3 +101,20 @@ def test_an_old_and_a_new_keyword_together_are_refused() -> None:
 
     with pytest.raises(TypeError, match="embed_size= and embedding_size=.*keep embedding_size"):
         Keras(embed_size=4, embedding_size=5)
+
+
+def test_original_labels_of_the_long_tail_and_missing_values() -> None:
+    from lore.encoders import Unique
+
+    frame = pd.DataFrame({"city": ["oslo", "oslo", "lima", None]})
+    encoder = Unique("city", minimum_occurrences=2).fit(frame)
+    decoded = encoder.reverse_transform(encoder.transform(frame))
+    assert compat.original_labels(decoded).tolist() == ["oslo", "oslo", "LONG_TAIL", "MISSING_VALUE"]
+
+
+def test_boolean_works_without_a_fit_as_in_the_original() -> None:
+    from lore.encoders import Boolean
+
+    encoder = Boolean("paid")
+    assert encoder.transform(pd.DataFrame({"paid": [True, None, False]})).tolist() == [1, 2, 0]
+    assert encoder.cardinality() == 3

@@ -261,8 +261,20 @@ class Boolean(Encoder):
 
     If the training data had missing values they get code 2 (``cardinality() == 3``);
     otherwise ``cardinality() == 2`` (a binary target) and a missing value met later
-    raises :class:`~lore.errors.EncodingError` rather than being guessed.
+    raises :class:`~lore.errors.EncodingError` rather than being guessed. Usable
+    without a fit, as in the original Lore: missing values then get code 2 and
+    ``cardinality() == 3``.
+
+    >>> import pandas as pd
+    >>> Boolean("b").transform(pd.DataFrame({"b": [True, None, False]})).tolist()
+    [1, 2, 0]
     """
+
+    #: nothing needs learning: an unfitted Boolean encodes (lore.testing checks this)
+    fit_optional = True
+
+    def check_fitted(self) -> None:
+        """Never raises: a Boolean needs no fit (missing values are code 2 until one)."""
 
     def _summarize(self, series: Any) -> dict[str, Any]:
         _, missing = booleans(series, self.name)
@@ -275,8 +287,7 @@ class Boolean(Encoder):
         self.has_missing_ = stats["missing"] > 0
 
     def cardinality(self) -> int:
-        self.check_fitted()
-        return 3 if self.has_missing_ else 2
+        return 3 if self.__dict__.get("has_missing_", True) else 2
 
     def _encode(self, series: Any) -> Any:
         values, missing = booleans(series, self.name)
@@ -299,7 +310,7 @@ class Boolean(Encoder):
         """The codes of truth ``values`` with a ``missing`` mask, read from ``column``."""
         codes = values.astype("uint8")
         if missing.any():
-            if not self.has_missing_:
+            if not self.__dict__.get("has_missing_", True):
                 raise EncodingError(
                     f"{self.name}: {int(missing.sum())} missing values in {column!r}, but the training "
                     "data had none; fill them (e.g. with Map or IsNull) or fit on data that has some"

@@ -44,9 +44,7 @@ def test_options_become_typed_parameters(toy):
 
     options = split_options(["--max-depth", "4", "--learning-rate=0.25", "--objective", "binary:logistic"])
     assert typed(Toy(), options) == {"max_depth": 4, "learning_rate": 0.25, "objective": "binary:logistic"}
-    with pytest.raises(
-        UnknownParameter, match=r"accept --colour; lore fit .*Toy --help lists the"
-    ):
+    with pytest.raises(UnknownParameter, match=r"accept --colour; lore fit .*Toy --help lists the"):
         typed(Toy(), {"colour": "red"})
     with pytest.raises(UnknownParameter, match=r"Toy does not accept --max-dept; did you mean --max-depth\?"):
         typed(Toy(), {"max_dept": "3"})
