@@ -26,6 +26,13 @@ class Discrete(Numeric):
 
     Values outside the fitted range fall in the first or last bin; missing values get
     code ``bins``; ``cardinality() == bins + 1``. A constant column encodes as 0.
+    Datetimes are binned by time (``reverse_transform`` gives the middle of each bin
+    as a UTC datetime without a time zone).
+
+    >>> import pandas as pd
+    >>> days = pd.DataFrame({"day": pd.to_datetime(["2024-01-01", "2024-01-03", None])})
+    >>> Discrete("day", bins=2).fit(days).transform(days).tolist()
+    [0, 1, 2]
     """
 
     constraints: ClassVar[dict[str, Check]] = {**Numeric.constraints, "bins": COUNT}
@@ -34,11 +41,38 @@ class Discrete(Numeric):
         super().__init__(column, name)
         self.bins = bins
 
+    def values(self, series: Any) -> Any:
+        """Numbers as float64; datetimes as seconds since 1970 (UTC), NaN for missing."""
+        import numpy as np
+        import pandas as pd
+
+        if self.__dict__.get("datetime_") and series.dtype == object:  # e.g. decoded datetimes
+            try:
+                series = pd.to_datetime(series)
+            except (ValueError, TypeError):
+                return super().values(series)  # the EncodingError naming what the column holds
+        if not pd.api.types.is_datetime64_any_dtype(series.dtype):
+            return super().values(series)
+        if getattr(series.dtype, "tz", None) is not None:
+            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        seconds = series.to_numpy("datetime64[ns]").astype("int64").astype("float64") / 1e9
+        seconds[series.isna().to_numpy()] = np.nan
+        return seconds
+
+    def _summarize(self, series: Any) -> dict[str, Any]:
+        import pandas as pd
+
+        return {**super()._summarize(series), "datetime": pd.api.types.is_datetime64_any_dtype(series.dtype)}
+
+    def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        return {**super()._combine(a, b), "datetime": a.get("datetime", False) or b.get("datetime", False)}
+
     def _learn(self, stats: dict[str, Any]) -> None:
         import numpy as np
 
         self._require_values(stats)
         self.edges_ = np.linspace(stats["min"], stats["max"], int(self.bins) + 1)
+        self.datetime_ = bool(stats.get("datetime", False))
 
     def cardinality(self) -> int:
         self.check_fitted()
@@ -61,7 +95,12 @@ class Discrete(Numeric):
 
         codes = np.asarray(encoded, dtype="int64")
         middles = np.append((self.edges_[:-1] + self.edges_[1:]) / 2, np.nan)
-        return middles[np.clip(codes, 0, len(middles) - 1)]
+        decoded = middles[np.clip(codes, 0, len(middles) - 1)]
+        if self.__dict__.get("datetime_"):
+            import pandas as pd
+
+            return pd.to_datetime(decoded, unit="s").to_numpy()
+        return decoded
 
 
 class Quantile(Numeric):

@@ -38,6 +38,7 @@ def mixed(rows: int = 60) -> Any:
             "position": (rng.random(rows) * length).astype(int),
             "city_twin": pd.array(cities[::-1], dtype="str"),  # for Twin encoders
             "age_twin": age[::-1] + 1.0,
+            "when": pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(age, unit="D")),
         }
     )
 

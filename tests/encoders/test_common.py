@@ -52,6 +52,7 @@ ENCODERS = [
     Norm(Log(NameAge("first_name"))),
     Discrete(NameSex("first_name"), bins=10),
     Unique(NameSex("first_name")),
+    Discrete("when", bins=4),
     Twin(Unique("city")),
     Twin(Unique("city", minimum_occurrences=8), twin="other_city"),
     Twin(Norm("age")),
