@@ -66,6 +66,9 @@ JSON = "application/json"
 #: most) so that single rows can be micro-batched; bigger ones are checked in the
 #: prediction thread, so a large batch never stalls the loop.
 SMALL_BODY = 16_384
+#: Bodies arriving in several messages may hold at most this many times
+#: ``LORE_API_MAX_BODY`` bytes all together; a request past it is a 503.
+PENDING = 4
 
 
 def json_response(content: Any, status: int = 200) -> Response:
@@ -127,6 +130,8 @@ class Server:
         #: to refuse neither queues ahead of other requests' predictions nor holds more
         #: than one decoded body at once
         self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lore-check")
+        #: bytes of request bodies read in several messages and not yet let go of
+        self.pending = 0
         self.batchers: dict[str, MicroBatcher] = {}
         if settings.batching:
             for model in served:
@@ -152,13 +157,16 @@ class Server:
             else:
                 self.metrics.fitting.labels(model.short_name).set(loaded.fitting or 0)
 
-    async def read_body(self, scope: dict[str, Any], receive: Any) -> bytes | bytearray:
+    async def read_body(self, scope: dict[str, Any], receive: Any, held: list[int]) -> bytes | bytearray:
         """The request body, at most ``max_body`` bytes.
 
         The time it may take is the protocol's business (:mod:`lore.server.protocol`:
         ``LORE_API_READ_TIMEOUT`` from the end of the headers, first read included),
         which also closes the connection, so a stalled client wakes this with a
-        disconnect.
+        disconnect. A body that comes in several messages is counted in ``held[0]``
+        and in :attr:`pending` (the caller gives it back when done): past
+        :data:`PENDING` times ``LORE_API_MAX_BODY`` held by all requests together,
+        it is refused with a 503.
         """
         limit = self.settings.max_body
         for name, value in scope["headers"]:
@@ -174,7 +182,16 @@ class Server:
         while True:
             if message["type"] == "http.disconnect":
                 raise BadRequest("the client went away before sending its whole body", status=400)
-            whole += message.get("body", b"")
+            chunk = message.get("body", b"")
+            held[0] += len(chunk)
+            self.pending += len(chunk)
+            if self.pending > PENDING * limit:
+                raise BadRequest(
+                    "the server is holding other requests' large bodies "
+                    f"({PENDING} x LORE_API_MAX_BODY bytes in all); retry in a moment",
+                    status=503,
+                )
+            whole += chunk
             if len(whole) > limit:
                 raise _too_large(len(whole), limit)
             if not message.get("more_body", False):
@@ -190,11 +207,20 @@ class Server:
         predicted in the prediction thread, so it never stalls the loop, and big
         bodies to refuse never queue ahead of predictions.
         """
+        held = [0]  # bytes of this request's body counted in self.pending
+        try:
+            return await self._answer(model, scope, receive, held)
+        finally:
+            self.pending -= held[0]
+
+    async def _answer(
+        self, model: ServedModel, scope: dict[str, Any], receive: Any, held: list[int]
+    ) -> Response:
         loaded = model.current
         if loaded is None:
             why = model.error or "still loading; try again when GET /ready says so"
             raise BadRequest(f"{model.short_name} is not loaded: {why}", status=503)
-        body = await self.read_body(scope, receive)
+        body = await self.read_body(scope, receive, held)
         if len(body) <= SMALL_BODY:
             rows = validation.checked_columns(
                 body, loaded.schema, self.settings.max_rows, self.settings.max_values

@@ -100,6 +100,6 @@ def responses(is_classifier: bool) -> dict[str | int, dict[str, Any]]:
         408: {"description": "The body took too long to arrive", **error},
         413: {"description": "Too many bytes or rows", **error},
         422: {"description": "A missing column, a wrong type, an empty batch, NaN or Infinity", **error},
-        503: {"description": "The model is not loaded", **error},
+        503: {"description": "The model is not loaded, or too many large bodies are pending", **error},
         504: {"description": "The prediction took longer than LORE_API_TIMEOUT", **error},
     }

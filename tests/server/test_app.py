@@ -364,3 +364,28 @@ def test_a_flood_of_rejected_bodies_keeps_memory_under_twice_the_idle_server(lau
         assert len(answer.content) < 400  # no body is echoed back
     print("CURVE", [round(x) for x in peak[::25]])
     assert max(peak) < 2 * idle, f"idle {idle:.0f} MiB, peak {max(peak):.0f} MiB"
+
+
+def test_large_bodies_held_at_once_are_bounded_and_given_back(launch, rows):
+    """Past 4 x LORE_API_MAX_BODY bytes of bodies in flight, a request is a 503; then all is let go."""
+    running = launch("pending", LORE_API_BATCHING="0", LORE_API_MAX_BODY="1000000", LORE_API_READ_TIMEOUT="3")
+    address = urlparse(running.url)
+    head = (
+        f"POST {PREDICT} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 1000000\r\n\r\n"
+    ).encode()
+    sockets = [socket.create_connection((address.hostname, address.port), timeout=30) for _ in range(6)]
+    try:
+        for sock in sockets:
+            sock.sendall(head + b"[" + b" " * 900_000)  # most of a body, then silence
+        answers = []
+        for sock in sockets:
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+            answers.append(answer.split(b" ", 2)[1])
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert b"503" in answers and set(answers) <= {b"503", b"408"}, answers
+    assert post(running, PREDICT, rows * 2000).status_code == 200  # a large body: nothing is still held
