@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import lore.io
-from lore.errors import ConnectionFailed, ExtractNotFound, ParameterError, QueryError
+from lore.errors import ConnectionFailed, DataError, ExtractNotFound, ParameterError, QueryError
 from lore.io.database import Connection
 
 
@@ -191,6 +191,15 @@ def test_replace_swaps_the_table_atomically(conn, table, frame):
     assert conn.select(f"SELECT count(*) FROM {table}") == [(2,)]  # the old table is intact
     leftovers = [name for name in _tables(conn) if name.startswith(f"{table}__lore_")]
     assert leftovers == []
+
+
+def test_replace_takes_chunks(conn, table, frame):
+    conn.insert(table, frame)
+    conn.replace(table, (frame.iloc[start : start + 2] for start in range(0, len(frame), 2)))
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(len(frame),)]
+    with pytest.raises(DataError, match="got no frames"):
+        conn.replace(table, iter([]))
+    assert conn.select(f"SELECT count(*) FROM {table}") == [(len(frame),)]  # unchanged
 
 
 def _tables(conn):
