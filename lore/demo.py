@@ -67,6 +67,8 @@ def fit_and_predict() -> None:
     for split, values in metrics.items():
         print(f"   {split:<10}  " + "  ".join(f"{key}={value:.3f}" for key, value in values.items()))
     print(f"3. saved fitting {model.fitting} in {lore.env.current().models_dir / model.name()}")
+    page = model.fitting_path_ / "report" / "report.html"
+    print(f"   its report: {page}" if page.is_file() else '   no report: pip install "lore-ml[report]"')
     loaded = model_class.load()
     frame = model.pipeline.get_data().head(5)
     predictions = loaded.predict(frame)

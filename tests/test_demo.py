@@ -25,5 +25,6 @@ def test_the_demo_says_where_it_worked_and_removes_it(tmp_path):
     assert done.returncode == 0, done.stderr
     folder = re.search(r"^working in (\S+)$", done.stdout, re.MULTILINE).group(1)
     assert folder.startswith(str(tmp_path)) and "4. loaded fitting 1 back" in done.stdout
+    assert re.search(r"^   its report: \S+/1/report/report.html$", done.stdout, re.MULTILINE)
     assert f"removed {folder} (python -m lore.demo --keep keeps it)" in done.stdout
     assert not os.path.exists(folder)
