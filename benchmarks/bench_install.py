@@ -16,6 +16,12 @@ loaded machine). uv lives in a throw-away virtualenv (``--uv``, default
 
 Prints JSON lines: min and median per tool and ratios lore/pip, lore/uv, with the
 load average. Run: ``python benchmarks/bench_install.py [--rounds 2] [--noop-rounds 7]``.
+
+A whole run makes four virtualenvs of real packages: minutes on an idle machine, far
+more on a loaded one. ``--project PATH`` measures only the no-op, cheaply, on a
+project ``lore install`` already installed: ``lore install`` (the ``lore`` on
+``PATH``), then ``pip install -r requirements.lock`` and ``uv pip install -r
+requirements.lock`` into the same ``.venv``, each with nothing to do.
 """
 
 from __future__ import annotations
@@ -138,13 +144,39 @@ def emit(metric: str, lore: list[float], other: dict[str, list[float]]) -> None:
     print(json.dumps(line), flush=True)
 
 
+def noop_only(project: Path, rounds: int, uv: Path) -> None:
+    """The no-op figures on an installed project: lore, pip and uv on its .venv, interleaved."""
+    lock = project / "requirements.lock"
+    python = project / ".venv" / "bin" / "python"
+    lore_cmd = shutil.which("lore")
+    if lore_cmd is None or not python.exists() or not lock.is_file():
+        raise SystemExit(f"--project needs `lore` on PATH and {project} installed by `lore install`")
+    sources = pip_sources()
+    env = clean_env()
+    commands = {
+        "lore": [lore_cmd, "install"],
+        "pip": [str(python), "-m", "pip", "install", "-q", "-r", str(lock)],
+        "uv": [str(uv), "pip", "install", "-q", "--python", str(python), *sources, "-r", str(lock)],
+    }
+    run(commands["lore"], project, env)  # settles the fingerprint
+    times: dict[str, list[float]] = {tool: [] for tool in commands}
+    for _ in range(rounds):
+        for tool, command in commands.items():
+            times[tool].append(run(command, project, env))
+    emit("second install, nothing to change (goal: lore under 0.2 s)", times["lore"],
+         {"pip": times["pip"], "uv": times["uv"]})  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1, help="timed new-project installs per tool")
     parser.add_argument("--noop-rounds", type=int, default=7, help="extra no-op installs per tool")
     parser.add_argument("--extras", default="sql", help="the project's lore-ml extras")
     parser.add_argument("--uv", type=Path, default=Path("/work/bench-venvs/install/uv-venv/bin/uv"))
+    parser.add_argument("--project", type=Path, help="only the no-op, on this installed project")
     args = parser.parse_args()
+    if args.project is not None:
+        return noop_only(args.project.resolve(), args.noop_rounds, args.uv)
     work = Path(tempfile.mkdtemp(prefix="lore-bench-install-"))
     try:
         dist, user = setup(work, args.uv)

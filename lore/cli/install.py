@@ -174,6 +174,10 @@ def install_project(
     if not upgrade and virtualenv.installed(root) and recorded(root) == fingerprint(root, python, options):
         return False
     venv = virtualenv.folder(root)
+    try:
+        before = json.loads((venv / virtualenv.STATE).read_text()).get("lore_build")
+    except (OSError, ValueError, AttributeError):
+        before = None
     if (
         venv.exists()
         and recorded(root) is not None
@@ -196,6 +200,19 @@ def install_project(
                 constraints = Path(scratch) / LOCK
                 constraints.write_text(without_lore((root / LOCK).read_text(encoding="utf-8")))
             _pip_install(root, requirements, constraints, upgrade)
+        if not created and url and options["lore_build"] and before != options["lore_build"]:
+            # pip keeps an installed lore of the same version; a rebuilt one replaces it
+            python_bin = str(virtualenv.python(root))
+            reinstall = [
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--no-deps",
+                "--force-reinstall",
+                f"{source.DISTRIBUTION} @ {url}",
+            ]
+            _run([python_bin, *reinstall], "re-installing lore")
         freeze(root)
         record = {"fingerprint": fingerprint(root, python, options), "python": str(python), **options}
         with atomic_write(venv / virtualenv.STATE, "w") as stream:
