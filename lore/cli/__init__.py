@@ -2,7 +2,9 @@
 
 Each subcommand lives in its own module of this package and is named in
 :data:`COMMANDS`; ``lore --help`` lists them without importing any of them, so it
-starts in a few tens of milliseconds and imports no data library.
+starts in a few tens of milliseconds and imports no data library. The click group
+itself (:mod:`lore.cli.group`) loads on first use, so that a bare ``lore install``
+with nothing to do (:mod:`lore.cli.noop`) answers without importing click.
 
 >>> from click.testing import CliRunner
 >>> from lore.cli import cli
@@ -12,12 +14,9 @@ True
 
 from __future__ import annotations
 
-import importlib
 import sys
+from typing import Any
 
-import click
-
-from lore import __version__
 from lore.errors import LoreError
 
 #: command name -> ("module under lore.cli", "click command attribute", "one-line help")
@@ -54,44 +53,28 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
-    """A group that imports a subcommand's module only when that subcommand runs."""
+def __getattr__(name: str) -> Any:
+    """``lore.cli.cli`` and ``lore.cli.LazyGroup``, imported with click on first use."""
+    if name in {"cli", "LazyGroup"}:
+        from lore.cli import group
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS:
-            return None
-        module, attribute, _ = COMMANDS[name]
-        return getattr(importlib.import_module(f"lore.cli.{module}"), attribute)
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        name = click.utils.make_str(args[0])
-        if name not in COMMANDS and not name.startswith("-"):
-            import difflib
-
-            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            ctx.fail(f"No such command {name!r}.{hint}")
-        return super().resolve_command(ctx, args)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="lore")
-def cli() -> None:
-    """lore: from a SQL query on a laptop to a fitted model served in production."""
+        return getattr(group, name)
+    raise AttributeError(f"module 'lore.cli' has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``lore`` console script; user errors are one line on stderr."""
+    if argv is None and sys.argv[1:] == ["install"]:
+        from lore.cli.noop import up_to_date
+
+        message = up_to_date()
+        if message is not None:
+            print(message)
+            return 0
+    import click
+
+    from lore.cli.group import cli
+
     try:
         if argv is None:  # a real command line: run it in the project's virtualenv
             from lore.cli.bootstrap import reexec

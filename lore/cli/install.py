@@ -27,7 +27,6 @@ checkout instead.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -40,14 +39,19 @@ import click
 
 from lore import __version__
 from lore.cli import source, virtualenv
+from lore.cli.noop import (
+    DEV_REQUIREMENTS,
+    LOCK,
+    REQUIREMENTS,
+    choose_python,
+    fingerprint,
+    install_options,
+    recorded,
+)
 from lore.errors import ConfigError, LoreError
 from lore.root import LORE_REQUIREMENT
 from lore.util import atomic_write
 
-REQUIREMENTS = "requirements.txt"
-#: What the project's tests need; installed in development and test, never in production.
-DEV_REQUIREMENTS = "requirements-dev.txt"
-LOCK = "requirements.lock"
 _LORE_PIN = re.compile(r"^lore(?:[-_.]ml)?\s*(==|@)", re.IGNORECASE)  # a frozen lore line
 _PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*==\S+$")
 
@@ -77,43 +81,6 @@ def lock_lines(freeze: str, version: str | None = None) -> list[str]:
 def without_lore(lock: str) -> str:
     """The lock's lines but lore's, as constraints: the lore that runs decides lore's version."""
     return "".join(f"{line}\n" for line in lock.splitlines() if not _LORE_PIN.match(line.strip()))
-
-
-def choose_python(root: Path, override: str | None) -> Path:
-    """The Python to build the virtualenv with."""
-    wanted = virtualenv.runtime(root)
-    if override:
-        path = Path(override)
-        if virtualenv.version_of(path) is None:
-            raise ConfigError(f"--python {override} does not run as a Python interpreter")
-        return path
-    found = virtualenv.find_python(wanted)
-    if found is None:
-        raise ConfigError(
-            f"runtime.txt asks for Python {wanted}, which is not installed: "
-            f"run `pyenv install {wanted}` (https://github.com/pyenv/pyenv), "
-            "or pass --python PATH to use another interpreter"
-        )
-    return found
-
-
-def fingerprint(root: Path, python: Path, options: dict[str, object]) -> str:
-    """A hash of everything that decides what the virtualenv holds."""
-    digest = hashlib.sha256()
-    for name in (REQUIREMENTS, DEV_REQUIREMENTS, LOCK, "runtime.txt"):
-        path = root / name
-        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
-    record = {"python": str(python.resolve()), "lore": __version__, **options}
-    digest.update(json.dumps(record, sort_keys=True).encode())
-    return digest.hexdigest()
-
-
-def recorded(root: Path) -> str | None:
-    """The fingerprint of the last complete install, if any."""
-    try:
-        return json.loads((virtualenv.folder(root) / virtualenv.STATE).read_text())["fingerprint"]
-    except (OSError, ValueError, KeyError):
-        return None
 
 
 def _run(command: list[str], what: str) -> str:
@@ -162,13 +129,8 @@ def install_project(
     lore itself comes from ``lore_source`` (a checkout) when given, else from where the
     running lore came from; ``requirements-dev.txt`` is left out in ``production``.
     """
-    url = Path(lore_source).resolve().as_uri() if lore_source else source.running_url()
-    options = {
-        "system_site_packages": system_site_packages,
-        "lore_url": url or "",
-        "lore_build": source.build(url),
-        "production": production,
-    }
+    options = install_options(lore_source, system_site_packages=system_site_packages, production=production)
+    url = str(options["lore_url"]) or None
     if not (root / REQUIREMENTS).is_file():
         raise ConfigError(f"{root / REQUIREMENTS} is missing; list the project's packages there (e.g. lore)")
     if not upgrade and virtualenv.installed(root) and recorded(root) == fingerprint(root, python, options):

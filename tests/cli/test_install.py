@@ -147,3 +147,31 @@ def test_a_rebuilt_lore_of_the_same_version_is_installed_again(tmp_path):
     wheel.write_bytes(b"another build")
     assert source.build(wheel.as_uri()) != first
     assert source.build(None) == "" and source.build("https://example.org/lore.whl") == ""
+
+
+def test_a_bare_install_with_nothing_to_do_answers_without_click(new_project):
+    import os
+    import subprocess
+    import sys
+
+    from lore.cli import noop
+
+    bin_dir = new_project / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "python").symlink_to(sys.executable)
+    python = noop.choose_python(new_project, None)
+    options = noop.install_options(None, system_site_packages=False, production=False)
+    state = {"fingerprint": noop.fingerprint(new_project, python, options), "python": str(python), **options}
+    (new_project / ".venv" / virtualenv.STATE).write_text(json.dumps(state))
+    code = (
+        "import sys; sys.argv = ['lore', 'install']; from lore.cli import main; "
+        "status = main(); print('click' in sys.modules, status)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LORE_")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=new_project, env=env, capture_output=True, text=True
+    )
+    assert done.stdout.splitlines() == [
+        f"{new_project / '.venv'} is up to date with requirements.txt and requirements.lock",
+        "False 0",
+    ], done.stderr
