@@ -190,8 +190,9 @@ def build(model: Any, *, rows: int = PLOT_ROWS, formats: tuple[str, ...] = ("png
         )
     elif not evidence.available:
         report.sections[0].text(
-            "This model was loaded from the store without its data, so this report holds the "
-            "record only; the report written when it was fitted has the plots.",
+            "The rows of the splits are not in memory (a model loaded from the store without its data, "
+            "or a LowMemory pipeline, which keeps them on disk): this report holds the record and "
+            "learning curves only.",
             warning=True,
         )
     if evidence is not None:

@@ -118,7 +118,7 @@ def test_a_report_built_without_data_keeps_the_record(project) -> None:
     Boosted(num_boost_round=5).fit()
     loaded = Boosted.load()
     page = reports.build(loaded).to_html()
-    assert "loaded from the store without its data" in page and "Parameters" in page
+    assert "a model loaded from the store without its data" in page and "Parameters" in page
 
 
 def test_a_failing_report_never_costs_the_fitting(project, monkeypatch, caplog) -> None:
