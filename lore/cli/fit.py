@@ -160,7 +160,11 @@ def show_outcome(model: Any) -> None:
     if folder is None:
         return
     click.echo(f"Saved fitting {model.fitting} of {model.name()} in {folder}")
-    page = folder / FOLDER / "report.html"
+    show_report(folder / FOLDER / "report.html")
+
+
+def show_report(page: Any) -> None:
+    """The report's path, or how to get reports."""
     if page.is_file():
         click.echo(f"  report: {page}")
     else:
@@ -199,6 +203,11 @@ def fit(ctx: click.Context, model_path: str, search: str | None) -> None:
             f"Best of {result.trials} trials: fitting {result.fitting}, validation loss {result.value:.4g}"
         )
         click.echo(f"  parameters: {result.params}")
+        folder = getattr(model, "fitting_path_", None)
+        if folder is not None:
+            from lore.models.report import FOLDER
+
+            show_report(folder / FOLDER / "report.html")
         return
     params = typed(model, options)
     metrics = model.fit(**params)

@@ -153,6 +153,7 @@ def test_fit_search_runs_trials(quick, capsys):
     assert main(["fit", "shop.models.quick.Quick", "--search", "trials=2", "--learning-rate", "0.1:0.3"]) == 0
     out = capsys.readouterr().out
     assert "Best of 2 trials: fitting" in out and "learning_rate" in out
+    assert re.search(r"^  report: \S+/report/report.html$", out, re.MULTILINE)
 
 
 def test_fit_says_that_early_stopping_ended_training(new_project, capsys):
