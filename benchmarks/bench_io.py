@@ -6,6 +6,11 @@ integers, floats, text and timestamps, some columns with NULLs. Then measures:
 
 - ``Connection.dataframe`` against ``pandas.read_sql`` on the same query and the
   same SQLAlchemy engine (psycopg2), and whether the dtypes match;
+- the same read against the strongest peers and the floor, interleaved (min, median,
+  load average): connectorx (from ``$LORE_BENCH_VENVS/connectorx``, see
+  ``benchmarks/harness.py``; skipped with a reason when absent), ``pandas.read_sql``
+  on an ADBC connection, and ``psql \\copy`` to ``/dev/null``; and the numeric column
+  asked as float8 against the text parse lore did before;
 - a cached re-read (``cache=True``, :class:`~lore.io.DiskCache`) against the
   uncached ``Connection.dataframe``;
 - ``Connection.insert`` of that frame against ``DataFrame.to_sql`` (pandas defaults);
@@ -116,6 +121,71 @@ def peak_mib(chunk: int) -> float:
     return float(out[1])
 
 
+CONNECTORX = textwrap.dedent(
+    """
+    import sys, time
+    import connectorx
+    start = time.perf_counter()
+    frame = connectorx.read_sql(sys.argv[1], sys.argv[2], return_type="pandas")
+    print(time.perf_counter() - start, len(frame))
+    """
+)
+
+
+def bench_peers(conn, sql: str, rounds_: int) -> None:
+    """``dataframe`` against the strongest readers and the client floor, interleaved.
+
+    connectorx (from its throwaway venv, timed inside its process, import excluded),
+    ``pandas.read_sql`` on an ADBC connection, and ``psql \\copy (...) TO /dev/null``
+    (the text COPY stream, parsed by nobody: the floor of a client read).
+    """
+    import adbc_driver_postgresql.dbapi
+    import harness
+    import pandas as pd
+
+    from lore.io import postgres_fast
+
+    adbc = adbc_driver_postgresql.dbapi.connect(postgres_fast.adbc_uri(URL), autocommit=True)
+    cases = {
+        "lore": lambda: conn.dataframe(sql),
+        "pandas.read_sql on ADBC": lambda: pd.read_sql(sql, adbc),
+        "psql \\copy to /dev/null": lambda: subprocess.run(
+            ["psql", postgres_fast.adbc_uri(URL), "-qc", f"\\copy ({sql}) TO '/dev/null'"], check=True
+        ),
+    }
+    bin_dir = harness.peer("connectorx", "python")
+    if bin_dir is not None:
+        cx_seconds: list[float] = []
+
+        def connectorx() -> None:
+            out = subprocess.run(
+                [str(bin_dir / "python"), "-c", CONNECTORX, postgres_fast.adbc_uri(URL), sql],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            cx_seconds.append(float(out[0]))
+
+        cases["connectorx"] = connectorx
+    times = harness.interleave(cases, rounds_)
+    if bin_dir is not None:  # its own timing: the read, not the interpreter's start
+        times["connectorx"] = cx_seconds
+    harness.compare("io", "dataframe of the whole table", times, "lore")
+    adbc.close()
+
+    def as_text() -> None:  # what lore did before: numerics as text, parsed by Arrow
+        with conn._adbc_connection() as session:
+            cursor = session.cursor()
+            cursor.execute(sql)
+            postgres_fast.arrow_to_frame(cursor.fetch_arrow_table())
+            cursor.close()
+
+    times = harness.interleave(
+        {"numerics as float8": lambda: conn.dataframe(sql), "as text": as_text}, rounds_
+    )
+    harness.compare("io", "dataframe, numerics asked as float8", times, "numerics as float8")
+
+
 def bench_new_features(conn, rows: int, rounds: int) -> None:
     """List parameters and transactions at the speed of their neighbours (min, median, load)."""
     import harness
@@ -163,6 +233,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chunk", type=int, default=50_000)
+    parser.add_argument("--reads-only", action="store_true", help="stop after the reads against the peers")
     args = parser.parse_args()
 
     import pandas as pd
@@ -182,6 +253,9 @@ def main() -> None:
         emit("dataframe_seconds", ours, "s", "pandas.read_sql", theirs)
         same = conn.dataframe(sql).dtypes.to_dict() == pd.read_sql(sql, conn.engine).dtypes.to_dict()
         emit("dataframe_same_dtypes", float(same), "bool")
+        bench_peers(conn, sql, args.runs)
+        if args.reads_only:
+            return
 
         conn.dataframe(sql, cache=True)  # fill
         cached, uncached = compare(
