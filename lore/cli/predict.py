@@ -75,11 +75,10 @@ def read_chunks(
     """Chunks of input rows and the total number of rows when known."""
     import pandas as pd
 
-    if extract is not None:
+    if extract is not None or source is None:
         import lore.io
 
         return lore.io.connection(connection).dataframe(extract, chunksize=chunk, **params), None
-    assert source is not None
     if source != "-" and not Path(source).is_file():
         raise DataError(f"{source} does not exist: give --input an existing .csv or .parquet file, or -")
     if _suffix(source, "--input") == ".parquet":
