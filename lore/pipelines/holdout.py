@@ -165,6 +165,11 @@ class TrainTestSplit:
         splitting: for quick iterations on a big extract.
     """
 
+    #: ``"binary"`` makes a 0/1 numeric output (``Pass``) a binary classification, with
+    #: ``predict_proba``; ``None`` (the default) takes the task from the output encoder:
+    #: categorical encoders classify, continuous ones regress.
+    task: str | None = None
+
     def __init__(
         self,
         test_size: float = 0.1,
@@ -389,7 +394,16 @@ class TrainTestSplit:
 
     @property
     def is_classifier(self) -> bool:
-        """Whether the output encoder is categorical; the declared encoder says, no data is read."""
+        """Whether the output encoder is categorical (or :attr:`task` says ``"binary"``).
+
+        The declared encoder says; no data is read.
+        """
+        if self.task is not None:
+            if self.task not in ("binary", "regression"):
+                raise EncodingError(
+                    f"{type(self).__name__}.task is {self.task!r}; use 'binary', 'regression' or None"
+                )
+            return self.task == "binary"
         output = self.__dict__.get("_output_encoder") or self.get_output_encoder()
         return output.kind == CATEGORICAL
 

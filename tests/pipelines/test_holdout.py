@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import lore.pipelines
-from lore.encoders import Boolean, Norm, OneHot, Unique
+from lore.encoders import Boolean, Norm, OneHot, Pass, Unique
 from lore.errors import EmptySplit, EncodingError, MissingColumn
 from lore.transformers import NameAge
 
@@ -210,3 +210,37 @@ def test_get_encoders_may_return_one_encoder() -> None:
     pipeline = One()
     assert list(pipeline.training_data.x.columns) == ["unique_plan"]
     assert [encoder.name for encoder in pipeline.encoders] == ["unique_plan"]
+
+
+class Paid(Subscribers):
+    """A 0/1 float output through Pass, declared binary."""
+
+    task = "binary"
+
+    def get_data(self) -> pd.DataFrame:
+        return users(300).assign(paid=lambda frame: (frame["plan"] == "pro").astype(float))
+
+    def get_output_encoder(self) -> Pass:
+        return Pass("paid")
+
+
+def test_a_pass_output_is_binary_when_the_pipeline_says_so(project) -> None:
+    import lore.estimators
+    import lore.models
+
+    class Regressing(Paid):
+        task = None
+
+    assert Paid().is_classifier and not Regressing().is_classifier  # a Pass output regresses by default
+    model = lore.models.Base(Paid(), lore.estimators.XGBoost(num_boost_round=5))
+    metrics = model.fit()
+    assert "auc" in metrics["test"] and metrics["test"]["accuracy"] > 0.9
+    frame = users(5)
+    assert model.predict_proba(frame).shape == (5, 2)
+    assert set(model.predict(frame).tolist()) <= {0.0, 1.0}
+
+    class Wrong(Paid):
+        task = "ranking"
+
+    with pytest.raises(EncodingError, match="task is 'ranking'"):
+        _ = Wrong().is_classifier
