@@ -55,9 +55,11 @@ class Unique(Encoder):
     ``minimum_occurrences`` times at fit and by values never seen (the long tail),
     and the others get codes from 2 in order of decreasing frequency (ties in value order). With
     ``maximum_cardinality`` only the most frequent values are kept so that
-    ``cardinality() <= maximum_cardinality``. Text fitted and numbers given (or the
-    reverse) raise :class:`~lore.errors.EncodingError` rather than silently becoming
-    "other".
+    ``cardinality() <= maximum_cardinality``. With ``stratify`` (a column), a value's
+    occurrences are the distinct values of that column it appears with (items bought
+    by at least ``minimum_occurrences`` different users), as in the original Lore.
+    Text fitted and numbers given (or the reverse) raise
+    :class:`~lore.errors.EncodingError` rather than silently becoming "other".
     """
 
     constraints: ClassVar[dict[str, Check]] = {
@@ -65,6 +67,7 @@ class Unique(Encoder):
         "minimum_occurrences": COUNT,
         # missing, other and one value
         "maximum_cardinality": integer(3, optional=True),
+        "stratify": Check((str,), "a column name", optional=True),
     }
 
     def __init__(
@@ -73,16 +76,47 @@ class Unique(Encoder):
         name: str | None = None,
         minimum_occurrences: int = 1,
         maximum_cardinality: int | None = None,
+        stratify: str | None = None,
     ) -> None:
         super().__init__(column, name)
         self.minimum_occurrences = minimum_occurrences
         self.maximum_cardinality = maximum_cardinality
+        self.stratify = stratify
+
+    def input_columns(self) -> list[str]:
+        columns = super().input_columns()
+        stratify = self.__dict__.get("stratify")
+        return [*columns, stratify] if stratify and stratify not in columns else columns
+
+    def summarize(self, frame: Any) -> dict[str, Any]:
+        """With ``stratify``, the distinct (value, stratum) pairs: a value's count is its strata."""
+        stratify = self.__dict__.get("stratify")
+        if not stratify:
+            return super().summarize(frame)
+        import pandas as pd
+
+        self.check_parameters()
+        series = self.series(frame)
+        strata = read(frame, stratify, self.name)
+        pairs = pd.DataFrame(
+            {"value": series.to_numpy(dtype=object), "stratum": strata.to_numpy(dtype=object)}
+        )
+        pairs = pairs[series.notna().to_numpy()].drop_duplicates()
+        return {"rows": len(series), "kind": value_kind(series.dtype), **self._strata(pairs)}
+
+    @staticmethod
+    def _strata(pairs: Any) -> dict[str, Any]:
+        return {"pairs": pairs, "counts": pairs.groupby("value", sort=False).size()}
 
     def _summarize(self, series: Any) -> dict[str, Any]:
         return {"counts": series.value_counts(dropna=True, sort=False), "kind": value_kind(series.dtype)}
 
     def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         kind = a["kind"] if a["kind"] == b["kind"] else "other"
+        if "pairs" in a:
+            import pandas as pd
+
+            return {"kind": kind, **self._strata(pd.concat([a["pairs"], b["pairs"]]).drop_duplicates())}
         return {"counts": a["counts"].add(b["counts"], fill_value=0), "kind": kind}
 
     def _learn(self, stats: dict[str, Any]) -> None:

@@ -149,3 +149,18 @@ def test_a_few_rows_encode_exactly_as_in_a_large_batch(column, kind) -> None:
     one_by_one = np.concatenate([encoder.transform(frame.iloc[[i]]) for i in range(len(frame))])
     np.testing.assert_array_equal(one_by_one, batch)
     assert "_lookup_cache" not in pickle.loads(pickle.dumps(encoder)).__dict__
+
+
+def test_unique_stratify_counts_distinct_strata() -> None:
+    frame = pd.DataFrame(
+        {"item": ["tea", "tea", "tea", "jam", "jam", "egg"], "user": ["a", "a", "a", "a", "b", "c"]}
+    )
+    plain = Unique("item", minimum_occurrences=2).fit(frame)
+    assert plain.values_.tolist() == ["tea", "jam"]  # tea: 3 rows
+    stratified = Unique("item", minimum_occurrences=2, stratify="user").fit(frame)
+    assert stratified.values_.tolist() == ["jam"]  # tea: one user only
+    assert stratified.input_columns() == ["item", "user"]
+    halves = (
+        Unique("item", minimum_occurrences=2, stratify="user").partial_fit(frame[:2]).partial_fit(frame[2:])
+    )
+    assert halves.values_.tolist() == ["jam"]

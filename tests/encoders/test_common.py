@@ -31,6 +31,7 @@ ENCODERS = [
     Unique("city"),
     Unique("city", minimum_occurrences=8),
     Unique("city", maximum_cardinality=4),
+    Unique("city", minimum_occurrences=2, stratify="other_city"),
     Unique("count"),
     OneHot("city"),
     OneHot("city", maximum_cardinality=3),
