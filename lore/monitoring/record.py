@@ -44,7 +44,7 @@ class Logged(NamedTuple):
     fitting: int | None
     request_id: str
     predicted_at: float  # seconds since the epoch
-    inputs: Any  # DataFrame of the raw rows
+    inputs: Any  # the raw rows: a DataFrame, or column -> values (what lore api checked)
     predictions: Any  # 1-D array
     probabilities: Any = None  # (rows, classes) array or None
 
@@ -83,7 +83,6 @@ def arrow(batch: Sequence[Logged]) -> Any:
 
     lengths = np.fromiter((len(item.predictions) for item in batch), dtype=np.int64, count=len(batch))
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    frame = pd.concat([item.inputs for item in batch], ignore_index=True)
     seconds = np.repeat(np.fromiter((item.predicted_at for item in batch), np.float64, len(batch)), lengths)
     predictions = np.concatenate([np.asarray(item.predictions) for item in batch])
     columns = {
@@ -92,11 +91,25 @@ def arrow(batch: Sequence[Logged]) -> Any:
         ),
         "row": pa.array((np.arange(lengths.sum()) - starts).astype(np.int32)),
         "predicted_at": pa.array((seconds * 1e6).astype("datetime64[us]"), pa.timestamp("us", tz="UTC")),
-        "inputs": pa.Table.from_pandas(frame, preserve_index=False).to_struct_array(),
+        "inputs": _inputs(batch),
         "prediction": pa.array(predictions, from_pandas=True),
         "probabilities": _probabilities(batch, lengths),
     }
     return pa.table(columns)
+
+
+def _inputs(batch: Sequence[Logged]) -> Any:
+    """One struct array of every request's input columns, concatenated column by column."""
+    import numpy as np
+    import pyarrow as pa
+
+    names = [str(name) for name in batch[0].inputs.keys()]
+    columns = []
+    for name in names:
+        parts = [np.asarray(item.inputs[name]) for item in batch]
+        values = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        columns.append(pa.array(values, from_pandas=True))  # None and NaN are nulls
+    return pa.StructArray.from_arrays(columns, names) if names else pa.nulls(0, pa.struct([]))
 
 
 def _probabilities(batch: Sequence[Logged], lengths: Any) -> Any:

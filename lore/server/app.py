@@ -8,7 +8,7 @@ the custom routers of ``<app>/api/``, and returns a FastAPI application with:
 - ``POST /models/<name>/reload``: serve the fitting the alias points at now;
 - ``GET /models``: names, fittings, aliases, metrics and input schemas;
 - ``GET /health`` (the process answers), ``GET /ready`` (every model is loaded);
-- ``GET /metrics``: Prometheus text;
+- ``GET /metrics``: Prometheus text, with each model's rolling drift;
 - ``GET /openapi.json`` and ``/docs``, with each model's request schema.
 
 Models load in the background once the server starts, so ``/health`` answers at
@@ -23,6 +23,12 @@ decoded with orjson and checked column by column against the model's input schem
 prediction thread. The OpenAPI document still describes the route, from the same
 schema (:mod:`lore.server.schema`). Errors are answered by one handler per error
 type (:data:`ERRORS`), registered on the app.
+
+Every answer carries a request id (the client's ``X-Request-ID`` header, else a new
+one) in the ``X-Request-ID`` header and the ``request_id`` field. Predictions are
+logged with it (:mod:`lore.monitoring.log`, configured in ``config/monitoring.cfg``):
+the request path only queues references; a writer thread serializes and writes them,
+and profiles them against the fitting's reference for the live drift gauges.
 
 >>> app = create_app(models=[])
 >>> sorted(route.path for route in app.routes if "models" in route.path)
@@ -41,6 +47,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lore.errors import BadRequest, LoreError, MissingDependency, NotInProject
+from lore.monitoring.log import PredictionLog, new_request_id
 from lore.server import schema as schemas
 from lore.server import validation
 from lore.server.batching import MicroBatcher
@@ -120,11 +127,20 @@ ERRORS = {LoreError: lore_error, RequestValidationError: invalid_request}
 class Server:
     """The state behind one app: models, settings, metrics and the prediction thread."""
 
-    def __init__(self, served: Sequence[ServedModel], settings: Settings) -> None:
+    def __init__(
+        self, served: Sequence[ServedModel], settings: Settings, log: PredictionLog | None = None
+    ) -> None:
         self.settings = settings
         self.models = {model.short_name: model for model in served}
         self.by_name = {**{model.name: model for model in served}, **self.models}
         self.metrics = Metrics()
+        self.log = log
+        if log is not None:
+            from lore.monitoring.live import LiveDrift
+
+            self.live = LiveDrift(self.reference)
+            log.on_batch = self.live.update_from_log
+            self.metrics.watch(log, self.live, {model.name: model.short_name for model in served})
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lore-predict")
         #: checks large bodies, one at a time, beside the predictions: a flood of big bodies
         #: to refuse neither queues ahead of other requests' predictions nor holds more
@@ -138,6 +154,13 @@ class Server:
                 self.batchers[model.short_name] = MicroBatcher(
                     lambda rows, model=model: predict(model.current, rows)
                 )
+
+    def reference(self, name: str, fitting: int | None) -> Any:
+        """The reference of the fitting ``name`` serves, if it is ``fitting`` (live drift's source)."""
+        loaded = self.by_name[name].current if name in self.by_name else None
+        if loaded is None or loaded.fitting != fitting:
+            return None
+        return getattr(loaded.model, "reference", None)
 
     def find(self, name: str) -> ServedModel:
         """The served model called ``name`` (short or full), or a 404 listing them."""
@@ -230,6 +253,7 @@ class Server:
                 result = predict(loaded, rows)
             else:
                 result = await batcher.submit(rows)
+            inputs = rows
         else:
             work = self.check_and_predict(loaded, body)
             del body  # the coroutine holds it while needed, and lets go once it is decoded
@@ -241,17 +265,31 @@ class Server:
                     "(LORE_API_TIMEOUT); send fewer rows",
                     status=504,
                 ) from None
+            inputs = result["inputs"]
         rows = len(result["predictions"])
         self.metrics.predictions.labels(model.short_name).inc(rows)
+        request_id = _request_id(scope)
+        if self.log is not None:  # references only; the writer thread serializes
+            self.log.log(
+                model.name,
+                loaded.fitting,
+                inputs,
+                result["predictions"],
+                result.get("probabilities"),
+                request_id,
+            )
         content: dict[str, Any] = {
             "model": model.short_name,
             "fitting": loaded.fitting,
+            "request_id": request_id,
             "predictions": to_list(result["predictions"]),
         }
         if "probabilities" in result:
             content["classes"] = loaded.classes
             content["probabilities"] = result["probabilities"]
-        return json_response(content)
+        response = json_response(content)
+        response.headers["x-request-id"] = request_id
+        return response
 
     async def serve_predict(self, model: ServedModel, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """The ASGI app of ``POST /models/<name>/predict`` (what :class:`App` calls)."""
@@ -262,7 +300,10 @@ class Server:
         await response(scope, receive, send)
 
     async def check_and_predict(self, loaded: Loaded, body: bytes | bytearray) -> dict[str, Any]:
-        """Check a large ``body`` in the checking thread, then predict in the prediction thread."""
+        """Check a large ``body`` in the checking thread, then predict in the prediction thread.
+
+        The checked columns come back as ``inputs``, for the prediction log.
+        """
         loop = asyncio.get_running_loop()
         settings = self.settings
         rows = await loop.run_in_executor(
@@ -274,13 +315,15 @@ class Server:
             settings.max_values,
         )
         del body
-        return await loop.run_in_executor(self.executor, predict, loaded, rows)
+        return {**await loop.run_in_executor(self.executor, predict, loaded, rows), "inputs": rows}
 
     async def close(self) -> None:
         for batcher in self.batchers.values():
             await batcher.close()
         self.checker.shutdown(wait=True)
         self.executor.shutdown(wait=True)
+        if self.log is not None:
+            await asyncio.to_thread(self.log.close)  # writes what is queued
 
 
 class App(FastAPI):
@@ -305,6 +348,14 @@ class App(FastAPI):
                 await self.observe_predict(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+
+def _request_id(scope: dict[str, Any]) -> str:
+    """The client's ``X-Request-ID`` (at most 64 characters), else a new one."""
+    for name, value in scope["headers"]:
+        if name == b"x-request-id" and 0 < len(value) <= 64:
+            return value.decode("latin-1")
+    return new_request_id()
 
 
 def _too_large(size: int, limit: int) -> BadRequest:
@@ -379,10 +430,14 @@ def create_app(
         if not models:
             raise NotInProject(f"{app_name}.models defines no lore model class to serve")
     served = [ServedModel(cls, app_name, settings.alias) for cls in models]
-    server = Server(served, settings)
+    # predictions are logged for a project's models, as config/monitoring.cfg says
+    log = PredictionLog.from_config() if env.root is not None else None
+    server = Server(served, settings, log)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if log is not None:
+            log.start()
         loading = asyncio.create_task(server.load_all())
         yield
         loading.cancel()

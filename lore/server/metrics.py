@@ -15,7 +15,9 @@ True
 
 from __future__ import annotations
 
+import math
 import os
+from typing import Any
 
 #: Latency buckets in seconds, fine-grained where a fast model answers.
 BUCKETS = (0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -51,6 +53,14 @@ class Metrics:
             registry=self.registry,
         )
 
+    def watch(self, log: Any, live: Any, short_names: dict[str, str]) -> None:
+        """Expose the prediction log's counters and the live drift of each model.
+
+        ``log`` is a :class:`lore.monitoring.log.PredictionLog`, ``live`` a
+        :class:`lore.monitoring.live.LiveDrift`; both are read at scrape time.
+        """
+        self.registry.register(_Watched(log, live, short_names))
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request and its latency."""
         self.requests.labels(method, route, str(status)).inc()
@@ -67,3 +77,47 @@ class Metrics:
             registry = CollectorRegistry()  # every worker's values, from the shared folder
             multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+class _Watched:
+    """A collector of the prediction log's counters and the live drift gauges."""
+
+    def __init__(self, log: Any, live: Any, short_names: dict[str, str]) -> None:
+        self.log = log
+        self.live = live
+        self.short_names = short_names
+
+    def collect(self) -> Any:
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+        written = CounterMetricFamily("lore_prediction_log_rows", "Predicted rows written to the log")
+        written.add_metric([], self.log.written)
+        dropped = CounterMetricFamily(
+            "lore_prediction_log_dropped",
+            "Requests not logged: queue (full), sink (down) or rate (above max_per_second)",
+            labels=("reason",),
+        )
+        for reason in ("queue", "sink", "rate"):
+            dropped.add_metric([reason], self.log.dropped[reason])
+        errors = CounterMetricFamily("lore_prediction_log_sink_errors", "Batches the sink failed to write")
+        errors.add_metric([], self.log.sink_errors)
+        queued = GaugeMetricFamily("lore_prediction_log_queued", "Requests waiting to be logged")
+        queued.add_metric([], self.log.queue.qsize())
+        psi = GaugeMetricFamily(
+            "lore_model_drift_psi",
+            "PSI of each input (and of the predictions) over the last hour of logged traffic",
+            labels=("model", "feature"),
+        )
+        unseen = GaugeMetricFamily(
+            "lore_model_unseen_share",
+            "Share of a categorical input's values the reference never saw, over the last hour",
+            labels=("model", "feature"),
+        )
+        for model, scores in self.live.snapshot().items():
+            name = self.short_names.get(model, model)
+            for feature, score in scores.items():
+                if not math.isnan(score["psi"]):
+                    psi.add_metric([name, feature], score["psi"])
+                if not math.isnan(score["unseen"]):
+                    unseen.add_metric([name, feature], score["unseen"])
+        yield from (written, dropped, errors, queued, psi, unseen)

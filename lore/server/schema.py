@@ -72,6 +72,7 @@ def prediction_response(is_classifier: bool) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "model": {"type": "string"},
         "fitting": {"type": ["integer", "null"]},
+        "request_id": {"type": "string"},
         "predictions": {"type": "array", "items": {}},
     }
     if is_classifier:
