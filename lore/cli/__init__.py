@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "prune": ("prune", "prune", "Delete old fittings, keeping the newest N and every aliased one."),
     "ui": ("ui", "ui", "A local web app over the model store: models, reports, compare, promote."),
     "predict": ("predict", "predict", "Score a file, stdin or an extract in chunks into a file or table."),
+    "monitor": ("monitor", "monitor", "Drift and performance of a served model's logged predictions."),
 }
 
 

@@ -38,7 +38,7 @@ key                    variable                           default         meanin
 >>> log.log("demo.Model", 1, pd.DataFrame({"age": [30]}), [True], request_id="r1")
 True
 >>> log.close()
->>> read(ParquetSink(folder), "demo.Model")[["request_id", "age", "prediction"]].to_dict("records")
+>>> read(ParquetSink(folder), "demo.Model").frame[["request_id", "age", "prediction"]].to_dict("records")
 [{'request_id': 'r1', 'age': 30, 'prediction': True}]
 """
 
@@ -56,7 +56,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lore.errors import ConfigError
 from lore.monitoring.record import Logged, arrow, rows
@@ -416,16 +416,44 @@ class SQLSink:
             connection.execute(found.insert(), rows(model, fitting, data))
 
 
-def read(sink: Any, model: str, since: datetime.datetime | None = None, fitting: int | None = None) -> Any:
-    """``model``'s logged predictions since ``since``, one row per prediction, inputs as columns.
+class Logs(NamedTuple):
+    """Logged predictions: the rows, and a classifier's probabilities as one matrix."""
 
-    Returns a DataFrame with ``request_id``, ``row``, ``fitting``, ``predicted_at``,
-    ``prediction``, ``probabilities`` and one column per input (the input columns win
-    no name over these: an input called ``prediction`` is read as ``inputs.prediction``).
+    #: ``request_id``, ``row``, ``fitting``, ``predicted_at``, ``prediction`` and one
+    #: column per input (an input named like one of these is ``inputs.<name>``).
+    frame: Any
+    #: ``(rows, classes)`` float64, or ``None`` when no row has probabilities (a regression).
+    probabilities: Any
+
+
+def read(sink: Any, model: str, since: datetime.datetime | None = None, fitting: int | None = None) -> Logs:
+    """``model``'s logged predictions since ``since`` (of ``fitting``, or every one).
+
+    Mixing fittings with different classes leaves ``probabilities`` ``None``; ask for
+    one fitting (:func:`fittings` says which were logged).
     """
     if isinstance(sink, SQLSink):
         return _read_sql(sink, model, since, fitting)
     return _read_parquet(sink, model, since, fitting)
+
+
+def fittings(sink: Any, model: str, since: datetime.datetime | None = None) -> dict[int, int]:
+    """Fitting -> rows logged since ``since``, for ``model``."""
+    if isinstance(sink, SQLSink):
+        import sqlalchemy as sa
+
+        engine, found = sink.table()
+        query = sa.select(found.c.fitting, sa.func.count()).where(found.c.model == model)
+        if since is not None:
+            query = query.where(found.c.predicted_at >= since)
+        with engine.connect() as connection:
+            counted = connection.execute(query.group_by(found.c.fitting)).all()
+        return {int(fitting or 0): int(count) for fitting, count in counted}
+    dataset, condition = _dataset(sink, model, since, None)
+    if dataset is None:
+        return {}
+    counts = dataset.to_table(columns=["fitting"], filter=condition).column("fitting").value_counts()
+    return {int(item["values"].as_py()): int(item["counts"].as_py()) for item in counts}
 
 
 def _days(since: datetime.datetime | None) -> list[str] | None:
@@ -436,31 +464,49 @@ def _days(since: datetime.datetime | None) -> list[str] | None:
     return [str(first + datetime.timedelta(days=n)) for n in range((today - first).days + 1)]
 
 
-def _read_parquet(sink: ParquetSink, model: str, since: datetime.datetime | None, fitting: int | None) -> Any:
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _dataset(sink: ParquetSink, model: str, since: datetime.datetime | None, fitting: int | None) -> Any:
     import pyarrow.dataset as ds
 
     folder = sink.local_folder(model, _days(since))
     if not folder.is_dir():
-        return _flatten(pa.table({"request_id": pa.array([], pa.string())}), None)
+        return None, None
     dataset = ds.dataset(folder, format="parquet", partitioning="hive")
     condition = None
     if since is not None:
-        condition = ds.field("day") >= str(since.date())
+        day = since.astimezone(datetime.timezone.utc).date() if since.tzinfo else since.date()
+        condition = ds.field("day") >= str(day)
     if fitting is not None:
         term = ds.field("fitting") == fitting
         condition = term if condition is None else condition & term
+    return dataset, condition
+
+
+def _read_parquet(
+    sink: ParquetSink, model: str, since: datetime.datetime | None, fitting: int | None
+) -> Logs:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dataset, condition = _dataset(sink, model, since, fitting)
+    if dataset is None:
+        return Logs(pa.table({"request_id": pa.array([], pa.string())}).to_pandas(), None)
     data = dataset.to_table(filter=condition)
     if since is not None:
         moment = pa.scalar(since.astimezone(datetime.timezone.utc), pa.timestamp("us", tz="UTC"))
         data = data.filter(pc.greater_equal(data.column("predicted_at"), moment))
-    return _flatten(data, "day")
-
-
-def _flatten(data: Any, drop: str | None) -> Any:
-    if drop is not None and drop in data.column_names:
-        data = data.drop_columns([drop])
+    probabilities = None
+    if "probabilities" in data.column_names:
+        column = data.column("probabilities").combine_chunks()
+        data = data.drop_columns(["probabilities"])
+        values = column.flatten().to_numpy(zero_copy_only=False)
+        if len(column) and not column.null_count and len(values) % len(column) == 0:
+            width = len(values) // len(column)
+            sizes = pc.list_value_length(column).to_numpy()
+            if (sizes == width).all():  # one fitting's classes
+                probabilities = np.asarray(values, dtype=np.float64).reshape(len(column), width)
+    if "day" in data.column_names:
+        data = data.drop_columns(["day"])
     if "inputs" in data.column_names:
         inputs = data.column("inputs").combine_chunks()
         data = data.drop_columns(["inputs"])
@@ -469,10 +515,11 @@ def _flatten(data: Any, drop: str | None) -> Any:
             data = data.append_column(
                 name if name not in data.column_names else f"inputs.{name}", inputs.field(index)
             )
-    return data.to_pandas()
+    return Logs(data.to_pandas(), probabilities)
 
 
-def _read_sql(sink: SQLSink, model: str, since: datetime.datetime | None, fitting: int | None) -> Any:
+def _read_sql(sink: SQLSink, model: str, since: datetime.datetime | None, fitting: int | None) -> Logs:
+    import numpy as np
     import pandas as pd
     import sqlalchemy as sa
 
@@ -483,11 +530,15 @@ def _read_sql(sink: SQLSink, model: str, since: datetime.datetime | None, fittin
     if fitting is not None:
         query = query.where(found.c.fitting == fitting)
     with engine.connect() as connection:
-        frame = pd.DataFrame(connection.execute(query).mappings().all())
+        frame = pd.DataFrame(connection.execute(query.order_by(found.c.id)).mappings().all())
     if frame.empty:
-        return frame
+        return Logs(frame, None)
     inputs = pd.DataFrame.from_records(frame.pop("inputs").tolist())
+    listed = frame.pop("probabilities")
     frame = frame.drop(columns=["id", "model"])
     renamed = {name: f"inputs.{name}" for name in inputs.columns if name in frame.columns}
     frame["predicted_at"] = pd.to_datetime(frame["predicted_at"], utc=True)
-    return pd.concat([frame, inputs.rename(columns=renamed)], axis=1)
+    probabilities = None
+    if listed.notna().all() and listed.map(len).nunique() == 1:
+        probabilities = np.array(listed.tolist(), dtype=np.float64)
+    return Logs(pd.concat([frame, inputs.rename(columns=renamed)], axis=1), probabilities)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from lore.errors import ConfigError
-from lore.monitoring.log import LogSettings, ParquetSink, PredictionLog, SQLSink, read
+from lore.monitoring.log import LogSettings, ParquetSink, PredictionLog, SQLSink, fittings, read
 
 
 def rows(count: int, start: int = 0) -> pd.DataFrame:
@@ -38,12 +38,13 @@ def test_parquet_round_trip(tmp_path) -> None:
     assert log.written == 60 and not log.dropped
     today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     assert [path.name for path in (tmp_path / "model=demo.Model" / "fitting=2").iterdir()] == [f"day={today}"]
-    frame = read(ParquetSink(tmp_path), "demo.Model").sort_values(["request_id", "row"])
+    logs = read(ParquetSink(tmp_path), "demo.Model")
+    frame = logs.frame
     assert len(frame) == 60
     assert set(frame.columns) >= {"request_id", "row", "fitting", "predicted_at", "prediction", "age", "city"}
     first = frame[frame["request_id"] == "r1"]
     assert first["row"].tolist() == [0, 1, 2] and first["age"].tolist() == [3.0, 4.0, 5.0]
-    assert np.allclose(np.stack(frame["probabilities"].to_numpy()), [0.2, 0.8])
+    assert logs.probabilities.shape == (60, 2) and np.allclose(logs.probabilities, [0.2, 0.8])
     assert (frame["fitting"] == 2).all()
 
 
@@ -52,10 +53,10 @@ def test_read_since_filters_days_and_times(tmp_path) -> None:
     log_some(log, 2)
     log.close()
     later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=5)
-    assert len(read(ParquetSink(tmp_path), "demo.Model", since=later)) == 0
+    assert len(read(ParquetSink(tmp_path), "demo.Model", since=later).frame) == 0
     earlier = later - datetime.timedelta(days=2)
-    assert len(read(ParquetSink(tmp_path), "demo.Model", since=earlier)) == 6
-    assert len(read(ParquetSink(tmp_path), "other.Model")) == 0
+    assert len(read(ParquetSink(tmp_path), "demo.Model", since=earlier).frame) == 6
+    assert len(read(ParquetSink(tmp_path), "other.Model").frame) == 0
 
 
 class Stuck:
@@ -139,10 +140,12 @@ def test_postgres_sink(postgres_url: str) -> None:
         )
     log.close()
     assert log.written == 10, log.dropped
-    frame = read(sink, "test_log.Model").sort_values(["request_id", "row"])
+    logs = read(sink, "test_log.Model")
+    frame = logs.frame
     assert len(frame) == 10 and frame["prediction"].tolist()[:2] == ["a", "b"]
     assert pd.Timestamp(frame["seen"].iloc[1]) == pd.Timestamp("2026-01-01 01:00")  # text in JSON
-    assert frame["probabilities"].iloc[1] == [0.3, 0.7] and (frame["fitting"] == 4).all()
+    assert logs.probabilities[1].tolist() == [0.3, 0.7] and (frame["fitting"] == 4).all()
+    assert fittings(sink, "test_log.Model") == {4: 10}
     with engine.begin() as connection:
         connection.execute(sa.delete(table).where(table.c.model == "test_log.Model"))
 
@@ -158,7 +161,8 @@ def test_parquet_on_s3(s3_endpoint: str, project, monkeypatch) -> None:
     log_some(log, 4)
     log.close()
     assert log.written == 12, log.dropped
-    assert len(read(sink, "demo.Model")) == 12
+    assert len(read(sink, "demo.Model").frame) == 12
+    assert fittings(sink, "demo.Model") == {2: 12}
 
 
 def test_settings_from_config(project) -> None:

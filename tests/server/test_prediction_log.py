@@ -31,7 +31,7 @@ def post(server: Any, body: Any, **headers: str) -> Any:
 
 
 def logged(folder: Path) -> Any:
-    return read(ParquetSink(folder), MODEL)
+    return read(ParquetSink(folder), MODEL).frame
 
 
 def metric(server: Any, name: str, **labels: str) -> float:
@@ -57,7 +57,8 @@ def test_predictions_are_logged_with_the_request_id_the_api_returns(launch, rows
     batch = frame[frame["request_id"] == request_id].sort_values("row")
     assert batch["city"].tolist() == [row["city"] for row in rows]
     assert batch["prediction"].tolist() == answer.json()["predictions"]
-    assert np.allclose(np.stack(batch["probabilities"].to_numpy()), answer.json()["probabilities"])
+    probabilities = read(ParquetSink(tmp_path), MODEL).probabilities[batch.index]
+    assert np.allclose(probabilities, answer.json()["probabilities"])
     assert (batch["fitting"] == answer.json()["fitting"]).all()
     assert frame.loc[frame["request_id"] == "order-17", "age"].tolist() == [rows[0]["age"]]
     assert metric(server, "lore_prediction_log_rows_total") == 4
