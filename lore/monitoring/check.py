@@ -109,9 +109,9 @@ def check(
         whole = whole.merge(more)
     table = drift(against, whole, thresholds)
     daily = pd.DataFrame({"rows": np.bincount(codes, minlength=len(unique_days))}, index=unique_days)
-    tables = [drift(against, day, thresholds)["psi"] for day in daily_profiles]
+    tables = [drift(against, day, thresholds) for day in daily_profiles]
     for name in against:
-        daily[f"psi_{name}"] = [psi[name] for psi in tables]
+        daily[f"psi_{name}"] = [table_of_day.loc[name, "psi"] for table_of_day in tables]
 
     baseline = None  # the reference's own accuracy
     if reference.labels is not None:
@@ -131,8 +131,8 @@ def check(
     if labels is not None:
         realised, right = _realised(frame, labels, classifier=reference.labels is not None)
         if right is not None:
-            known = right.notna().to_numpy()
-            hits = np.bincount(codes[known], weights=right[known].astype(float), minlength=len(unique_days))
+            known = ~np.isnan(right)
+            hits = np.bincount(codes[known], weights=right[known], minlength=len(unique_days))
             counted = np.bincount(codes[known], minlength=len(unique_days))
             with np.errstate(invalid="ignore", divide="ignore"):
                 daily["realised"] = hits / counted
@@ -147,6 +147,15 @@ def check(
         "estimated": performance["estimated"] if performance else None,
         "realised": realised.get("accuracy") if realised else None,
     }
+    if len(tables) > 1:  # the latest day alone: a recent shift is diluted in the whole period
+        latest = f"{unique_days[-1]:%Y-%m-%d}"
+        alerts += [
+            f"{name} drifted on {latest}: PSI {row.psi:.3g}, {row.test} p-value {row.p_value:.3g}"
+            for name, row in tables[-1].iterrows()
+            if row.drifted
+        ]
+        if "estimated" in daily:
+            accuracies[f"{latest}'s estimated"] = float(daily["estimated"].iloc[-1])
     for what, accuracy in accuracies.items():
         if accuracy is not None and baseline is not None and accuracy < baseline - thresholds.accuracy_drop:
             alerts.append(
@@ -212,6 +221,6 @@ def _realised(frame: Any, labels: Any, classifier: bool) -> tuple[dict[str, floa
         truth = pd.to_numeric(truth).to_numpy()
     else:
         truth, predicted = truth.astype(str).to_numpy(), predicted.astype(str)
-    right = pd.Series(np.nan, index=frame.index)
+    right = np.full(len(frame), np.nan)
     right[known] = predicted[known] == truth
     return {"accuracy": float(right[known].mean()), "rows": int(known.sum())}, right

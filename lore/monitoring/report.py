@@ -102,6 +102,7 @@ def _psi_by_day(found: Check) -> Any:
     axes.axhline(found.thresholds.psi, linestyle="--", color="grey")
     axes.set_ylabel("PSI")
     axes.set_yscale("symlog", linthresh=0.1)
+    axes.set_ylim(bottom=0)
     axes.legend(fontsize=8, ncols=2)
     figure.autofmt_xdate()
     return figure
