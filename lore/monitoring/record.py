@@ -78,7 +78,6 @@ def arrow(batch: Sequence[Logged]) -> Any:
     every field is built column-wise.
     """
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
 
     lengths = np.fromiter((len(item.predictions) for item in batch), dtype=np.int64, count=len(batch))
@@ -103,7 +102,7 @@ def _inputs(batch: Sequence[Logged]) -> Any:
     import numpy as np
     import pyarrow as pa
 
-    names = [str(name) for name in batch[0].inputs.keys()]
+    names = [str(name) for name in batch[0].inputs]  # a DataFrame's columns or a dict's keys
     columns = []
     for name in names:
         parts = [np.asarray(item.inputs[name]) for item in batch]
