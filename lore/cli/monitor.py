@@ -150,7 +150,7 @@ def monitor(
         raise ModelError(
             f"fitting {fitting} of {name} has no reference.json (made before lore saved one); fit again"
         )
-    logs = read(sink, name, start, fitting)
+    logs = read(sink, name, start, fitting, request_ids=labels is not None)
     outcomes = read_labels(labels) if labels else None
     found = check(
         logs.frame,

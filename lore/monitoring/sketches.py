@@ -227,7 +227,11 @@ def _numeric(series: Any, reference: dict[str, Any] | None, bins: int) -> dict[s
 
 
 def _categorical(series: Any, reference: dict[str, Any] | None, max_categories: int) -> dict[str, Any]:
-    counts = series.astype("string").value_counts(dropna=True)
+    counts = series.value_counts(dropna=True)  # on the values, then their text: no column of strings
+    counts = counts[counts > 0]  # a categorical lists its unused categories too
+    counts.index = counts.index.map(str)
+    if not counts.index.is_unique:  # 1 and "1" are one category
+        counts = counts.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable")
     missing = int(len(series) - counts.sum())
     if reference is not None:
         known = counts.reindex(list(reference["values"]), fill_value=0)

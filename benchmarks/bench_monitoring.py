@@ -1,0 +1,170 @@
+"""Monitoring costs: the reference profile at fit time, and ``lore monitor`` over millions of logged rows.
+
+- **profile at fit time**: a throwaway project fits an XGBoost classifier on
+  ``--rows`` rows (numbers and strings); the share of ``fit()`` spent on the reference
+  profile (``timings["reference"]`` over the whole call), per round;
+- **lore monitor**: ``--logged`` rows of predictions (a week, one Parquet file per
+  million rows, written column-wise as the prediction log writes them) checked by
+  ``lore monitor`` in process (read, profile, drift, estimate, report with plots),
+  min and median of ``--rounds`` runs.
+
+Prints JSON lines with the load average.
+
+    python benchmarks/bench_monitoring.py [--rows 200000] [--logged 10000000] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MODELS = """
+import numpy as np
+import pandas as pd
+
+import lore.estimators
+import lore.models
+import lore.pipelines
+from lore.encoders import Boolean, Norm, Unique
+
+ROWS = int({rows})
+
+
+def users(rows, rng):
+    frame = pd.DataFrame(
+        {{
+            "age": rng.normal(40, 12, rows).round(),
+            "income": rng.lognormal(10, 0.5, rows),
+            "visits": rng.poisson(3, rows).astype(float),
+            "city": rng.choice(["paris", "lima", "oslo", "pune", "kyiv", "rome"], rows),
+            "plan": rng.choice(["free", "pro", "team"], rows, p=[0.6, 0.25, 0.15]),
+            "device": rng.choice(["ios", "android", "web"], rows),
+        }}
+    )
+    logit = (frame["age"] - 40) / 6 + np.log(frame["income"]) - 10 + (frame["plan"] == "pro") * 1.5
+    frame["subscribed"] = rng.random(rows) < 1 / (1 + np.exp(-logit))
+    return frame
+
+
+class Users(lore.pipelines.TrainTestSplit):
+    def get_data(self):
+        return users(ROWS, np.random.default_rng(0))
+
+    def get_encoders(self):
+        return (
+            Norm("age"), Norm("income"), Norm("visits"), Unique("city"), Unique("plan"), Unique("device")
+        )
+
+    def get_output_encoder(self):
+        return Boolean("subscribed")
+
+
+class Subscribers(lore.models.Base):
+    def __init__(self):
+        super().__init__(pipeline=Users(), estimator=lore.estimators.XGBoost(n_estimators=50, max_depth=6))
+"""
+
+
+def emit(metric: str, values: list[float], unit: str, **extra: object) -> None:
+    record = {
+        "benchmark": "monitoring",
+        "metric": metric,
+        "unit": unit,
+        "min": round(min(values), 4),
+        "median": round(statistics.median(values), 4),
+        "rounds": [round(value, 4) for value in values],
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+        **extra,
+    }
+    print(json.dumps(record), flush=True)
+
+
+def make_project(root: Path, rows: int) -> None:
+    for folder in ("config", "data", "models", "logs", "bench/models"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / "runtime.txt").write_text("python-3.11.7\n")
+    (root / "bench" / "__init__.py").write_text("")
+    (root / "bench" / "models" / "__init__.py").write_text("")
+    (root / "bench" / "models" / "users.py").write_text(MODELS.format(rows=rows))
+    os.environ["LORE_ROOT"] = str(root)
+    os.environ["OMP_NUM_THREADS"] = "1"
+    sys.path.insert(0, str(root))
+    import lore.env
+
+    lore.env.reset()
+
+
+def write_log(root: Path, model: object, rows: int, chunk: int = 1_000_000) -> None:
+    """``rows`` logged predictions over the last week, as the prediction log writes them."""
+    import numpy as np
+    from bench.models.users import users
+
+    from lore.monitoring.log import ParquetSink
+    from lore.monitoring.record import Logged, arrow
+
+    sink = ParquetSink(root / "data" / "predictions")
+    rng = np.random.default_rng(1)
+    start = datetime.datetime.now(datetime.timezone.utc).timestamp() - 7 * 86_400
+    frame = users(chunk, rng)[["age", "income", "visits", "city", "plan", "device"]]
+    probabilities = np.asarray(model.predict_proba(frame))
+    predictions = np.asarray(model.pipeline.decode(probabilities.argmax(axis=1)))
+    for number in range(rows // chunk):
+        # one "request" of a million rows per file: the record is built column-wise either way
+        moment = start + number * (7 * 86_400 / (rows // chunk))
+        item = Logged(
+            model.name(), model.fitting, f"bench-{number}", moment, frame, predictions, probabilities
+        )
+        sink.write(model.name(), model.fitting, arrow([item]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=200_000, help="rows of the fit")
+    parser.add_argument("--logged", type=int, default=10_000_000, help="logged rows to monitor")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="bench-monitoring-")) / "bench"
+    make_project(root, args.rows)
+    from bench.models.users import Subscribers
+
+    shares, seconds = [], []
+    for _ in range(args.rounds):
+        model = Subscribers()
+        start = time.perf_counter()
+        model.fit()
+        total = time.perf_counter() - start
+        shares.append(model.timings["reference"] / total)
+        seconds.append(model.timings["reference"])
+    emit(
+        "reference profile at fit time, share of fit()",
+        shares,
+        "ratio",
+        rows=args.rows,
+        reference_seconds=[round(value, 3) for value in seconds],
+        fit_seconds=round(total, 2),
+    )
+
+    from click.testing import CliRunner
+
+    from lore.cli import cli
+
+    write_log(root, model, args.logged)
+    runs = []
+    for _ in range(args.rounds):
+        start = time.perf_counter()
+        result = CliRunner().invoke(cli, ["monitor", "bench.models.users.Subscribers", "--since", "8d"])
+        runs.append(time.perf_counter() - start)
+        assert result.exit_code in (0, 3), result.output
+    emit(f"lore monitor over {args.logged:,} logged rows", runs, "s", goal_s=10, output=result.output[-400:])
+
+
+if __name__ == "__main__":
+    main()
