@@ -84,6 +84,8 @@ def enter(root: Path) -> None:
 
     os.environ["LORE_ROOT"] = str(root)
     sys.path.insert(0, str(root))
+    for name in [name for name in sys.modules if name == "shop" or name.startswith("shop.")]:
+        del sys.modules[name]  # another project called shop, imported before
     lore.env.reset()
 
 

@@ -13,6 +13,11 @@ Output rows hold the ``--keep`` columns, ``prediction`` and, for a classifier,
 table) or ``--append``; a file is written beside its target and renamed when
 complete. Writes to PostgreSQL use :mod:`lore.io`'s binary ``COPY``.
 
+Like ``lore api``, it logs what it predicts to the prediction log of
+``config/monitoring.cfg`` (:mod:`lore.monitoring.log`; ``--no-log`` to skip): one
+request per chunk, request id ``<run>-<chunk>``, so ``lore monitor`` sees batch
+scores too.
+
 >>> parse_params(("day=2024-01-31", "limit=10"))
 {'day': '2024-01-31', 'limit': 10}
 """
@@ -28,6 +33,7 @@ import click
 
 from lore.cli import fittings
 from lore.errors import DataError, ModelError
+from lore.monitoring.log import PredictionLog, new_request_id
 
 #: Rows per chunk by default: ~100k rows keep memory in the tens of MB for most models.
 CHUNK = 100_000
@@ -94,9 +100,19 @@ def read_chunks(
 
 
 def score(
-    model: Any, frame: Any, schema: dict[str, str], keep: tuple[str, ...], first_row: int, source: str
+    model: Any,
+    frame: Any,
+    schema: dict[str, str],
+    keep: tuple[str, ...],
+    first_row: int,
+    source: str,
+    log: Any = None,
 ) -> Any:
-    """The output rows of one input chunk: kept columns, ``prediction``, ``probability``."""
+    """The output rows of one input chunk: kept columns, ``prediction``, ``probability``.
+
+    ``log(inputs, predictions, probabilities)`` is called with the checked rows and the
+    results (the prediction log's hook).
+    """
     import numpy as np
     import pandas as pd
 
@@ -116,7 +132,10 @@ def score(
         output["prediction"] = np.asarray(model.pipeline.decode(best))
         output["probability"] = probabilities[np.arange(len(best)), best]
     else:
+        probabilities = None
         output["prediction"] = np.asarray(model.predict(checked))
+    if log is not None:
+        log(checked, output["prediction"], probabilities)
     return pd.DataFrame(output, copy=False)
 
 
@@ -127,13 +146,22 @@ def scored(
     keep: tuple[str, ...],
     source: str,
     progress: Any,
+    log: Any = None,
 ) -> Iterator[Any]:
-    """Score each chunk in turn, showing the rows done so far in ``progress``."""
+    """Score each chunk in turn, showing the rows done so far in ``progress``; each goes to ``log`` too."""
     first = 0
-    for frame in chunks:
+    run = new_request_id()[:12]
+    for number, frame in enumerate(chunks):
         if not len(frame):
             continue
-        result = score(model, frame.reset_index(drop=True), schema, keep, first, source)
+        hook = None
+        if log is not None:
+
+            def hook(inputs: Any, predictions: Any, probabilities: Any, number: int = number) -> None:
+                name, fitting = type(model).name(), model.fitting
+                log.log(name, fitting, inputs, predictions, probabilities, f"{run}-{number}", block=True)
+
+        result = score(model, frame.reset_index(drop=True), schema, keep, first, source, hook)
         first += len(frame)
         progress.update(first)
         yield result
@@ -205,10 +233,11 @@ def write_table(frames: Iterator[Any], connection: Any, table: str, append: bool
 @click.option(
     "--chunk-size", default=CHUNK, show_default=True, type=click.IntRange(1), help="Rows per chunk."
 )
+@click.option("--log/--no-log", default=True, help="Log the predictions (config/monitoring.cfg [LOG]).")
 def predict(
     model: str, fitting: str | None, alias: str | None, source: str | None, extract: str | None,
     params: tuple[str, ...], output: str | None, table: str | None, replace: bool, append: bool,
-    connection: str, keep: tuple[str, ...], chunk_size: int,
+    connection: str, keep: tuple[str, ...], chunk_size: int, log: bool,
 ) -> None:  # fmt: skip
     """Score rows with a fitting of MODEL, in chunks, with the checks of lore api.
 
@@ -244,14 +273,19 @@ def predict(
 
     label = source if source is not None else f"extract {extract}"
     progress = Progress(f"scoring {label}: rows", total=total)
+    prediction_log = PredictionLog.from_config(queue_size=4) if log else None
     try:
-        frames = scored(loaded, chunks, schema, keep, label, progress)
+        frames = scored(
+            loaded, chunks, schema, keep, label, progress, prediction_log and prediction_log.start()
+        )
         if target is not None:
             write_table(frames, target, table, append)
         else:
             write_file(frames, output)
     finally:
         progress.finish()
+        if prediction_log is not None:
+            prediction_log.close(timeout=600)  # what is queued is written
     if output != "-":
         where = f"table {table}" if table is not None else output
         click.echo(

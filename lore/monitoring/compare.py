@@ -8,7 +8,9 @@ For every column of the reference, :func:`drift` reports
 - a two-sample test: Kolmogorov-Smirnov on the binned numbers (``ks``; the statistic is
   the largest gap between the two cumulative distributions at the reference's
   percentiles, so it never exceeds the exact one) or chi-square on the category counts
-  (``chi2``), with its p-value;
+  (``chi2``), with its p-value. KS sees only the values present: when either side has
+  missing values, a chi-square test of the missing share runs too and the p-value is
+  the smaller of the two, doubled (Bonferroni);
 - the missing rates and, for categories, the share of values the reference never saw.
 
 A column *drifts* when its PSI reaches ``Thresholds.psi`` **and** its test's p-value is
@@ -157,6 +159,12 @@ def compare(
         if reference["missing"] or current["missing"]:
             expected = np.append(expected, reference["missing"])
             observed = np.append(observed, current["missing"])
+            # KS sees only present values: test the missing share too (Bonferroni for the two)
+            _, missing_p = _chi2(
+                np.array([reference["count"] - reference["missing"], reference["missing"]]),
+                np.array([current["count"] - current["missing"], current["missing"]]),
+            )
+            row["p_value"] = min(1.0, 2 * min(row["p_value"], missing_p))
     else:
         names = list(reference["values"])
         expected = np.array([reference["values"][key] for key in names] + [reference["other"]], dtype=float)

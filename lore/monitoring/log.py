@@ -202,19 +202,21 @@ class PredictionLog:
 
     @classmethod
     def from_config(cls, **options: Any) -> PredictionLog | None:
-        """The log ``config/monitoring.cfg`` asks for, not started (``None`` when off)."""
+        """The log ``config/monitoring.cfg`` asks for, not started (``None`` when off).
+
+        ``options`` override the configured ones (``queue_size=4`` for a batch job).
+        """
         settings = LogSettings.from_config()
         sink = settings.sink_object()
         if sink is None:
             return None
-        return cls(
-            sink,
-            sample=settings.sample,
-            max_per_second=settings.max_per_second,
-            queue_size=settings.queue,
-            flush_seconds=settings.flush_seconds,
-            **options,
-        )
+        configured = {
+            "sample": settings.sample,
+            "max_per_second": settings.max_per_second,
+            "queue_size": settings.queue,
+            "flush_seconds": settings.flush_seconds,
+        }
+        return cls(sink, **{**configured, **options})
 
     def start(self) -> PredictionLog:
         """Start the writer thread; returns ``self``."""
@@ -230,21 +232,28 @@ class PredictionLog:
         predictions: Any,
         probabilities: Any = None,
         request_id: str | None = None,
+        block: bool = False,
     ) -> bool:
-        """Queue one request's rows and results; ``True`` if queued. Never blocks, never raises."""
+        """Queue one request's rows and results; ``True`` if queued. Never raises.
+
+        A served request never waits: a full queue drops it (counted). A batch job
+        (``lore predict``) passes ``block=True``: it waits for room instead, so every
+        chunk is logged with bounded memory, and the per-second cap does not apply.
+        """
         if self.sample < 1.0 and random.random() >= self.sample:
             return False
         now = time.time()
-        second = int(now)
-        if second != self._second:
-            self._second, self._this_second = second, 0
-        if self._this_second >= self.max_per_second:
-            self.dropped["rate"] += 1
-            return False
-        self._this_second += 1
+        if not block:
+            second = int(now)
+            if second != self._second:
+                self._second, self._this_second = second, 0
+            if self._this_second >= self.max_per_second:
+                self.dropped["rate"] += 1
+                return False
+            self._this_second += 1
         item = Logged(model, fitting, request_id or new_request_id(), now, inputs, predictions, probabilities)
         try:
-            self.queue.put_nowait(item)
+            self.queue.put(item, block=block)
         except queue.Full:
             self.dropped["queue"] += 1
             return False

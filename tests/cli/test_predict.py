@@ -115,3 +115,26 @@ def test_from_an_extract_into_postgresql(fitted_project, capsys, postgres_url):
     assert code == 0, err
     rows = warehouse.select("SELECT COUNT(*), MAX(id) FROM predict_scores")
     assert rows == [(200, 199)]
+
+
+def test_scores_are_logged_one_request_per_chunk(fitted_project, users, capsys):
+    from lore.monitoring.log import ParquetSink, read
+
+    code, _, err = run(capsys, "predict", "BoostedName", "--input", str(users), "--output", "scores.csv",
+                       "--chunk-size", "100")  # fmt: skip
+    assert code == 0, err
+    logs = read(ParquetSink(fitted_project / "data" / "predictions"), MODEL)
+    frame = logs.frame
+    assert len(frame) == 250 and frame["request_id"].nunique() == 3
+    assert sorted(frame["request_id"].str.rsplit("-", n=1).str[1].unique()) == ["0", "1", "2"]
+    scores = pd.read_csv(fitted_project / "scores.csv")
+    logged = frame.sort_values(["request_id", "row"])["prediction"].tolist()
+    assert logged == scores["prediction"].tolist()
+    assert logs.probabilities.shape == (250, 2)
+
+
+def test_no_log(fitted_project, users, capsys):
+    code, _, err = run(capsys, "predict", "BoostedName", "--input", str(users), "--output", "scores.csv",
+                       "--no-log")  # fmt: skip
+    assert code == 0, err
+    assert not (fitted_project / "data" / "predictions").exists()

@@ -88,3 +88,12 @@ def test_a_bad_threshold_is_one_clear_line(project) -> None:
     (project / "config" / "monitoring.cfg").write_text("[DRIFT]\npsi: high\n")
     with pytest.raises(ConfigError, match=r"\[DRIFT\] psi='high' is not a number"):
         Thresholds.from_config()
+
+
+def test_a_jump_in_missing_values_is_drift() -> None:
+    rng = np.random.default_rng(5)
+    current = sample(2_000, rng)
+    current.loc[:499, "age"] = np.nan  # the present values keep their distribution
+    report = drift(sample(20_000, rng), current, THRESHOLDS)
+    assert report.loc["age", "drifted"] and report.loc["age", "missing_current"] == 0.25
+    assert report["drifted"].sum() == 1

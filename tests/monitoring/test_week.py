@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,17 @@ def test_a_week_with_a_shift_on_day_five(tmp_path, monkeypatch) -> None:
     week = week_module()
     root = tmp_path / "shop"
     week.make_project(root)
-    monkeypatch.setattr("sys.path", list(__import__("sys").path))
+    monkeypatch.setattr("sys.path", list(sys.path))
     monkeypatch.setenv("LORE_ROOT", str(root))
     week.enter(root)
+    try:
+        check_the_week(week, root, tmp_path)
+    finally:
+        for name in [name for name in sys.modules if name == "shop" or name.startswith("shop.")]:
+            del sys.modules[name]  # the next test's project may be called shop too
+
+
+def check_the_week(week, root, tmp_path) -> None:
     happened = week.simulate(root)
     result = week.monitor(root, tmp_path / "report")
     assert result.exit_code == 3, result.output  # a threshold is crossed
