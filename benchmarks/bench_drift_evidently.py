@@ -102,7 +102,9 @@ def main() -> None:
             + [str(path) for path in paths.values()],
             capture_output=True,
             text=True,
-        ).stdout.strip().splitlines()[-1]
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     agreed = 0
     for name, path in paths.items():

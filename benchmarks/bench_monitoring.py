@@ -8,9 +8,16 @@
   ``lore monitor`` in process (read, profile, drift, estimate, report with plots),
   min and median of ``--rounds`` runs.
 
+- **the prediction log in lore api** (``--api ROUNDS``, instead of the above): the
+  model of ``bench_api.py`` served with the log off and on (every request logged to
+  Parquet, the rate cap lifted), alternating for ROUNDS rounds; single rows at
+  concurrency 32 from ``wrk`` for ``--duration`` seconds; requests/s and p99, median
+  of the rounds, as ratios on / off, and the rows the log wrote.
+
 Prints JSON lines with the load average.
 
     python benchmarks/bench_monitoring.py [--rows 200000] [--logged 10000000] [--rounds 2]
+    python benchmarks/bench_monitoring.py --api 3 --duration 8
 """
 
 from __future__ import annotations
@@ -124,12 +131,65 @@ def write_log(root: Path, model: object, rows: int, chunk: int = 1_000_000) -> N
         sink.write(model.name(), model.fitting, arrow([item]))
 
 
+def api_logging(rounds: int, seconds: int) -> None:
+    """lore api at concurrency 32 with the prediction log off and on, A B A B."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import bench_api
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-api-logging-"))
+    env = bench_api.make_project(folder / "bench")
+    row = json.dumps(
+        dict(zip(bench_api.FEATURES, np.random.default_rng(1).normal(size=20).round(4).tolist()))
+    )
+    modes = {
+        "off": {"LORE_PREDICTION_LOG": "off"},
+        "on": {"LORE_PREDICTION_LOG": "parquet", "LORE_PREDICTION_LOG_RATE": "1000000"},
+    }
+    figures: dict[str, list[dict]] = {mode: [] for mode in modes}
+    for number in range(rounds):
+        for mode, settings in modes.items():
+            logs = folder / f"predictions-{number}"
+            process, url = bench_api.start_lore(
+                folder / "bench", {**env, **settings, "LORE_PREDICTION_LOG_PATH": str(logs)}, True
+            )
+            try:
+                bench_api.wrk(url, row.encode(), 4, 2, folder)  # warm up
+                figures[mode].append(bench_api.wrk(url, row.encode(), 32, seconds, folder))
+            finally:
+                bench_api.stop(process)  # SIGTERM: the log writes what is queued
+            figures[mode][-1]["logged"] = sum(
+                pq.ParquetFile(f).metadata.num_rows for f in logs.rglob("*.parquet")
+            )
+    for metric, unit in (("rps", "requests/s"), ("p99", "ms latency")):
+        on = [figure[metric] for figure in figures["on"]]
+        off = [figure[metric] for figure in figures["off"]]
+        emit(
+            f"lore api, single rows at concurrency 32, prediction log on/off: {metric}",
+            [a / b for a, b in zip(on, off)],
+            f"ratio on/off of {unit}, per round",
+            on=on,
+            off=off,
+            median_ratio=round(statistics.median(on) / statistics.median(off), 3),
+            logged_rows=[figure["logged"] for figure in figures["on"]],
+            answered=[figure["requests"] for figure in figures["on"]],
+            errors=sum(figure["errors"] for figure in figures["on"] + figures["off"]),
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000, help="rows of the fit")
     parser.add_argument("--logged", type=int, default=10_000_000, help="logged rows to monitor")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--api", type=int, metavar="ROUNDS", help="only the prediction log in lore api")
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run (--api)")
     args = parser.parse_args()
+    if args.api:
+        api_logging(args.api, args.duration)
+        return
 
     root = Path(tempfile.mkdtemp(prefix="bench-monitoring-")) / "bench"
     make_project(root, args.rows)
