@@ -17,6 +17,7 @@ Catch :class:`LoreError` for all of them, or a narrower branch::
     │   └── RemoteStorageError      S3 credentials, bucket or object trouble
     ├── StoreError                  a model store or cache could not do its job
     │   ├── CorruptArtifact         a file failed its integrity check
+    │   ├── UntrustedFitting        executable files without a trusted signature
     │   └── FittingNotFound         no fitting or alias of that name
     ├── NotFittedError              an encoder, pipeline, estimator or model used before ``fit``
     ├── EncodingError               an encoder or transformer cannot handle the data
@@ -123,6 +124,10 @@ class StoreError(LoreError):
 
 class CorruptArtifact(StoreError):
     """A stored file is missing, truncated or altered."""
+
+
+class UntrustedFitting(StoreError):
+    """A fitting whose files would run code on load is not signed by a trusted key."""
 
 
 class FittingNotFound(StoreError):

@@ -274,6 +274,23 @@ class Remote:
         with translated(self.settings, f"write {self.url(remote)}"):
             client.put_object(Bucket=self.settings.bucket, Key=self.key(remote), Body=data)
 
+    def delete(self, paths: list[str]) -> None:
+        """Delete the objects at ``paths`` (absent ones are no error), 1,000 per request."""
+        client = self.client
+        for start in range(0, len(paths), 1000):
+            batch = paths[start : start + 1000]
+            with translated(self.settings, f"delete {self.url(batch[0])} and {len(batch) - 1} more"):
+                response = client.delete_objects(
+                    Bucket=self.settings.bucket,
+                    Delete={"Objects": [{"Key": self.key(path)} for path in batch], "Quiet": True},
+                )
+            if response.get("Errors"):
+                error = response["Errors"][0]
+                raise RemoteStorageError(
+                    f"cannot delete {len(response['Errors'])} object(s), e.g. {error.get('Key')}: "
+                    f"{error.get('Code')} {error.get('Message')}"
+                )
+
     def list(self, remote: str) -> list[str]:
         """The remote paths of the object ``remote`` and of every object under ``remote/``."""
         client = self.client

@@ -12,12 +12,19 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import lore.env
+
+# the per-user signing key lore makes for fittings (lore.stores.signing) goes to a folder
+# of this run, never the real ~/.config; set before any test, so subprocesses inherit it
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="lore-test-config-")
+for _name in ("LORE_SIGNING_KEY", "LORE_TRUSTED_KEYS", "LORE_ALLOW_UNSIGNED"):
+    os.environ.pop(_name, None)
 
 POSTGRES_URL = os.environ.get("LORE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("LORE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

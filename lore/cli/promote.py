@@ -1,9 +1,10 @@
 """``lore promote MODEL FITTING [--alias production]``: point an alias at a verified fitting.
 
 The fitting is verified against its manifest before the alias moves, so a damaged
-fitting is never promoted. When S3 is configured the fitting and its alias are
-uploaded too (``--local`` keeps it local), which is what ``lore api`` in production
-loads.
+fitting is never promoted. When S3 is configured the fitting is uploaded and the
+alias moved on S3 too (``--local`` keeps it local), which is what ``lore api`` in
+production loads. Each remote alias is its own object, so promotions from two
+machines at once never lose one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def promote_fitting(store: Any, name: str, fitting: int | str, alias: str, uploa
     message = f"{name}: {alias} -> fitting {number}"
     if upload and store.remote is not None:
         store.upload(name, number)
+        store.alias(name, number, alias, remote=True)
         message += f" (uploaded to {store.remote.url(name)})"
     return message
 

@@ -11,7 +11,7 @@ from lore.cli import fittings
 @click.argument("model")
 @click.argument("fitting", required=False, metavar="[FITTING|ALIAS]")
 def upload(model: str, fitting: str | None) -> None:
-    """Upload a fitting of MODEL (the latest by default) and the aliases pointing at it to S3."""
+    """Upload a fitting of MODEL (the latest by default) to S3; aliases move with `lore promote`."""
     store = fittings.store(remote=True)
     name = fittings.model_name(store.models(), model)
     number = store.upload(name, fittings.fitting_ref(fitting))

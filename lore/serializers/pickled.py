@@ -32,5 +32,7 @@ def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]
 
 
 def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
-    with open(folder / record["files"][0], "rb") as stream:
+    from lore.stores.manifest import open_file
+
+    with open(open_file(folder / record["files"][0]), "rb") as stream:  # a symbolic link is refused
         return pickle.load(stream)

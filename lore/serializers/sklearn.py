@@ -1,11 +1,12 @@
 """scikit-learn estimators with skops, which stores state without pickle.
 
-skops refuses, on load, any type it does not trust by default. lore trusts only
-types from scikit-learn, numpy, scipy and lore itself; an estimator holding any
-other type (a custom transformer, an XGBoost model inside a Pipeline) is checked
-when it is saved and goes to the pickle fallback instead, so that what skops wrote
-can always be read back. The trusted types found at save time are recorded in the
-sidecar and filtered again on load, which spares a second pass over the file.
+skops refuses, on load, any type it does not trust by default. lore adds only the
+types named one by one in :data:`TRUSTED` (scikit-learn's tree and neighbour
+structures, which skops leaves out); an estimator holding any other type (a custom
+transformer, an XGBoost model inside a Pipeline) is checked when it is saved and
+goes to the pickle fallback instead, so that what skops wrote can always be read
+back. The extra types found at save time are recorded in the sidecar and filtered
+again through :data:`TRUSTED` on load, which spares a second pass over the file.
 
 >>> import tempfile, pathlib
 >>> from sklearn.preprocessing import StandardScaler
@@ -25,8 +26,20 @@ from lore.serializers.registry import Unsupported, from_library
 
 NAME = "sklearn"
 LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy")
-#: Modules whose types a skops file may hold.
-TRUSTED = ("sklearn", "numpy", "scipy", "lore")
+#: Types a skops file may hold beyond skops' own defaults, each named in full: no
+#: prefix is trusted, since any callable in a trusted module could be made to run.
+TRUSTED = frozenset(
+    {
+        "sklearn.tree._tree.Tree",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn.neighbors._kd_tree.KDTree",
+        "sklearn.neighbors._ball_tree.BallTree",
+        "sklearn.metrics._dist_metrics.EuclideanDistance64",
+        "sklearn.metrics._dist_metrics.ManhattanDistance64",
+        "sklearn.metrics._dist_metrics.ChebyshevDistance64",
+        "sklearn.metrics._dist_metrics.MinkowskiDistance64",
+    }
+)
 
 
 def claims(obj: Any) -> bool:
@@ -38,7 +51,7 @@ def untrusted(path: Path) -> tuple[list[str], list[str]]:
     from skops.io import get_untrusted_types
 
     types = get_untrusted_types(file=path)
-    ours = [name for name in types if name.split(".")[0] in TRUSTED]
+    ours = [name for name in types if name in TRUSTED]
     return ours, [name for name in types if name not in ours]
 
 
@@ -70,13 +83,13 @@ def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
 
     path = folder / record["files"][0]
     # the types listed at save time, filtered again: skops refuses any other type in the file
-    trusted = [name for name in record.get("trusted", []) if name.split(".")[0] in TRUSTED]
+    trusted = [name for name in record.get("trusted", []) if name in TRUSTED]
     try:
         return skops.io.load(path, trusted=trusted)
     except UntrustedTypesFoundException:
         ours, others = untrusted(path)
         refused = [name for name in [*others, *ours] if name not in trusted]
         raise ModelError(
-            f"{path} holds types lore does not trust: {', '.join(refused)}. Only types from "
-            f"{', '.join(TRUSTED)} recorded when the file was saved are loaded from skops files"
+            f"{path} holds types lore does not trust: {', '.join(refused)}. Only skops' defaults and "
+            "the types in lore.serializers.sklearn.TRUSTED recorded when the file was saved are loaded"
         ) from None

@@ -21,6 +21,7 @@ lore, or one naming a path outside the folder, is refused.
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import json
 import os
@@ -43,12 +44,25 @@ _CHUNK = 1 << 22
 _verified: dict[str, tuple[Any, ...]] = {}
 
 
+def open_file(path: Path) -> int:
+    """A read-only descriptor of ``path``; a symbolic link is refused, not followed."""
+    try:
+        return os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise CorruptArtifact(
+                f"{path} is a symbolic link; a fitting holds only its own files: "
+                "replace the link with the file"
+            ) from None
+        raise
+
+
 def sha256_file(path: Path) -> str:
-    """The hex SHA-256 of a file, read in 4 MiB chunks."""
+    """The hex SHA-256 of a file, read in 4 MiB chunks (a symbolic link is refused)."""
     digest = hashlib.sha256()
     buffer = bytearray(_CHUNK)
     view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as stream:
+    with open(open_file(path), "rb", buffering=0) as stream:
         while count := stream.readinto(buffer):
             digest.update(view[:count])
     return digest.hexdigest()
@@ -84,13 +98,29 @@ def _derived(name: str) -> bool:
 
 
 def _files(folder: Path) -> list[str]:
-    """Every regular file under ``folder`` as a sorted relative POSIX path, manifest and report excluded."""
+    """Every file under ``folder`` as a sorted relative POSIX path, manifest and report excluded.
+
+    A symbolic link anywhere inside (to a file or a folder) is a :class:`CorruptArtifact`:
+    it could point outside the fitting, and nothing there is vouched for.
+    """
     found: list[str] = []
-    for directory, folders, names in os.walk(folder):
-        base = Path(directory).relative_to(folder)
-        if directory == str(folder):
-            folders[:] = [name for name in folders if not _derived(name)]
-        found.extend((base / name).as_posix() for name in names)
+    pending = [(folder, "")]
+    while pending:
+        directory, base = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = f"{base}{entry.name}"
+                if not base and _derived(entry.name):
+                    continue
+                if entry.is_symlink():
+                    raise CorruptArtifact(
+                        f"{entry.path} is a symbolic link; a fitting holds only its own files, so it is "
+                        "refused: replace the link with the file, or fit the model again"
+                    )
+                if entry.is_dir():
+                    pending.append((Path(entry.path), f"{name}/"))
+                else:
+                    found.append(name)
     return sorted(name for name in found if name != MANIFEST)
 
 
@@ -142,7 +172,8 @@ def read(folder: Path) -> dict[str, Any]:
     """The parsed manifest of ``folder``, without checking the files."""
     path = folder / MANIFEST
     try:
-        text = path.read_bytes()
+        with open(open_file(path), "rb") as stream:
+            text = stream.read()
     except FileNotFoundError:
         raise CorruptArtifact(
             f"{path} is missing: the fitting is incomplete or was not written by lore"
@@ -169,8 +200,13 @@ def verify(folder: Path) -> dict[str, Any]:
     """Check every file of ``folder`` against its manifest; return the manifest.
 
     A folder verified before in this process is not hashed again unless a file's
-    inode, size, mtime or ctime changed.
+    inode, size, mtime or ctime changed. Symbolic links inside the folder, or the
+    folder itself being one, are refused.
     """
+    if folder.is_symlink():
+        raise CorruptArtifact(
+            f"{folder} is a symbolic link; a fitting must be a real folder: move the fitting there instead"
+        )
     manifest = read(folder)
     listed = [entry["path"] for entry in manifest["files"]]
     present = _files(folder)

@@ -3,7 +3,8 @@
 A fitting is a folder ``models/<model name>/<number>/`` holding the files a model
 wrote and a ``manifest.json`` (see :mod:`lore.stores.manifest`) written last.
 Numbers count up per model; aliases such as ``production`` or ``candidate`` are kept
-in ``models/<model name>/aliases.json`` and follow a fitting when it is uploaded.
+in ``models/<model name>/aliases.json`` locally and one object per alias on S3; an
+upload never moves one (``alias(..., remote=True)`` does).
 
 On S3 the same layout sits under ``<bucket>/<prefix>/<environment>/``, so the
 development, test and production stores never overwrite each other.
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from lore.errors import FittingNotFound, RemoteStorageError, StoreError
 from lore.stores import manifest as manifests
-from lore.stores import s3
+from lore.stores import s3, signing
 from lore.stores.layout import (
     ALIASES,
     LATEST,
@@ -103,7 +104,7 @@ class ModelStore:
             yield fitting
             with atomic_write(temporary / RECORD, "w") as stream:
                 stream.write(to_json(fitting.metadata, indent=2))
-            manifest = manifests.write(temporary, manifests.build(temporary))
+            manifest = manifests.write(temporary, signing.sign_with_current_key(manifests.build(temporary)))
             fitting.number = commit_folder(temporary, model_folder)
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
@@ -113,12 +114,16 @@ class ModelStore:
         fitting.lore_version = manifest["lore"]
         manifests.remember(fitting.path, manifest)
 
-    def alias(self, model_name: str, fitting: int | str | None, alias: str) -> int:
+    def alias(self, model_name: str, fitting: int | str | None, alias: str, *, remote: bool = False) -> int:
         """Point ``alias`` (``production``, ``candidate``...) at a fitting; return its number.
 
-        ``fitting`` is a number, another alias, or ``None`` for the latest.
+        ``fitting`` is a number, another alias, or ``None`` for the latest. With
+        ``remote=True`` the alias is moved on S3 instead, among the uploaded fittings
+        (see :func:`lore.stores.s3.promote`); an upload never moves one.
         """
         check_alias(alias)
+        if remote:
+            return s3.promote(self._remote(), check_model_name(model_name), fitting, alias)
         number = self.number(model_name, fitting)
         model_folder = self.folder(model_name)
         with locked(model_folder):
@@ -128,10 +133,16 @@ class ModelStore:
                 json.dump(aliases, stream, indent=2, sort_keys=True)
         return number
 
-    def prune(self, model_name: str, keep: int = 3) -> list[int]:
-        """Delete all but the ``keep`` newest fittings, never an aliased one; return those deleted."""
-        if not isinstance(keep, int) or keep < 1:
+    def prune(self, model_name: str, keep: int = 3, *, remote: bool = False) -> list[int]:
+        """Delete all but the ``keep`` newest fittings, never an aliased one; return those deleted.
+
+        With ``remote=True`` the fittings on S3 are pruned instead, keeping those the
+        remote aliases point at (see :func:`lore.stores.s3.prune`).
+        """
+        if not isinstance(keep, int) or isinstance(keep, bool) or keep < 1:
             raise StoreError(f"prune(keep={keep!r}): keep at least 1 fitting")
+        if remote:
+            return s3.prune(self._remote(), check_model_name(model_name), keep)
         model_folder = self.folder(model_name)
         with locked(model_folder):
             existing = numbers(model_folder)
@@ -153,15 +164,15 @@ class ModelStore:
         return self.remote
 
     def upload(self, model_name: str, fitting: int | str | None = None) -> int:
-        """Upload a verified local fitting (latest by default) and its aliases; return its number.
+        """Upload a verified local fitting (latest by default); return its number. Aliases stay as they are.
 
         Files go up first, in parallel multi-part transfers; ``manifest.json`` goes
         last, so the fitting is invisible remotely until it is complete. See
         :func:`lore.stores.s3.upload`.
         """
         remote = self._remote()
-        folder = self.resolve(model_name, fitting)
-        return s3.upload(remote, model_name, folder, self.aliases(model_name))
+        folder = self.resolve(model_name, fitting, trust=False)
+        return s3.upload(remote, model_name, folder)
 
     def download(self, model_name: str, fitting: int | str | None = None) -> Path:
         """Download a remote fitting (latest, a number or an alias); return its verified folder.
@@ -217,19 +228,26 @@ class ModelStore:
             raise self._missing(model_name, fitting)
         return number
 
-    def resolve(self, model_name: str, fitting: int | str | None = None) -> Path:
+    def resolve(self, model_name: str, fitting: int | str | None = None, *, trust: bool = True) -> Path:
         """The verified folder of the latest fitting, a numbered one, or an alias.
 
+        Every file is checked against the manifest and, with ``trust`` (the default,
+        for a fitting about to be loaded), a fitting holding files that run code when
+        read must be signed by a trusted key (see :mod:`lore.stores.signing`).
+
         Raises :class:`~lore.errors.FittingNotFound` (listing the fittings and aliases
-        that exist) or :class:`~lore.errors.CorruptArtifact` (naming the bad file).
+        that exist), :class:`~lore.errors.CorruptArtifact` (naming the bad file) or
+        :class:`~lore.errors.UntrustedFitting`.
         """
         path = self.folder(model_name) / str(self.number(model_name, fitting))
-        manifests.verify(path)
+        manifest = manifests.verify(path)
+        if trust:
+            signing.check(manifest, path)
         return path
 
     def get(self, model_name: str, fitting: int | str | None = None) -> Fitting:
         """Like :meth:`resolve`, but the :class:`Fitting` with its metadata."""
-        path = self.resolve(model_name, fitting)
+        path = self.resolve(model_name, fitting, trust=False)
         return self._describe(model_name, int(path.name), manifests.read(path))
 
     def _describe(

@@ -5,10 +5,16 @@ module knows the layout (:mod:`lore.stores.layout`), not the store.
 
 Remote layout, under ``<bucket>/<prefix>/<environment>/``::
 
-    <model name>/aliases.json
+    <model name>/aliases/<alias>.json       {"fitting": 3}: one object per alias
     <model name>/<number>/manifest.json     uploaded last: a fitting exists once it does
     <model name>/<number>/<files...>
     <model name>/<number>/report/...        the fitting's report (outside the manifest)
+
+Each alias is its own object, written in one ``PUT``: two machines promoting
+different aliases at once both succeed, and two promoting the same alias leave one
+of the two, whole (last writer wins). Nothing is read, modified and written back.
+An upload never touches aliases; :func:`promote` moves one. (A ``aliases.json`` from
+an older lore is still read, for aliases that have no object of their own.)
 
 An upload sends every file through one transfer manager (parts of all files share
 the pool) and then the manifest. A download reads and checks the manifest first
@@ -32,12 +38,24 @@ from typing import TYPE_CHECKING, Any
 
 from lore.errors import CorruptArtifact, FittingNotFound, StoreError
 from lore.stores import manifest as manifests
-from lore.stores.layout import ALIASES, LATEST, RECORD, Fitting, commit_folder, discard, staging_folder
+from lore.stores.layout import (
+    ALIASES,
+    LATEST,
+    RECORD,
+    Fitting,
+    check_alias,
+    commit_folder,
+    discard,
+    staging_folder,
+)
 
 if TYPE_CHECKING:
     from lore.s3 import Remote
 
 logger = logging.getLogger(__name__)
+
+#: The remote folder of a model's aliases, one object each.
+ALIAS_FOLDER = "aliases"
 
 
 def remote_path(model_name: str, number: int, name: str = "") -> str:
@@ -55,7 +73,17 @@ def remote_numbers(remote: Remote, model_name: str) -> list[int]:
     return sorted(found)
 
 
-def remote_aliases(remote: Remote, model_name: str) -> dict[str, int]:
+def alias_path(model_name: str, alias: str) -> str:
+    """The remote object of one alias.
+
+    >>> alias_path("demo.Model", "production")
+    'demo.Model/aliases/production.json'
+    """
+    return f"{model_name}/{ALIAS_FOLDER}/{alias}.json"
+
+
+def _legacy_aliases(remote: Remote, model_name: str) -> dict[str, int]:
+    """The ``aliases.json`` an older lore wrote (read only, never written)."""
     data = remote.get_bytes(f"{model_name}/{ALIASES}")
     if data is None:
         return {}
@@ -66,6 +94,58 @@ def remote_aliases(remote: Remote, model_name: str) -> dict[str, int]:
     if not isinstance(aliases, dict) or not all(isinstance(n, int) for n in aliases.values()):
         raise CorruptArtifact(f"{remote.url(f'{model_name}/{ALIASES}')} must map aliases to fitting numbers")
     return aliases
+
+
+def remote_aliases(remote: Remote, model_name: str) -> dict[str, int]:
+    """The aliases of ``model_name`` on S3: alias -> fitting number."""
+    aliases = _legacy_aliases(remote, model_name)
+    for path in remote.list(f"{model_name}/{ALIAS_FOLDER}"):
+        name = path.rsplit("/", 1)[-1].removesuffix(".json")
+        data = remote.get_bytes(path)
+        if data is None:  # deleted since the listing
+            continue
+        try:
+            number = json.loads(data).get("fitting")
+        except (ValueError, AttributeError):
+            number = None
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise CorruptArtifact(
+                f'{remote.url(path)} must hold {{"fitting": <number>}}; promote the alias again to repair it'
+            )
+        aliases[name] = number
+    return aliases
+
+
+def promote(remote: Remote, model_name: str, fitting: int | str | None, alias: str) -> int:
+    """Point the remote ``alias`` at an uploaded fitting (a number, an alias or ``None``: the latest)."""
+    check_alias(alias)
+    number = _remote_number(remote, model_name, fitting)
+    remote.put_bytes(alias_path(model_name, alias), json.dumps({"fitting": number}).encode())
+    return number
+
+
+def prune(remote: Remote, model_name: str, keep: int) -> list[int]:
+    """Delete all but the ``keep`` newest remote fittings, never an aliased one; those deleted.
+
+    Each doomed fitting loses its manifest first (so it is invisible from then on);
+    the aliases are read again after that, and a fitting that was promoted meanwhile
+    gets its manifest back and is kept.
+    """
+    existing = remote_numbers(remote, model_name)
+    aliased = set(remote_aliases(remote, model_name).values())
+    deleted = []
+    for number in [n for n in existing[:-keep] if n not in aliased]:
+        manifest_path = remote_path(model_name, number, manifests.MANIFEST)
+        data = remote.get_bytes(manifest_path)
+        if data is None:
+            continue
+        remote.delete([manifest_path])
+        if number in remote_aliases(remote, model_name).values():  # promoted meanwhile
+            remote.put_bytes(manifest_path, data)
+            continue
+        remote.delete(remote.list(remote_path(model_name, number)))
+        deleted.append(number)
+    return deleted
 
 
 def _remote_manifest(remote: Remote, model_name: str, number: int) -> tuple[bytes, dict[str, Any]]:
@@ -113,8 +193,8 @@ def fittings(remote: Remote, model_name: str) -> list[Fitting]:
     return described
 
 
-def upload(remote: Remote, model_name: str, folder: Path, local_aliases: dict[str, int]) -> int:
-    """Upload the verified local fitting ``folder`` and the local aliases that point at it.
+def upload(remote: Remote, model_name: str, folder: Path) -> int:
+    """Upload the verified local fitting ``folder``; aliases are left alone (see :func:`promote`).
 
     Parameters
     ----------
@@ -124,8 +204,6 @@ def upload(remote: Remote, model_name: str, folder: Path, local_aliases: dict[st
         The model the fitting belongs to.
     folder
         The fitting's verified local folder (named by its number).
-    local_aliases
-        The model's local aliases (alias -> number); those naming this fitting go up too.
 
     Returns
     -------
@@ -161,10 +239,6 @@ def upload(remote: Remote, model_name: str, folder: Path, local_aliases: dict[st
         remote.put_bytes(remote_path(model_name, number, manifests.MANIFEST), data)
     elif reports:
         remote.upload_files(reports)
-    mine = {alias: n for alias, n in local_aliases.items() if n == number}
-    if mine:
-        aliases = {**remote_aliases(remote, model_name), **mine}
-        remote.put_bytes(f"{model_name}/{ALIASES}", json.dumps(aliases, indent=2, sort_keys=True).encode())
     return number
 
 

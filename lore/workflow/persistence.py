@@ -63,13 +63,13 @@ def _load_value(entry: dict[str, Any], folder: Path) -> Any:
 
 def save(data: Any, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> None:
     """Write ``data`` to the folder ``path``, replacing any earlier result atomically."""
-    from lore.stores import manifest
+    from lore.stores import manifest, signing
 
     with atomic_folder(path) as staging:
         structure = _save_value(data, staging, "result")
         (staging / STRUCTURE).write_text(json.dumps(structure))
         (staging / METADATA).write_text(json.dumps(metadata or {}, sort_keys=True, default=str))
-        manifest.write(staging, manifest.build(staging))
+        manifest.write(staging, signing.sign_with_current_key(manifest.build(staging)))
 
 
 def exists(path: str | os.PathLike[str]) -> bool:
@@ -93,12 +93,12 @@ def metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 def load(path: str | os.PathLike[str]) -> Any:
     """Read back what :func:`save` wrote, after verifying every file against the manifest."""
-    from lore.stores import manifest
+    from lore.stores import manifest, signing
 
     folder = Path(path)
     if not exists(folder):
         raise WorkflowError(f"no persisted result at {folder}; run the step or stage that writes it first")
-    manifest.verify(folder)
+    signing.check(manifest.verify(folder), folder)
     try:
         structure = json.loads((folder / STRUCTURE).read_text())
     except (OSError, ValueError) as error:

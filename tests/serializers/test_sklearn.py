@@ -57,3 +57,21 @@ def test_types_added_to_the_sidecar_are_not_trusted(tmp_path, xy):
     sidecar.write_text(json.dumps(record))
     with pytest.raises(ModelError, match="_double"):
         lore.serializers.load(tmp_path, "s")
+
+
+def test_trust_is_by_type_not_by_module_prefix(tmp_path, xy):
+    import skops.io
+
+    x, _ = xy
+    # numpy.save is a numpy callable: trusting "numpy.*" would let a skops file call it
+    lore.serializers.save(FunctionTransformer(np.save), tmp_path, "f")
+    assert json.loads((tmp_path / "f.serializer.json").read_text())["serializer"] == "pickled"
+    lore.serializers.save(StandardScaler().fit(x), tmp_path, "s")
+    skops.io.dump(FunctionTransformer(np.save), tmp_path / "s.skops")
+    sidecar = tmp_path / "s.serializer.json"
+    record = json.loads(sidecar.read_text())
+    record["trusted"] = skops.io.get_untrusted_types(file=tmp_path / "s.skops")
+    assert "numpy.save" in record["trusted"]
+    sidecar.write_text(json.dumps(record))
+    with pytest.raises(ModelError, match="numpy.save"):
+        lore.serializers.load(tmp_path, "s")

@@ -53,6 +53,7 @@ def test_round_trip_with_layout_and_aliases(laptop, server, s3_client, bucket):
     laptop.alias(NAME, 1, "production")
     assert laptop.upload(NAME, "production") == 1
     assert laptop.upload(NAME) == 2
+    assert laptop.alias(NAME, 1, "production", remote=True) == 1
     assert keys(s3_client, bucket) == [
         f"team/test/{NAME}/1/manifest.json",
         f"team/test/{NAME}/1/model.json",
@@ -62,7 +63,7 @@ def test_round_trip_with_layout_and_aliases(laptop, server, s3_client, bucket):
         f"team/test/{NAME}/2/model.json",
         f"team/test/{NAME}/2/weights.npy",
         f"team/test/{NAME}/2/weights.serializer.json",
-        f"team/test/{NAME}/aliases.json",
+        f"team/test/{NAME}/aliases/production.json",
     ]
     assert [(f.number, f.aliases, f.metrics, f.path) for f in server.remote_fittings(NAME)] == [
         (1, ["production"], {"auc": 0.5}, f"s3://lore-models/team/test/{NAME}/1"),
@@ -158,8 +159,8 @@ def test_incomplete_upload_is_invisible(laptop, server, s3_client, bucket):
 
 def test_unknown_fitting_or_alias_lists_what_exists(laptop, server):
     fit(laptop), fit(laptop)
-    laptop.alias(NAME, 2, "candidate")
     laptop.upload(NAME, 1), laptop.upload(NAME, 2)
+    laptop.alias(NAME, 2, "candidate", remote=True)
     with pytest.raises(FittingNotFound, match=r"fittings: 1, 2; aliases: candidate -> 2"):
         server.download(NAME, "production")
     with pytest.raises(FittingNotFound, match=r"fittings: 1, 2"):
@@ -295,3 +296,80 @@ def test_project_store_gets_a_remote_when_s3_is_configured(project, monkeypatch,
     assert [(f.number, f.metrics) for f in lore.stores.list_fittings(NAME, remote=True)] == [
         (1, {"auc": 0.8})
     ]
+
+
+def _promote(settings, root, fitting, alias, barrier, rounds):
+    """In a child process: a machine of its own promoting ``alias`` once per round."""
+    store = ModelStore(root, remote=Remote(settings))
+    for _ in range(rounds):
+        barrier.wait(timeout=60)
+        store.alias(NAME, fitting, alias, remote=True)
+
+
+def _race(remote, tmp_path, jobs, rounds):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(jobs))
+    processes = [
+        context.Process(
+            target=_promote, args=(remote.settings, tmp_path / f"m{i}", fitting, alias, barrier, rounds)
+        )
+        for i, (fitting, alias) in enumerate(jobs)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [process.exitcode for process in processes] == [0] * len(jobs)
+
+
+def test_concurrent_promotions_of_different_aliases_all_survive(laptop, server, remote, tmp_path):
+    for value in (0.1, 0.2, 0.3):
+        fit(laptop, value)
+        laptop.upload(NAME)
+    _race(remote, tmp_path, [(1, "production"), (2, "candidate"), (3, "shadow")], rounds=10)
+    assert server.remote_fittings(NAME)[0].aliases == ["production"]
+    from lore.stores.s3 import remote_aliases
+
+    assert remote_aliases(remote, NAME) == {"production": 1, "candidate": 2, "shadow": 3}
+
+
+def test_concurrent_promotions_of_one_alias_leave_one_winner(
+    laptop, server, remote, tmp_path, s3_client, bucket
+):
+    for value in (0.1, 0.2):
+        fit(laptop, value)
+        laptop.upload(NAME)
+    _race(remote, tmp_path, [(1, "production"), (2, "production")], rounds=5)
+    from lore.stores.s3 import remote_aliases
+
+    winner = remote_aliases(remote, NAME)["production"]
+    assert winner in (1, 2)
+    assert server.download(NAME, "production").name == str(winner)
+    assert [key for key in keys(s3_client, bucket) if "/aliases" in key] == [
+        f"team/test/{NAME}/aliases/production.json"
+    ]
+
+
+def test_an_upload_never_moves_an_alias(laptop, server, remote):
+    fit(laptop, 0.1), fit(laptop, 0.2)
+    laptop.alias(NAME, 1, "production")  # a stale local alias
+    laptop.upload(NAME, 2)
+    laptop.alias(NAME, 2, "production", remote=True)
+    assert laptop.upload(NAME, 1) == 1  # re-uploading the older fitting
+    assert server.download(NAME, "production").name == "2"
+    with pytest.raises(FittingNotFound, match="fittings: 1, 2"):
+        laptop.alias(NAME, 7, "production", remote=True)
+
+
+def test_remote_prune_keeps_the_newest_and_the_aliased(laptop, server, s3_client, bucket):
+    for value in range(5):
+        fit(laptop, float(value))
+        laptop.upload(NAME)
+    laptop.alias(NAME, 1, "production", remote=True)
+    assert laptop.prune(NAME, keep=2, remote=True) == [2, 3]
+    assert [f.number for f in server.remote_fittings(NAME)] == [1, 4, 5]
+    assert not [key for key in keys(s3_client, bucket) if f"/{NAME}/2/" in key or f"/{NAME}/3/" in key]
+    assert server.download(NAME, "production").name == "1"
+    assert laptop.prune(NAME, keep=2, remote=True) == []
