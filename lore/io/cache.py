@@ -8,9 +8,11 @@ as a miss (and is logged and dropped), so the caller simply recomputes it.
 :class:`~lore.io.disk_cache.DiskCache` and
 :class:`~lore.io.redis_cache.RedisCache` store frames as Arrow IPC files (the
 columnar format Feather v2 uses, with pandas' metadata, so dtypes, datetimes,
-categoricals, the index and NaN come back exactly), followed by their length and a
-CRC-32, so a truncated or damaged entry is detected (:func:`to_bytes`,
-:func:`from_bytes`). Arrow IPC rather than Parquet: it needs no decoding and is read
+categoricals, the index and NaN come back exactly), followed by their length, the
+SHA-256 of their own key and a CRC-32 (:func:`to_bytes`, :func:`from_bytes`). A
+truncated or damaged entry, or one that belongs to another key (a file copied or
+renamed over another), reads as a miss: an entry can only answer for its own key.
+Arrow IPC rather than Parquet: it needs no decoding and is read
 memory-mapped, several times faster (see docs/io.rst for the figures).
 
 >>> import pandas as pd
@@ -22,6 +24,7 @@ memory-mapped, several times faster (see docs/io.rst for the figures).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import struct
 import threading
@@ -38,12 +41,18 @@ logger = logging.getLogger(__name__)
 
 #: Default size bound of a cache: 1 GiB.
 DEFAULT_MAX_BYTES = 1 << 30
-_TRAILER = struct.Struct("<QI4s")  # payload length, CRC-32 of the payload, magic
-_MAGIC = b"LORE"
+#: payload length, SHA-256 of the entry's key, CRC-32 of the payload, magic
+_TRAILER = struct.Struct("<Q32sI4s")
+_MAGIC = b"LOR2"
 
 
-def encode(frame: pd.DataFrame) -> tuple[Any, bytes]:
-    """``frame`` as an Arrow IPC file (a ``pyarrow.Buffer``) and its 16-byte trailer."""
+def key_digest(key: str) -> bytes:
+    """The SHA-256 of ``key``, which every stored entry carries."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+
+
+def encode(frame: pd.DataFrame, key: str) -> tuple[Any, bytes]:
+    """``frame`` as an Arrow IPC file (a ``pyarrow.Buffer``) and its 48-byte trailer naming ``key``."""
     import pyarrow as pa
 
     table = pa.Table.from_pandas(frame)
@@ -51,28 +60,42 @@ def encode(frame: pd.DataFrame) -> tuple[Any, bytes]:
     with pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
     payload = sink.getvalue()
-    return payload, _TRAILER.pack(payload.size, zlib.crc32(payload), _MAGIC)
+    return payload, _TRAILER.pack(payload.size, key_digest(key), zlib.crc32(payload), _MAGIC)
 
 
-def to_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as one ``bytes``: Arrow IPC file, then length, CRC-32 and magic."""
-    payload, trailer = encode(frame)
+def to_bytes(frame: pd.DataFrame, key: str) -> bytes:
+    """``frame`` as the entry of ``key``: Arrow IPC file, then length, key digest, CRC-32, magic."""
+    payload, trailer = encode(frame, key)
     return payload.to_pybytes() + trailer
 
 
-def from_bytes(data: Any, where: str) -> pd.DataFrame:
-    """Read what :func:`to_bytes` wrote (bytes or a ``pyarrow.Buffer``, e.g. memory-mapped).
+def from_bytes(data: Any, where: str, key: str) -> pd.DataFrame:
+    """Read the entry of ``key`` that :func:`to_bytes` wrote (bytes or a ``pyarrow.Buffer``).
 
-    A wrong length, magic or CRC-32 is a :class:`CorruptArtifact` naming ``where``.
+    A wrong length, magic or CRC-32, or an entry written for another key, is a
+    :class:`CorruptArtifact` naming ``where``.
+
+    >>> import pandas as pd
+    >>> data = to_bytes(pd.DataFrame({"a": [1]}), "k1")
+    >>> from_bytes(data, "here", "k1")["a"].tolist()
+    [1]
+    >>> from_bytes(data, "here", "k2")
+    Traceback (most recent call last):
+    ...
+    lore.errors.CorruptArtifact: here: the entry belongs to another key (a file copied or renamed over it)
     """
     import pyarrow as pa
 
     buffer = data if isinstance(data, pa.Buffer) else pa.py_buffer(data)
     if buffer.size < _TRAILER.size:
         raise CorruptArtifact(f"{where}: {buffer.size} bytes is too short to be a cache entry")
-    length, crc, magic = _TRAILER.unpack(buffer.slice(buffer.size - _TRAILER.size).to_pybytes())
-    if magic != _MAGIC or length != buffer.size - _TRAILER.size or zlib.crc32(buffer.slice(0, length)) != crc:
-        raise CorruptArtifact(f"{where}: length or checksum mismatch (truncated or altered)")
+    length, digest, crc, magic = _TRAILER.unpack(buffer.slice(buffer.size - _TRAILER.size).to_pybytes())
+    if magic != _MAGIC or length != buffer.size - _TRAILER.size:
+        raise CorruptArtifact(f"{where}: length or format mismatch (truncated, altered, or an older lore's)")
+    if digest != key_digest(key):
+        raise CorruptArtifact(f"{where}: the entry belongs to another key (a file copied or renamed over it)")
+    if zlib.crc32(buffer.slice(0, length)) != crc:
+        raise CorruptArtifact(f"{where}: checksum mismatch (truncated or altered)")
     return pa.ipc.open_file(buffer.slice(0, length)).read_all().to_pandas()
 
 

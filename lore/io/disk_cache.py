@@ -1,7 +1,8 @@
 """A query cache of Arrow files in a folder, safe across processes.
 
-Each entry is one file ``<key>.arrow`` (an Arrow IPC file plus a length and CRC-32
-trailer, see :func:`lore.io.cache.to_bytes`), read memory-mapped. Files are written
+Each entry is one file ``<key>.arrow`` (an Arrow IPC file plus a trailer with its
+length, its key's SHA-256 and a CRC-32, see :func:`lore.io.cache.to_bytes`), read
+memory-mapped; a file renamed or copied over another key's reads as a miss. Files are written
 to a temporary name and renamed into place, so another process reading the same key
 sees the old file, the new one, or none, never half of one; a damaged file reads as a
 miss, is logged and removed. Reading an entry touches its modification time; when the
@@ -51,7 +52,7 @@ class DiskCache(Cache):
         path = self.path(key)
         try:
             # memory-mapped: a file renamed over meanwhile stays readable as it was
-            frame = from_bytes(pa.memory_map(str(path)).read_buffer(), str(path))
+            frame = from_bytes(pa.memory_map(str(path)).read_buffer(), str(path), key)
         except FileNotFoundError:
             return None
         except (CorruptArtifact, OSError, ValueError, pa.ArrowException) as error:
@@ -65,7 +66,7 @@ class DiskCache(Cache):
         return frame
 
     def set(self, key: str, frame: pd.DataFrame) -> None:
-        payload, trailer = encode(frame)
+        payload, trailer = encode(frame, key)
         if payload.size + len(trailer) > self.max_bytes:
             return
         with atomic_write(self.path(key)) as stream:

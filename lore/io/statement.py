@@ -60,6 +60,38 @@ def _native(value: Any) -> Any:
     return value.item() if hasattr(value, "item") and not isinstance(value, (list, tuple)) else value
 
 
+def typed(value: Any) -> list[Any]:
+    """``value`` as ``[type tag, JSON value]``, so that values of different types never coincide.
+
+    >>> typed(b"abc"), typed("b'abc'"), typed([1, True])
+    (['bytes', '616263'], ['str', "b'abc'"], ['list', [['int', '1'], ['bool', True]]])
+    """
+    if value is None:
+        return ["none"]
+    if isinstance(value, bool):
+        return ["bool", value]
+    if isinstance(value, int):
+        return ["int", str(value)]
+    if isinstance(value, float):
+        return ["float", value.hex()]
+    if isinstance(value, str):
+        return ["str", value]
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return ["bytes", bytes(value).hex()]
+    if isinstance(value, (list, tuple)):
+        return ["list", [typed(item) for item in value]]
+    if isinstance(value, datetime.timedelta):
+        return ["timedelta", [value.days, value.seconds, value.microseconds]]
+    if isinstance(value, (datetime.date, datetime.time)):  # datetime is a date
+        return [type(value).__name__, value.isoformat()]
+    if isinstance(value, decimal.Decimal):
+        return ["decimal", str(value)]
+    native = _native(value)
+    if native is not value:
+        return typed(native)
+    return [f"{type(value).__module__}.{type(value).__qualname__}", repr(value)]
+
+
 def caller() -> str:
     """``file:line`` of the first frame outside lore.io (who ran the query)."""
     frame: Any = sys._getframe(1)
@@ -211,6 +243,14 @@ class Statement:
             name: [_native(item) for item in value] if isinstance(value, (list, tuple)) else _native(value)
             for name, value in self.params.items()
         }
+
+    def typed_params(self) -> dict[str, Any]:
+        """Parameters with their types, as JSON: what a cache key is made of.
+
+        ``b'abc'`` and ``"b'abc'"``, ``1`` and ``"1"`` or ``1.0``, a date and its ISO
+        text, all give different values here (:func:`typed`).
+        """
+        return {name: typed(value) for name, value in self.values().items()}
 
     def log_params(self) -> dict[str, Any]:
         """Parameters as JSON values (for :func:`lore.io.recording` and cache keys)."""

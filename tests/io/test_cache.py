@@ -30,12 +30,18 @@ def awkward() -> pd.DataFrame:
 
 def test_bytes_round_trip_is_exact():
     frame = awkward()
-    pd.testing.assert_frame_equal(from_bytes(to_bytes(frame), "x"), frame)
+    pd.testing.assert_frame_equal(from_bytes(to_bytes(frame, "k"), "x", "k"), frame)
+
+
+def test_an_entry_answers_only_for_its_own_key():
+    data = to_bytes(awkward(), "query-a")
+    with pytest.raises(CorruptArtifact, match="another key"):
+        from_bytes(data, "where", "query-b")
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "empty"])
 def test_damaged_bytes_are_detected(damage):
-    data = bytearray(to_bytes(awkward()))
+    data = bytearray(to_bytes(awkward(), "k"))
     if damage == "truncate":
         data = data[: len(data) // 2]
     elif damage == "flip":
@@ -43,7 +49,7 @@ def test_damaged_bytes_are_detected(damage):
     else:
         data = bytearray()
     with pytest.raises(CorruptArtifact, match="where"):
-        from_bytes(bytes(data), "where")
+        from_bytes(bytes(data), "where", "k")
 
 
 def test_ram_cache_contract_and_isolation():

@@ -105,3 +105,12 @@ def test_concurrent_processes_never_read_a_half_file(tmp_path, caplog):
     final = DiskCache(tmp_path).get("shared")
     assert final is not None and final["v"].nunique() == 1
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_file_swapped_for_another_keys_entry_is_a_miss(tmp_path, caplog):
+    cache = DiskCache(tmp_path)
+    cache.set("three", pd.DataFrame({"x": [1, 2, 3]}))
+    cache.set("four", pd.DataFrame({"x": [1, 2, 3, 4]}))
+    os.replace(cache.path("four"), cache.path("three"))  # a valid entry, under the wrong name
+    assert cache.get("three") is None
+    assert "another key" in caplog.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 import uuid
 
 import numpy as np
@@ -55,4 +57,33 @@ def test_unreachable_redis_is_a_store_error():
     store = RedisCache("redis://default:hunter2@127.0.0.1:1/0")
     with pytest.raises(StoreError, match=r"127\.0\.0\.1:1") as caught:
         store.get("k")
-    assert "hunter2" not in str(caught.value)
+    assert "hunter2" not in str(caught.value) and "hunter2" not in repr(store)
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="not retried"):  # fails at once for a while
+        store.get("k")
+    assert time.monotonic() - started < 0.1
+
+
+def test_a_stalled_redis_times_out_quickly():
+    with socket.socket() as server:  # accepts connections, never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        store = RedisCache(f"redis://127.0.0.1:{server.getsockname()[1]}/0", timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="TimeoutError"):
+            store.get("k")
+        assert time.monotonic() - started < 3
+
+
+def test_a_key_of_the_wrong_type_is_a_store_error(cache):
+    cache.client.rpush(cache.prefix + "k", b"x")
+    with pytest.raises(StoreError, match="refused get"):
+        cache.get("k")
+    cache.client.delete(cache.prefix + "k")
+
+
+def test_another_keys_value_is_a_miss(cache, caplog):
+    cache.set("a", pd.DataFrame({"x": [1, 2, 3, 4]}))
+    cache.client.copy(cache.prefix + "a", cache.prefix + "b")
+    assert cache.get("b") is None
+    assert "another key" in caplog.text
