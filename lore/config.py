@@ -79,9 +79,12 @@ class Section(dict):
 def _parse(path: Path) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(interpolation=None, delimiters=(":", "="))
     parser.optionxform = str  # keep keys' case as written
+    import io
+
+    import lore.env
+
     try:
-        with open(path, encoding="utf-8") as stream:
-            parser.read_file(stream)
+        parser.read_file(io.StringIO(lore.env.read_text(path, "a config file")), str(path))
     except configparser.Error as error:
         message = str(error).splitlines()[0]
         raise ConfigError(f"{path} does not parse: {message}") from None

@@ -83,19 +83,41 @@ class Environment:
         return self.root
 
 
+def read_text(path: Path, what: str) -> str:
+    """The UTF-8 text of ``path``; other bytes are a :class:`ConfigError` naming the position."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(
+            f"{path}:{line}: byte 0x{data[error.start]:02x} is not UTF-8; {what} must be UTF-8 text: "
+            "save it as UTF-8"
+        ) from None
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse a ``.env`` file; a line that does not parse is a :class:`ConfigError`."""
+    """Parse a ``.env`` file; a line that does not parse is a :class:`ConfigError`.
+
+    The error names the line and the variable, never the value: a malformed line
+    often holds a password.
+    """
+    import io
+
     from dotenv.parser import parse_stream
 
     values: dict[str, str] = {}
-    with open(path, encoding="utf-8") as stream:
-        for binding in parse_stream(stream):
-            if binding.error:
-                line = binding.original.line
-                text = binding.original.string.strip()
-                raise ConfigError(f"{path}:{line}: cannot parse {text!r}; write NAME=value, one per line")
-            if binding.key is not None:
-                values[binding.key] = binding.value or ""
+    for binding in parse_stream(io.StringIO(read_text(path, ".env"))):
+        if binding.error:
+            line = binding.original.line
+            name = binding.original.string.split("=", 1)[0].strip() if "=" in binding.original.string else ""
+            shown = f" (variable {name})" if name.replace("_", "").isalnum() and len(name) <= 100 else ""
+            raise ConfigError(
+                f"{path}:{line}: cannot parse this line{shown}; write NAME=value, one per line, and quote "
+                "values with spaces or '#' (the line is not shown: it may hold a secret)"
+            )
+        if binding.key is not None:
+            values[binding.key] = binding.value or ""
     return values
 
 
@@ -104,7 +126,7 @@ def read_directory(path: Path) -> dict[str, str]:
     if not path.is_dir():
         raise ConfigError(f"ENV_DIRECTORY={path} is not a folder; point it at one or unset it")
     return {
-        entry.name: entry.read_text(encoding="utf-8").rstrip("\n")
+        entry.name: read_text(entry, "a file in ENV_DIRECTORY").rstrip("\n")
         for entry in sorted(path.iterdir())
         if entry.is_file() and not entry.name.startswith(".")
     }

@@ -8,6 +8,9 @@
   original's rollbar/loggly reporting).
 
 ``LORE_LOG_LEVEL`` overrides the level (INFO by default, DEBUG in development).
+Libraries that log request details (botocore, urllib3, s3transfer...) are kept at
+WARNING unless ``LORE_LOG_LEVEL`` is set, and every line goes through
+:func:`lore.util.mask_text` (passwords in URLs, secret-named parameters and headers).
 
 >>> import logging, lore.log
 >>> lore.log.setup()
@@ -24,6 +27,7 @@ import sys
 import time
 
 from lore.env import DEVELOPMENT, PRODUCTION, TEST, Environment
+from lore.util import mask_text
 
 _COLOURS = {
     logging.DEBUG: "\033[36m",
@@ -35,6 +39,28 @@ _COLOURS = {
 _RESET = "\033[0m"
 _STANDARD = set(vars(logging.makeLogRecord({})))
 _HANDLER_MARK = "_lore_handler"
+#: Loggers of libraries that are quiet below WARNING unless LORE_LOG_LEVEL is set: their
+#: DEBUG lines carry request headers, signatures and access key ids.
+THIRD_PARTY = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "urllib3",
+    "requests",
+    "httpx",
+    "httpcore",
+    "asyncio",
+    "fsspec",
+    "matplotlib",
+    "PIL",
+    "numba",
+    "h5py",
+    "tensorflow",
+    "absl",
+    "filelock",
+    "distributed",
+    "redis",
+)
 
 
 class ConsoleFormatter(logging.Formatter):
@@ -45,7 +71,7 @@ class ConsoleFormatter(logging.Formatter):
         self.colour = colour
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+        line = mask_text(super().format(record))
         if not self.colour:
             return line
         colour = _COLOURS.get(record.levelno, "")
@@ -61,13 +87,13 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": mask_text(record.getMessage()),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = mask_text(self.formatException(record.exc_info))
         return json.dumps(entry, default=str)
 
 
@@ -119,5 +145,8 @@ def setup(env: Environment | None = None) -> None:
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
     default = "DEBUG" if env.name == DEVELOPMENT else "INFO"
-    root.setLevel(os.environ.get("LORE_LOG_LEVEL", default).upper())
+    chosen = os.environ.get("LORE_LOG_LEVEL")
+    root.setLevel((chosen or default).upper())
+    for name in THIRD_PARTY:  # their DEBUG lines hold headers and signatures
+        logging.getLogger(name).setLevel(logging.NOTSET if chosen else logging.WARNING)
     _sentry(env)

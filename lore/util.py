@@ -221,16 +221,96 @@ def optional(module: str, extra: str, purpose: str = "") -> Any:
         raise MissingDependency(top, extra, purpose) from None
 
 
+#: Parts of a name that mark its value as secret, matched anywhere in the name...
+_SECRET_WORDS = ("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE")
+#: ...and parts that must stand alone (``DB_PASS``, ``PGPWD``, ``SENTRY_DSN``, ``X-Amz-Signature``).
+_SECRET_PARTS = frozenset({"PASS", "PWD", "DSN", "AUTH", "SIG", "SIGNATURE", "SESSION", "COOKIE", "APIKEY"})
+_NAME_PARTS = re.compile(r"[^A-Z0-9]+|(?<=PG)(?=PWD)|(?<=PG)(?=PASS)")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+_PAIR = re.compile(r"([?&;#])([^=&;#\s]+)=([^&;#\s]*)")
+MASK = "****"
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a variable, key or query parameter named ``name`` holds a secret.
+
+    One rule for ``lore env``, URLs, errors and logs: a name holding ``PASSWORD``,
+    ``SECRET``, ``TOKEN``, ``KEY``, ``CREDENTIAL``, ``PRIVATE`` anywhere, or a part
+    ``PASS``, ``PWD``, ``DSN``, ``AUTH``, ``SIG``, ``SESSION``, ``COOKIE`` between
+    separators (any case).
+
+    >>> [is_secret_name(n) for n in ("DB_PASS", "PGPWD", "api_key", "X-Amz-Signature", "PASSENGERS")]
+    [True, True, True, True, False]
+    """
+    upper = name.upper()
+    if any(word in upper for word in _SECRET_WORDS):
+        return True
+    return any(part in _SECRET_PARTS for part in _NAME_PARTS.split(upper))
+
+
+def _mask_one_url(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    end = min([rest.find(stop) for stop in "/?#" if stop in rest] or [len(rest)])
+    authority, tail = rest[:end], rest[end:]
+    userinfo, at, host = authority.rpartition("@")  # a raw '@' in a password stays in userinfo
+    if at and ":" in userinfo:
+        user, _, password = userinfo.partition(":")
+        authority = f"{user}:{MASK}@{host}" if password else authority
+    tail = _PAIR.sub(lambda m: f"{m[1]}{m[2]}={MASK}" if is_secret_name(m[2]) and m[3] else m[0], tail)
+    return f"{scheme}://{authority}{tail}"
+
+
+def mask_url(text: str) -> str:
+    """``text`` with the secrets in every URL in it masked: passwords, and secret-named query parameters.
+
+    A password may hold a raw ``@`` (the user information ends at the last ``@`` before
+    the path); a query parameter is masked when :func:`is_secret_name` says so.
+
+    >>> mask_url("postgresql://u:p@ss@db:5432/x?sslmode=require&password=hunter2")
+    'postgresql://u:****@db:5432/x?sslmode=require&password=****'
+    >>> mask_url("cannot reach redis://:pw@cache:6379/0 (refused)")
+    'cannot reach redis://:****@cache:6379/0 (refused)'
+    """
+    if "://" not in text:
+        return text
+    return _URL.sub(lambda match: _mask_one_url(match[0]), text)
+
+
+_TEXT_PAIR = re.compile(r"(?<![\w-])([A-Za-z_][\w-]*)=([^\s,&;'\"]+)")
+_QUOTED_PAIR = re.compile(r"""(['"])([A-Za-z_][\w-]*)\1(\s*:\s*b?)(['"])([^'"]*)\4""")
+
+
+def mask_text(text: str) -> str:
+    """``text`` (a log line, an error) with :func:`mask_url` applied and every secret-named pair masked.
+
+    Pairs are ``name=value`` and ``'name': 'value'`` (a printed dict of headers), masked
+    when :func:`is_secret_name` says the name is secret.
+
+    >>> mask_text("Authorization: AWS4-HMAC-SHA256 Credential=AKIA1/x, Signature=ab12")
+    'Authorization: AWS4-HMAC-SHA256 Credential=****, Signature=****'
+    >>> mask_text("{'X-Amz-Security-Token': b'IQo', 'Host': 'h'}")
+    "{'X-Amz-Security-Token': b'****', 'Host': 'h'}"
+    """
+    if "=" not in text and ":" not in text:
+        return text
+    text = mask_url(text)
+    text = _TEXT_PAIR.sub(lambda m: f"{m[1]}={MASK}" if is_secret_name(m[1]) else m[0], text)
+
+    def quoted(m: re.Match[str]) -> str:
+        return f"{m[1]}{m[2]}{m[1]}{m[3]}{m[4]}{MASK}{m[4]}" if is_secret_name(m[2]) and m[5] else m[0]
+
+    return _QUOTED_PAIR.sub(quoted, text)
+
+
 def mask_secret(key: str, value: str) -> str:
-    """Hide passwords and tokens: the whole value for secret-looking keys, else URL passwords."""
-    if any(word in key.upper() for word in ("PASSWORD", "SECRET", "TOKEN", "KEY", "DSN", "CREDENTIAL")):
-        return "****" if value else value
+    """``value`` of the setting ``key`` as it may be shown: all of it masked for a secret name, else its URLs.
+
+    >>> mask_secret("DB_PASS", "hunter2"), mask_secret("DATABASE_URL", "postgres://u:pw@h/db")
+    ('****', 'postgres://u:****@h/db')
+    """
+    if is_secret_name(key):
+        return MASK if value else value
     return mask_url(value)
-
-
-def mask_url(url: str) -> str:
-    """``scheme://user:****@host/db`` for a URL that holds a password; other text unchanged."""
-    return re.sub(r"(://[^:/@\s]*:)[^@\s]+@", r"\1****@", url)
 
 
 def to_json(value: Any, indent: int | None = None) -> str:

@@ -86,6 +86,25 @@ def test_malformed_dotenv_line_names_file_and_line(project: Path):
         lore.env.load()
 
 
+def test_malformed_dotenv_line_is_not_echoed(project: Path):
+    (project / ".env").write_text("GOOD=1\nDB_PASSWORD='hunter2 and more\n")
+    with pytest.raises(ConfigError, match=r"\.env:2: cannot parse this line \(variable DB_PASS") as caught:
+        lore.env.load()
+    assert "hunter2" not in str(caught.value)
+
+
+def test_non_utf8_dotenv_and_env_directory(project: Path, tmp_path, monkeypatch):
+    (project / ".env").write_bytes(b"GOOD=1\nNAME=caf\xe9\n")
+    with pytest.raises(ConfigError, match=r"\.env:2: byte 0xe9 is not UTF-8"):
+        lore.env.load()
+    (project / ".env").unlink()
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "TOKEN").write_bytes(b"\xff\xfe")
+    monkeypatch.setenv("ENV_DIRECTORY", str(tmp_path / "secrets"))
+    with pytest.raises(ConfigError, match=r"TOKEN:1: byte 0xff is not UTF-8"):
+        lore.env.load()
+
+
 def test_env_directory_provides_one_variable_per_file(project: Path, tmp_path, monkeypatch):
     secrets = tmp_path / "secrets"
     secrets.mkdir()

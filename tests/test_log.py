@@ -49,3 +49,26 @@ def test_setup_is_idempotent(project):
         assert len(ours) == 1
     finally:
         _reset_root()
+
+
+def test_secrets_are_masked_and_chatty_libraries_quiet(project, monkeypatch):
+    monkeypatch.setenv("LORE_ENV", "test")
+    monkeypatch.delenv("LORE_LOG_LEVEL", raising=False)
+    lore.log.setup(lore.env.load())
+    try:
+        logging.getLogger("botocore.endpoint").debug("Sending http request: Credential=AKIASECRET")
+        logging.getLogger("lore.unit").warning("connecting to postgresql://u:p@ss@db/x?password=hunter2")
+        logging.getLogger("lore.unit").warning("headers {'X-Amz-Security-Token': 'IQoJb3'}")
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        text = (project / "logs" / "test.log").read_text()
+        assert "postgresql://u:****@db/x?password=****" in text
+        assert "'X-Amz-Security-Token': '****'" in text
+        assert "AKIASECRET" not in text and "hunter2" not in text and "IQoJb3" not in text
+        assert logging.getLogger("botocore").getEffectiveLevel() == logging.WARNING
+        monkeypatch.setenv("LORE_LOG_LEVEL", "DEBUG")  # asked for: they speak again
+        lore.log.setup(lore.env.load())
+        assert logging.getLogger("botocore").getEffectiveLevel() == logging.DEBUG
+    finally:
+        _reset_root()
+        logging.getLogger("botocore").setLevel(logging.NOTSET)

@@ -112,3 +112,54 @@ def test_tensorflow_starts_quietly_unless_lore_tf_log_asks(without):
     assert quiet.returncode == 0, quiet.stderr
     assert not [line for line in quiet.stderr.splitlines() if "cpu_feature_guard" in line or "oneDNN" in line]
     assert lore.util.quiet_tensorflow.__doc__ and "LORE_TF_LOG" in lore.util.quiet_tensorflow.__doc__
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("postgresql://u:p@ss@h:5432/db", "postgresql://u:****@h:5432/db"),
+        (
+            "postgresql://u@h/db?password=hunter2&sslmode=require",
+            "postgresql://u@h/db?password=****&sslmode=require",
+        ),
+        (
+            "https://h/x?X-Amz-Signature=abc&X-Amz-Credential=AKIA1&x=1",
+            "https://h/x?X-Amz-Signature=****&X-Amz-Credential=****&x=1",
+        ),
+        ("redis://h:6379/0?token=t;api_key=k", "redis://h:6379/0?token=****;api_key=****"),
+        ("error at mysql://root:pw@db/x: refused", "error at mysql://root:****@db/x: refused"),
+        ("no url here, password=visible", "no url here, password=visible"),
+        ("http://h/?email=a@b.com", "http://h/?email=a@b.com"),
+    ],
+)
+def test_mask_url(text, shown):
+    assert lore.util.mask_url(text) == shown
+    assert lore.util.mask_secret("DATABASE_URL", text) == shown
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DB_PASS",
+        "PGPASS",
+        "MYSQL_PWD",
+        "PGPWD",
+        "AWS_SECRET_ACCESS_KEY",
+        "GITHUB_TOKEN",
+        "LORE_SIGNING_KEY",
+        "SENTRY_DSN",
+        "db_password",
+        "Api-Key",
+        "X-Amz-Signature",
+        "PRIVATE_CERT",
+        "SESSION",
+    ],
+)
+def test_secret_names(name):
+    assert lore.util.is_secret_name(name)
+    assert lore.util.mask_secret(name, "value") == "****"
+
+
+@pytest.mark.parametrize("name", ["LORE_ENV", "PASSENGERS", "DATABASE_URL", "HOME", "COMPASS_DIR", "PATH"])
+def test_plain_names(name):
+    assert not lore.util.is_secret_name(name)
