@@ -6,6 +6,7 @@ Catch :class:`LoreError` for all of them, or a narrower branch::
     ├── ConfigError                 a setting is missing, malformed or unknown
     │   ├── EnvironmentNameError    LORE_ENV is not development, test or production
     │   ├── MissingVariable         a config value refers to an unset $VAR
+    │   ├── ConnectionNotConfigured lore.io.<name> cannot be made (also an AttributeError)
     │   └── UnknownConfigKey        a config key that nothing reads
     ├── NotInProject                a command that needs a project ran outside one
     ├── MissingDependency           an optional library is not installed (names the extra)
@@ -24,7 +25,8 @@ Catch :class:`LoreError` for all of them, or a narrower branch::
     │   ├── MissingColumn           a column the encoder needs is absent
     │   └── EmptySplit              too few rows for the requested split
     ├── ModelError                  a model cannot be fitted, saved, loaded or used
-    │   └── UnknownParameter        a parameter the estimator does not accept
+    │   ├── UnknownParameter        a parameter the estimator does not accept
+    │   └── InvalidParameter        a parameter's value is out of its range (or NaN)
     ├── WorkflowError               a workflow, stage or step failed
     │   └── StepFailed              one step raised (names the step)
     ├── ClusterError                the Dask cluster is unreachable or misbehaves
@@ -55,6 +57,14 @@ class EnvironmentNameError(ConfigError):
 
 class MissingVariable(ConfigError):
     """A config value refers to an environment variable that is not set."""
+
+
+class ConnectionNotConfigured(ConfigError, AttributeError):
+    """``lore.io.<name>`` cannot be made from the configuration.
+
+    Also an :class:`AttributeError`, so ``hasattr(lore.io, name)`` and ``getattr`` with
+    a default keep working; the message is the configuration error's.
+    """
 
 
 class UnknownConfigKey(ConfigError):
@@ -159,6 +169,10 @@ class ModelError(LoreError):
 
 class UnknownParameter(ModelError):
     """A parameter the estimator or model does not accept."""
+
+
+class InvalidParameter(ModelError):
+    """A parameter's value is outside its range, or not a finite number."""
 
 
 class WorkflowError(LoreError):

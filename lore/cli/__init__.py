@@ -18,6 +18,7 @@ import sys
 from typing import Any
 
 from lore.errors import LoreError
+from lore.util import mask_text
 
 #: command name -> ("module under lore.cli", "click command attribute", "one-line help")
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -92,10 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"lore: {error.format_message()} (see `{path} --help`)", err=True)
         return 2
     except click.ClickException as error:
-        click.echo(f"lore: {error.format_message()}", err=True)
+        click.echo(f"lore: {mask_text(error.format_message())}", err=True)
         return error.exit_code
     except LoreError as error:
-        click.echo(f"lore: {error}", err=True)
+        click.echo(f"lore: {mask_text(str(error))}", err=True)
         return 1
     return status if isinstance(status, int) else 0  # ctx.exit(n) of a pass-through command
 

@@ -34,7 +34,15 @@ def parse_search(text: str) -> dict[str, Any]:
         key, equals, value = part.partition("=")
         if not equals or key.strip() not in {"trials", "timeout"}:
             raise click.BadParameter(f"--search takes trials=N[,timeout=SECONDS], not {part!r}")
-        settings[key.strip()] = literal(value.strip())
+        number = literal(value.strip())
+        whole = isinstance(number, int) and not isinstance(number, bool)
+        if key.strip() == "trials" and not (whole and number >= 1):
+            raise click.BadParameter(f"--search trials must be a whole number of at least 1, not {value!r}")
+        if key.strip() == "timeout" and not (
+            isinstance(number, (int, float)) and not isinstance(number, bool) and 0 < number < float("inf")
+        ):
+            raise click.BadParameter(f"--search timeout must be a positive number of seconds, not {value!r}")
+        settings[key.strip()] = number
     return settings
 
 

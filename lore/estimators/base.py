@@ -25,12 +25,20 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import math
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
-from lore.errors import CorruptArtifact, MissingColumn, ModelError, NotFittedError, UnknownParameter
+from lore.errors import (
+    CorruptArtifact,
+    InvalidParameter,
+    MissingColumn,
+    ModelError,
+    NotFittedError,
+    UnknownParameter,
+)
 from lore.util import atomic_write, to_json, with_hooks
 
 logger = logging.getLogger(__name__)
@@ -66,6 +74,33 @@ def columns_of(x: Any) -> list[str] | None:
     return None if columns is None else [str(column) for column in columns]
 
 
+def check_ranges(
+    owner: str, params: dict[str, Any], ranges: dict[str, tuple[float | None, float | None]]
+) -> None:
+    """Raise :class:`~lore.errors.InvalidParameter` for a NaN or infinite number, or one out of its range.
+
+    >>> check_ranges("XGBoost", {"max_depth": -3}, {"max_depth": (0, None)})
+    Traceback (most recent call last):
+    ...
+    lore.errors.InvalidParameter: XGBoost: max_depth=-3 is out of range; it must be at least 0
+    """
+    for name, value in params.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+            continue
+        if not math.isfinite(value):
+            raise InvalidParameter(f"{owner}: {name}={value} is not a finite number; give a number")
+        low, high = ranges.get(name, (None, None))
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = (
+                f"between {low} and {high}"
+                if low is not None and high is not None
+                else f"at least {low}"
+                if low is not None
+                else f"at most {high}"
+            )
+            raise InvalidParameter(f"{owner}: {name}={value} is out of range; it must be {bounds}")
+
+
 class Estimator:
     """Base of lore's estimators; subclass it to wrap another library.
 
@@ -79,6 +114,9 @@ class Estimator:
     defaults: ClassVar[dict[str, Any]] = {}
     #: Other parameter names the library accepts.
     extra_parameters: ClassVar[frozenset[str]] = frozenset()
+    #: Parameter name -> ``(lowest, highest)`` allowed value (``None``: unbounded), checked
+    #: with the names before any data is read. Any number given must also be finite.
+    ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {}
 
     def __init__(self, **params: Any) -> None:
         self.params = params
@@ -111,7 +149,10 @@ class Estimator:
         return sorted(set(self.defaults) | set(self.extra_parameters))
 
     def check_parameters(self, params: dict[str, Any]) -> None:
-        """Raise :class:`UnknownParameter` for the first name this estimator does not accept."""
+        """Refuse names this estimator does not accept, and values out of :attr:`ranges` or not finite.
+
+        Raises :class:`UnknownParameter` or :class:`~lore.errors.InvalidParameter`.
+        """
         valid = set(self.valid_parameters())
         unknown = sorted(name for name in params if name not in valid)
         if unknown:
@@ -119,6 +160,7 @@ class Estimator:
                 f"{type(self).__name__} does not accept parameter(s) {', '.join(map(repr, unknown))}; "
                 f"valid ones are: {', '.join(sorted(valid))}"
             )
+        check_ranges(type(self).__name__, params, self.ranges)
 
     def get_params(self) -> dict[str, Any]:
         """The parameters a fit would use now: defaults overridden by those given."""

@@ -178,6 +178,11 @@ class Keras(Estimator):
         "checkpoints": True,
         "verbose": 0,
     }
+    ranges = {
+        "hidden_layers": (0, None), "hidden_width": (1, None), "dropout": (0, 1), "batch_size": (1, None),
+        "epochs": (1, None), "learning_rate": (0, None), "patience": (0, None),
+        "embedding_size": (1, None), "sequence_embedding_size": (1, None),
+    }  # fmt: skip
 
     def state(self) -> dict[str, Any]:
         return {**super().state(), "inputs_": self.inputs_}

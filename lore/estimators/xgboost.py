@@ -62,6 +62,14 @@ class XGBoost(Estimator):
             "scale_pos_weight", "seed", "subsample", "validate_parameters",
         }
     )  # fmt: skip
+    ranges = {
+        "num_boost_round": (1, None), "n_estimators": (1, None), "early_stopping_rounds": (1, None),
+        "learning_rate": (0, None), "eta": (0, None), "max_depth": (0, None), "max_leaves": (0, None),
+        "max_bin": (2, None), "min_child_weight": (0, None), "gamma": (0, None), "min_split_loss": (0, None),
+        "alpha": (0, None), "reg_alpha": (0, None), "lambda": (0, None), "reg_lambda": (0, None),
+        "subsample": (0, 1), "colsample_bytree": (0, 1), "colsample_bylevel": (0, 1),
+        "colsample_bynode": (0, 1), "max_delta_step": (0, None), "num_parallel_tree": (1, None),
+    }  # fmt: skip
 
     def booster_parameters(self, params: dict[str, Any]) -> tuple[dict[str, Any], int, int | None]:
         """``(params for xgboost.train, rounds, early stopping rounds)`` for this task."""

@@ -24,7 +24,7 @@ import importlib.util
 import threading
 from typing import TYPE_CHECKING, Any
 
-from lore.errors import ConfigError
+from lore.errors import ConfigError, ConnectionNotConfigured
 from lore.io.recorder import recording
 from lore.util import lazy_exports
 
@@ -113,8 +113,8 @@ def _named_connection(name: str) -> Connection:
         raise AttributeError(f"module 'lore.io' has no attribute {name!r}")
     try:
         return connection(name)
-    except ConfigError as error:
-        raise AttributeError(str(error)) from None
+    except ConfigError as error:  # a user's mistake: one line from the CLI, not a traceback
+        raise ConnectionNotConfigured(str(error)) from None
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, fallback=_named_connection)

@@ -139,10 +139,12 @@ class Connection:
             raise MissingDependency("sqlalchemy", "sql", f"the database connection {self.name!r}") from None
         try:
             url = sqlalchemy.make_url(self.url)
-        except sqlalchemy.exc.ArgumentError as error:
+            url.port  # noqa: B018 - a port that is not a number fails here, not at the first query
+        except (sqlalchemy.exc.ArgumentError, ValueError) as error:
+            reason = "the port is not a number" if isinstance(error, ValueError) else mask_url(str(error))
             raise ConnectionFailed(
-                f"connection {self.name!r}: {mask_url(self.url)} is not a database URL ({error}); "
-                "write it as dialect://user:password@host:port/database in config/database.cfg"
+                f"connection {self.name!r}: {mask_url(self.url)} is not a database URL ({reason}); "
+                "write it as <dialect>://<user>:<password>@<host>:<port>/<database> in config/database.cfg"
             ) from None
         if url.drivername == "postgresql":  # the driver the sql extra installs, whatever SQLAlchemy's default
             url = url.set(drivername="postgresql+psycopg")
@@ -154,6 +156,12 @@ class Connection:
             kwargs["connect_args"] = {"check_same_thread": False}
         try:
             return sqlalchemy.create_engine(url, **kwargs)
+        except sqlalchemy.exc.NoSuchModuleError:
+            raise ConnectionFailed(
+                f"connection {self.name!r}: {mask_url(self.url)} names the unknown dialect "
+                f"{url.drivername!r}; use postgresql://, sqlite:///, mysql://... (or install the "
+                "SQLAlchemy dialect package that provides it)"
+            ) from None
         except ImportError as missing:  # the dialect's driver (psycopg2, pymysql...)
             driver = missing.name or url.get_driver_name()
             if url.get_backend_name() == "postgresql":
@@ -381,9 +389,25 @@ class Connection:
         return entry
 
     def cache_key(self, statement: Statement) -> str:
-        """The cache key of a statement: SHA-256 of connection, SQL text and parameters."""
-        identity = json.dumps([self.name, self.url, statement.sql, statement.log_params()], sort_keys=True)
-        return hashlib.sha256(identity.encode()).hexdigest()
+        """The cache key of a statement: SHA-256 of connection, SQL text and type-tagged parameters."""
+        identity = json.dumps(
+            ["lore-cache-2", self.name, self.url, statement.sql, statement.typed_params()], sort_keys=True
+        )
+        return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _from_cache(self, key: str) -> pd.DataFrame | None:
+        """The cached frame of ``key``; a failing cache is a warning and a miss."""
+        try:
+            return self.cache.get(key)
+        except Exception as error:  # a cache must never stop a read the database can serve
+            logger.warning("query cache of %s failed (%s); reading from the database", self.name, error)
+            return None
+
+    def _to_cache(self, key: str, frame: pd.DataFrame) -> None:
+        try:
+            self.cache.set(key, frame)
+        except Exception as error:
+            logger.warning("query cache of %s failed (%s); the result is not cached", self.name, error)
 
     # -- reading --------------------------------------------------------------------
 
@@ -434,7 +458,7 @@ class Connection:
         entry = self._entry(statement)
         key = self.cache_key(statement) if cache else None
         if key is not None:
-            frame = self.cache.get(key)
+            frame = self._from_cache(key)
             if frame is not None:
                 entry["rows"] = len(frame)
                 return frame
@@ -442,7 +466,7 @@ class Connection:
             frame = self._read(statement)
         entry["rows"] = len(frame)
         if key is not None:
-            self.cache.set(key, frame)
+            self._to_cache(key, frame)
         return frame
 
     def _read(self, statement: Statement) -> pd.DataFrame:

@@ -30,6 +30,7 @@ import copy
 import datetime
 import json
 import logging
+import math
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -48,6 +49,23 @@ logger = logging.getLogger(__name__)
 
 PIPELINE = "pipeline"
 ESTIMATOR = "estimator"
+
+
+def check_finite_loss(name: str, metrics: dict[str, Any]) -> None:
+    """Raise :class:`ModelError` when a split's loss is NaN or infinite: such a fit is not kept.
+
+    >>> check_finite_loss("m.Model", {"validation": {"loss": float("nan")}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lore.errors.ModelError: m.Model: the validation loss is nan, so the fit diverged and nothing ...
+    """
+    for split, values in metrics.items():
+        loss = values.get("loss") if isinstance(values, dict) else None
+        if isinstance(loss, (int, float)) and not math.isfinite(loss):
+            raise ModelError(
+                f"{name}: the {split} loss is {loss}, so the fit diverged and nothing was saved; lower the "
+                "learning rate or check the data for infinite values"
+            )
 
 
 class Base:
@@ -160,6 +178,7 @@ class Base:
                         else measures.evaluate(estimator.task_, test.y, test_output)
                     )
             timings["evaluate"] = elapsed.seconds
+            check_finite_loss(self.name(), self.metrics)  # raising here keeps nothing
             with timer(f"{self.name()}.reference", log=False) as elapsed:
                 self.reference = self._reference(test.y, test_output)
             timings["reference"] = elapsed.seconds

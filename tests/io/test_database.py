@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import pandas as pd
 import pytest
 
@@ -464,3 +467,35 @@ def test_without_the_adbc_driver_postgresql_goes_through_psycopg_with_one_warnin
     assert done.stdout.splitlines() == ["{'name': ['b'], 'score': [2]}", "2"]
     warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
     assert len(warnings) == 1 and "adbc_driver" in warnings[0] and "lore-ml[sql]" in warnings[0], done.stderr
+
+
+def test_cache_keys_are_typed(conn):
+    from lore.io.statement import Statement
+
+    def key(value):
+        return conn.cache_key(Statement("SELECT %(v)s AS v", {"v": value}))
+
+    values = [b"abc", "b'abc'", 1, "1", 1.0, True, None, "None", [1, 2], "[1, 2]", (1, 2)]
+    keys = [key(value) for value in values]
+    assert len(set(keys)) == len(keys) - 1  # only the list and the tuple (bound alike) share one
+    assert key([1, 2]) == key((1, 2))
+    assert conn.dataframe("SELECT %(v)s AS v", v="b'abc'", cache=True)["v"].tolist() == ["b'abc'"]
+    assert conn.dataframe("SELECT %(v)s AS v", v=b"abc", cache=True)["v"].tolist() == [b"abc"]
+
+
+def test_a_dead_redis_cache_is_a_warning_and_a_database_read(tmp_path, caplog):
+    from lore.stores.redis_cache import RedisCache
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    cache = RedisCache(f"redis://:hunter2@127.0.0.1:{port}/0")  # nothing listens there
+    connection = Connection("main", url, cache=cache)
+    started = time.monotonic()
+    for _ in range(3):
+        assert connection.dataframe("SELECT 42 AS answer", cache=True)["answer"].tolist() == [42]
+    assert time.monotonic() - started < 5
+    assert "query cache of main failed" in caplog.text and "reading from the database" in caplog.text
+    assert "hunter2" not in caplog.text
+    connection.close()
