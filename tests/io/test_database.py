@@ -484,7 +484,7 @@ def test_cache_keys_are_typed(conn):
 
 
 def test_a_dead_redis_cache_is_a_warning_and_a_database_read(tmp_path, caplog):
-    from lore.stores.redis_cache import RedisCache
+    from lore.io.redis_cache import RedisCache
 
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
