@@ -61,13 +61,18 @@ def send_metric(name: str, milliseconds: float) -> None:
 
 @contextmanager
 def timer(name: str, log: bool = True, level: int = logging.INFO) -> Iterator[Elapsed]:
-    """Time a block; log it (development) and send it to StatsD (when configured)."""
+    """Time a block; log it (development) and send it to StatsD (when configured).
+
+    A block that raises is not logged (its error is what the user sees), only measured.
+    """
     elapsed = Elapsed()
+    failed = True
     try:
         yield elapsed
+        failed = False
     finally:
         seconds = elapsed.stop()
-        if log:
+        if log and not failed:
             logger.log(level, "%s took %.3fs", name, seconds)
         send_metric(name, seconds * 1000)
 

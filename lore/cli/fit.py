@@ -189,7 +189,9 @@ def fit(ctx: click.Context, model_path: str, search: str | None) -> None:
     Any --name value after it is a parameter of fit() (--num-boost-round 50);
     `lore fit MODULE.CLASS --help` lists them with their types and defaults.
     """
-    enter()
+    import lore.log
+
+    lore.log.setup(enter())  # LORE_ENV=test writes logs/test.log; production JSON lines
     model_class = import_object(model_path, "model", ModelError)
     if not isinstance(model_class, type) or not hasattr(model_class, "fit"):
         raise ModelError(f"{model_path} is not a model class (a subclass of lore.models.Base)")

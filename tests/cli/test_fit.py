@@ -148,6 +148,24 @@ def test_fit_prints_metrics_and_the_fitting_saved(quick, capsys):
     assert (quick / "models" / "shop.models.quick.Quick" / "1" / "manifest.json").is_file()
 
 
+def test_fit_sets_up_logging_for_the_environment(quick, monkeypatch):
+    import logging
+
+    monkeypatch.setenv("LORE_ENV", "test")
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        assert main(["fit", "shop.models.quick.Quick"]) == 0
+        for handler in root.handlers:
+            handler.flush()
+        log = (quick / "logs" / "test.log").read_text()
+        assert "boosting round 5/5" in log and "INFO" in log
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()
+
+
 def test_fit_search_runs_trials(quick, capsys):
     pytest.importorskip("optuna")
     assert main(["fit", "shop.models.quick.Quick", "--search", "trials=2", "--learning-rate", "0.1:0.3"]) == 0
