@@ -81,6 +81,22 @@ def test_env_shows_sources_and_masks_secrets(project, monkeypatch):
     assert "hunter2" not in result.output
 
 
+def test_env_masks_every_kind_of_secret(project, monkeypatch):
+    names = ["LORE_T_DB_PASS", "LORE_T_MYSQL_PWD", "LORE_T_SECRET_X", "LORE_T_SIGNING_KEY", "LORE_T_TOKENS"]
+    lines = [f"{name}=hunter2" for name in names]
+    lines += ["LORE_T_URL=postgresql://app:p@ss@db/main?sslmode=require&password=hunter2"]
+    (project / ".env").write_text("\n".join(lines) + "\n")
+    for name in [*names, "LORE_T_URL"]:
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, ["env"])
+    for name in [*names, "LORE_T_URL"]:
+        monkeypatch.delenv(name, raising=False)
+    assert result.exit_code == 0, result.output
+    assert all(f"{name}=****  (.env)" in result.output for name in names), result.output
+    assert "LORE_T_URL=postgresql://app:****@db/main?sslmode=require&password=****" in result.output
+    assert "hunter2" not in result.output and "p@ss" not in result.output
+
+
 def test_config_errors_exit_non_zero_with_one_line(project, capsys):
     (project / "config" / "database.cfg").write_text("[MAIN]\nurl: $LORE_T_NOT_SET_ANYWHERE\n")
     assert main(["env"]) == 1
