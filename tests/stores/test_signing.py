@@ -43,7 +43,7 @@ def fit(store, pipeline=("a fitted", "pipeline")):
 def plant(folder, manifest_key=None):
     """Replace the pipeline with a hostile pickle; recompute the manifest (signed with ``manifest_key``)."""
     (folder / "pipeline.pkl").write_bytes(pickle.dumps(Planted()))
-    manifest = manifests.build(folder, {"metrics": {"auc": 0.99}})
+    manifest = manifests.build(folder)
     if manifest_key is not None:
         manifest = signing.sign(manifest, manifest_key.encode())
     manifests.forget(folder)
@@ -81,9 +81,16 @@ def test_a_planted_fitting_with_a_recomputed_manifest_is_refused(store, key):
 def test_a_signed_manifest_edited_afterwards_is_refused(store):
     folder = fit(store)
     manifest = manifests.read(folder)
-    manifest["metadata"]["metrics"]["auc"] = 1.0  # the hashes still match; the signature does not
+    (folder / "pipeline.pkl").write_bytes(pickle.dumps(Planted()))
+    for entry in manifest["files"]:  # the hashes made to match; the old signature kept
+        if entry["path"] == "pipeline.pkl":
+            entry.update(
+                size=(folder / "pipeline.pkl").stat().st_size,
+                sha256=manifests.sha256_file(folder / "pipeline.pkl"),
+            )
     manifests.forget(folder)
     manifests.write(folder, manifest)
+    manifests.verify(folder)
     with pytest.raises(UntrustedFitting, match="not trust"):
         store.resolve(NAME)
 
