@@ -84,13 +84,17 @@ class Progress:
             self.logged = step
             logger.info("%s", self.line)
 
-    def finish(self) -> str:
-        """Stop the bar, log the last step and the time taken; return the last line."""
+    def finish(self, failed: bool = False) -> str:
+        """Stop the bar, log the last step and the time taken; return the last line.
+
+        ``failed``: the step raised; nothing is logged (the error is what the user sees).
+        """
         if self.bar is not None:
             self.bar.stop()
             _shown.remove(self)
             self.bar = None
-        logger.info("%s (%.1fs)", self.line, time.perf_counter() - self.started)
+        if not failed:
+            logger.info("%s (%.1fs)", self.line, time.perf_counter() - self.started)
         return self.line
 
 

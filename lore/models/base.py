@@ -151,8 +151,10 @@ class Base:
             progress = Progress("reading and encoding the data")
             try:
                 training, validation = pipeline.training_data, pipeline.validation_data
-            finally:
-                progress.finish()
+            except BaseException:
+                progress.finish(failed=True)
+                raise
+            progress.finish()
         timings["data"] = elapsed.seconds
         estimator.configure(pipeline)
         store = _model_store()

@@ -122,10 +122,16 @@ def run_in_project(root: Path, code: str, **extra: str) -> str:
 LORE = str(Path(__import__("lore").__file__).parents[1])
 
 
+#: The key the test project's fittings are signed with, shared by fits and servers.
+SIGNING_KEY = "lore-server-tests-signing-key-0123456789"
+
+
 def project_env(root: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("LORE_", "PYTEST"))}
     path = os.pathsep.join([str(root), LORE])
-    env.update({"LORE_ROOT": str(root), "PYTHONPATH": path, "OMP_NUM_THREADS": "1", **extra})
+    # fittings are signed and, in production, loaded only with this key (docs/stores.rst)
+    signing = {"LORE_SIGNING_KEY": SIGNING_KEY}
+    env.update({"LORE_ROOT": str(root), "PYTHONPATH": path, "OMP_NUM_THREADS": "1", **signing, **extra})
     return env
 
 
