@@ -42,6 +42,7 @@ from lore.models import metadata as history_db
 from lore.models import metrics as measures
 from lore.models import provenance
 from lore.pipelines.holdout import feature_names
+from lore.stores import signing
 from lore.stores.layout import read_record
 from lore.util import package_versions, timer, to_json, with_hooks
 
@@ -146,6 +147,7 @@ class Base:
         """
         pipeline, estimator = self._require_parts()
         estimator.check_parameters({**estimator.params, **params})
+        signing.signing_key()  # a malformed LORE_SIGNING_KEY fails before any data is read
         timings: dict[str, float] = {}
         with timer(f"{self.name()}.data", log=False) as elapsed:
             progress = Progress("reading and encoding the data")
