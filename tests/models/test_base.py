@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import lore.env
 import lore.estimators
 import lore.models
 from lore.errors import FittingNotFound, MissingColumn, ModelError, NotFittedError, UnknownParameter
@@ -353,3 +354,29 @@ def test_naive_model_is_the_baseline(users_frame) -> None:
     regression.fit()
     predictions = regression.predict(users_frame.head(2))
     assert np.allclose(predictions, predictions[0]) and 60 < predictions[0] < 120
+
+
+def test_production_loads_only_fittings_signed_with_its_key(fitted: Boosted, monkeypatch) -> None:
+    from lore.errors import UntrustedFitting
+
+    monkeypatch.setenv("LORE_ENV", "production")  # the per-user key that signed it is not trusted here
+    lore.env.reset()
+    with pytest.raises(UntrustedFitting, match="LORE_SIGNING_KEY"):
+        Boosted.load(1)
+    monkeypatch.setenv("LORE_SIGNING_KEY", "p" * 40)
+    lore.env.reset()
+    fresh = Boosted(num_boost_round=3)
+    fresh.fit()
+    assert Boosted.load(fresh.fitting).fitting == fresh.fitting
+    with pytest.raises(UntrustedFitting):
+        Boosted.load(1)
+
+
+def test_a_fit_whose_loss_is_not_finite_saves_nothing(project, monkeypatch) -> None:
+    from lore.stores import model_store
+
+    model = Boosted(num_boost_round=3)
+    monkeypatch.setattr(Boosted, "evaluate", lambda self, x, y: {"loss": float("nan")})
+    with pytest.raises(ModelError, match="loss is nan, so the fit diverged and nothing was saved"):
+        model.fit()
+    assert model_store().fittings(Boosted.name()) == []
