@@ -27,7 +27,7 @@ import json
 import logging
 import math
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -40,6 +40,9 @@ from lore.errors import (
     UnknownParameter,
 )
 from lore.util import atomic_write, to_json, with_hooks
+
+if TYPE_CHECKING:
+    from lore.pipelines.contract import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +181,7 @@ class Estimator:
 
     # -- fitting ------------------------------------------------------------------------
 
-    def configure(self, pipeline: Any) -> Estimator:
+    def configure(self, pipeline: Pipeline) -> Estimator:
         """Take what the estimator needs from a pipeline (task, classes, encoders)."""
         output = pipeline.output_encoder
         if pipeline.is_classifier:

@@ -16,13 +16,16 @@ saved with skops (no pickle) by :mod:`lore.serializers`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lore.compat import module_getattr
 from lore.errors import ModelError
 from lore.estimators.base import REGRESSION, Estimator, to_matrix
+
+if TYPE_CHECKING:
+    from lore.pipelines.contract import Pipeline
 
 
 class SKLearn(Estimator):
@@ -51,7 +54,7 @@ class SKLearn(Estimator):
         settings = {key: value for key, value in self.params.items() if key != "estimator"}
         return SKLearn(clone(inner) if inner is not None else None, **settings)
 
-    def configure(self, pipeline: Any) -> SKLearn:
+    def configure(self, pipeline: Pipeline) -> SKLearn:
         super().configure(pipeline)
         if self.params.get("estimator") is None:
             from sklearn.linear_model import LogisticRegression, Ridge

@@ -41,6 +41,7 @@ from lore.estimators.progress import Progress
 from lore.models import metadata as history_db
 from lore.models import metrics as measures
 from lore.models import provenance
+from lore.pipelines.contract import Pipeline
 from lore.pipelines.holdout import feature_names
 from lore.stores import signing
 from lore.stores.layout import read_record
@@ -86,7 +87,7 @@ class Base:
     #: Whether ``fit`` writes the fitting's report (search trials skip it; the best gets one).
     reports: ClassVar[bool] = True
 
-    def __init__(self, pipeline: Any = None, estimator: Estimator | None = None) -> None:
+    def __init__(self, pipeline: Pipeline | None = None, estimator: Estimator | None = None) -> None:
         self.pipeline = pipeline
         self.estimator = estimator
         self.fitting: int | None = None
