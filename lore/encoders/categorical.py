@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from lore.encoders.base import COLUMN, COUNT, SMALL, Check, Encoder, code_dtype, integer
+from lore.encoders.base import COLUMN, COUNT, FLAG, SMALL, Check, Encoder, code_dtype, integer
 from lore.errors import EncodingError
 from lore.transformers.base import Source, read, source_columns, source_name
 
@@ -226,45 +226,91 @@ class OneHot(Unique):
     """One 0/1 column per kept value, plus one for "other" (rare or unseen values).
 
     Takes :class:`Unique`'s ``minimum_occurrences`` and ``maximum_cardinality`` (here
-    the number of columns, at least 2). Missing values are all zeros. Meant for
+    the number of categories, at least 2). Missing values are all zeros. Meant for
     low-cardinality columns; prefer :class:`Unique` with an embedding otherwise.
+
+    As in the original Lore, ``compressed=True`` drops the "other" column: rare and
+    unseen values are all zeros, like missing ones. ``drop_first=True`` drops the first
+    column (the most frequent value), whose rows are then all zeros: a full-rank design
+    for an unregularized linear model. ``cardinality()`` counts the categories told apart
+    (the kept values, and "other" or the all-zero rows of rare values), whatever columns
+    are dropped; ``feature_names()`` lists the columns.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"city": ["oslo", "oslo", "lima", "lima", "rome"]})
+    >>> OneHot("city", minimum_occurrences=2, compressed=True).fit(frame).transform(frame).tolist()
+    [[0, 1], [0, 1], [1, 0], [1, 0], [0, 0]]
+    >>> OneHot("city", drop_first=True).fit(frame).feature_names()
+    ['one_hot_city_oslo', 'one_hot_city_rome', 'one_hot_city_other']
     """
 
     constraints: ClassVar[dict[str, Check]] = {
         **Unique.constraints,
         # other and one value (missing is all zeros, not a column)
         "maximum_cardinality": integer(2, optional=True),
+        "compressed": FLAG,
+        "drop_first": FLAG,
     }
     _reserved_codes = 1
+    #: for encoders pickled before these parameters existed
+    compressed = drop_first = False
+
+    def __init__(
+        self,
+        column: Source,
+        name: str | None = None,
+        minimum_occurrences: int = 1,
+        maximum_cardinality: int | None = None,
+        stratify: str | None = None,
+        compressed: bool = False,
+        drop_first: bool = False,
+    ) -> None:
+        super().__init__(column, name, minimum_occurrences, maximum_cardinality, stratify)
+        self.compressed = compressed
+        self.drop_first = drop_first
 
     def cardinality(self) -> int:
         self.check_fitted()
         return len(self.values_) + 1
+
+    def _labels(self) -> list[Any]:
+        """The value of each column (``OTHER`` for the other column)."""
+        labels = [*self.values_.tolist(), *([] if self.compressed else [OTHER])]
+        return labels[1:] if self.drop_first else labels
 
     def feature_names(self) -> list[str]:
         self.check_fitted()
         labels = [re.sub(r"\W+", "_", str(value)).strip("_") for value in self.values_]
         if len(set(labels)) < len(labels) or "other" in labels:
             labels = [str(index) for index in range(len(labels))]
-        return [f"{self.name}_{label}" for label in labels] + [f"{self.name}_other"]
+        names = [f"{self.name}_{label}" for label in [*labels, *([] if self.compressed else ["other"])]]
+        return names[1:] if self.drop_first else names
 
     def _encode_found(self, positions: Any, missing: Any) -> Any:
         import numpy as np
 
-        width = len(self.values_) + 1
-        positions[positions < 0] = width - 1
-        matrix = np.zeros((len(positions), width), dtype="uint8")
-        rows = np.flatnonzero(~missing)
-        matrix[rows, positions[rows]] = 1
+        # column of each row in the full layout (values, then other), -1 for all zeros
+        columns = np.where(positions >= 0, positions, -1 if self.compressed else len(self.values_))
+        columns[missing] = -1
+        if self.drop_first:
+            columns = np.where(columns == 0, -1, columns - 1)
+        matrix = np.zeros((len(columns), len(self._labels())), dtype="uint8")
+        rows = np.flatnonzero(columns >= 0)
+        matrix[rows, columns[rows]] = 1
         return matrix
 
     def reverse_transform(self, encoded: Any) -> Any:
-        """The value of each row's hot column; ``OTHER``; ``None`` for an all-zero row."""
+        """The value of each row's hot column (``OTHER`` for other); an all-zero row is
+        ``None`` (missing; with ``compressed`` also rare or unseen), or the first value
+        with ``drop_first``."""
         import numpy as np
 
         matrix = np.asarray(encoded)
-        lookup = np.array([*self.values_.tolist(), OTHER, None], dtype=object)
+        zeros = self.values_[0] if self.drop_first and len(self.values_) else None
+        lookup = np.array([*self._labels(), zeros], dtype=object)
         hot: Any = np.where(matrix.any(axis=1), matrix.argmax(axis=1), len(lookup) - 1) if matrix.size else []
+        if not matrix.size and len(matrix):  # no columns: every row is all zeros
+            hot = np.full(len(matrix), len(lookup) - 1)
         return lookup[np.asarray(hot, dtype="int64")]
 
 

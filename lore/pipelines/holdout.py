@@ -490,7 +490,7 @@ class TrainTestSplit:
 
         encoder = self.output_encoder
         if encoder.kind == CATEGORICAL and len(encoder.feature_names()) > 1 and np.ndim(y) == 1:
-            y = np.eye(encoder.cardinality() or 0, dtype=np.uint8)[
+            y = np.eye(len(encoder.feature_names()), dtype=np.uint8)[
                 np.asarray(y, dtype=np.int64)
             ]  # one-hot codes
         return encoder.reverse_transform(y)

@@ -85,6 +85,33 @@ def test_onehot_names_fall_back_to_indices_when_values_clash() -> None:
     assert encoder.feature_names() == ["one_hot_c_0", "one_hot_c_1", "one_hot_c_other"]
 
 
+def test_onehot_compressed_folds_rare_and_unseen_values_into_all_zero_rows() -> None:
+    frame = pd.DataFrame({"city": ["oslo", "oslo", "oslo", "lima", "lima", "rome"]})
+    encoder = OneHot("city", minimum_occurrences=2, compressed=True).fit(frame)
+    assert encoder.feature_names() == ["one_hot_city_oslo", "one_hot_city_lima"]
+    assert encoder.cardinality() == 3  # oslo, lima, and the all-zero rows
+    matrix = encoder.transform(pd.DataFrame({"city": ["lima", "rome", "paris", None, "oslo"]}))
+    assert matrix.tolist() == [[0, 1], [0, 0], [0, 0], [0, 0], [1, 0]]
+    assert encoder.reverse_transform(matrix).tolist() == ["lima", None, None, None, "oslo"]
+
+
+def test_onehot_drop_first_drops_the_most_frequent_value_column() -> None:
+    frame = pd.DataFrame({"city": ["oslo", "oslo", "oslo", "lima", "lima", "rome"]})
+    encoder = OneHot("city", drop_first=True).fit(frame)
+    assert encoder.feature_names() == ["one_hot_city_lima", "one_hot_city_rome", "one_hot_city_other"]
+    matrix = encoder.transform(pd.DataFrame({"city": ["oslo", "lima", "paris"]}))
+    assert matrix.tolist() == [[0, 0, 0], [1, 0, 0], [0, 0, 1]]
+    assert encoder.reverse_transform(matrix).tolist() == ["oslo", "lima", OTHER]
+    both = OneHot("city", minimum_occurrences=2, compressed=True, drop_first=True).fit(frame)
+    assert both.feature_names() == ["one_hot_city_lima"] and both.cardinality() == 3
+    assert both.transform(pd.DataFrame({"city": ["oslo", "lima", "rome"]})).tolist() == [[0], [1], [0]]
+
+
+def test_onehot_options_are_checked_at_fit() -> None:
+    with pytest.raises(EncodingError, match="compressed must be True or False, got 'yes'"):
+        OneHot("city", compressed="yes").fit(CITIES)
+
+
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
