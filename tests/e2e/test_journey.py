@@ -26,7 +26,8 @@ import pytest
 
 from lore import __version__
 
-pytestmark = pytest.mark.slow
+# two real virtualenvs each: far beyond pytest-timeout's default on a loaded machine
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 
 def lore(cwd: Path, *args: str) -> subprocess.CompletedProcess:
@@ -103,7 +104,6 @@ def wait_ready(base: str, server: subprocess.Popen, seconds: float = 180) -> Non
     raise AssertionError(f"lore api was not ready within {seconds}s")
 
 
-@pytest.mark.timeout(2400)  # two virtualenvs of real packages, on a loaded machine
 def test_a_new_user_from_the_wheel_in_a_clean_virtualenv(tmp_path, postgres_url, unused_port):
     started = time.perf_counter()
     dist = tmp_path / "dist"
