@@ -487,11 +487,23 @@ def _dataset(sink: ParquetSink, model: str, since: datetime.datetime | None, fit
     folder = sink.local_folder(model, _days(since))
     if not folder.is_dir():
         return None, None
+    import pyarrow as pa
+
     dataset = ds.dataset(folder, format="parquet", partitioning="hive")
+    # text is read as dictionaries (categories): no string per row, in Arrow or pandas
+    schema = dataset.schema
+    inputs = schema.field("inputs").type if "inputs" in schema.names else pa.struct([])
+    text = [f"inputs.{field.name}" for field in inputs if pa.types.is_string(field.type)]
+    if "prediction" in schema.names and pa.types.is_string(schema.field("prediction").type):
+        text.append("prediction")
+    if text:
+        options = ds.ParquetReadOptions(dictionary_columns=text)
+        dataset = ds.dataset(folder, format=ds.ParquetFileFormat(read_options=options), partitioning="hive")
     condition = None
     if since is not None:
         day = since.astimezone(datetime.timezone.utc).date() if since.tzinfo else since.date()
-        condition = ds.field("day") >= str(day)
+        moment = pa.scalar(since.astimezone(datetime.timezone.utc), pa.timestamp("us", tz="UTC"))
+        condition = (ds.field("day") >= str(day)) & (ds.field("predicted_at") >= moment)
     if fitting is not None:
         term = ds.field("fitting") == fitting
         condition = term if condition is None else condition & term
@@ -511,9 +523,6 @@ def _read_parquet(
     skipped = () if request_ids else ("request_id", "row")
     columns = [name for name in dataset.schema.names if name not in skipped]
     data = dataset.to_table(columns=columns, filter=condition)
-    if since is not None:
-        moment = pa.scalar(since.astimezone(datetime.timezone.utc), pa.timestamp("us", tz="UTC"))
-        data = data.filter(pc.greater_equal(data.column("predicted_at"), moment))
     probabilities = None
     if "probabilities" in data.column_names:
         column = data.column("probabilities").combine_chunks()
