@@ -27,6 +27,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -52,6 +53,7 @@ MIN_KEY_LENGTH = 32
 DATA_SUFFIXES = frozenset({".json", ".npy", ".parquet", ".skops", ".ubj", ".arrow", ".txt"})
 
 
+@functools.lru_cache(maxsize=64)
 def key_id(key: bytes) -> str:
     """A short public name of ``key`` (the start of its SHA-256), recorded with each signature."""
     return hashlib.sha256(key).hexdigest()[:16]
@@ -68,11 +70,18 @@ def _user_key_path() -> Path:
     return Path(base) / "lore" / "signing.key"
 
 
+#: user key file -> its key, read once per process (a warm load reads no file)
+_user_keys: dict[Path, bytes] = {}
+
+
 def _user_key(create: bool) -> bytes | None:
     """The per-user key, made once (atomically: a complete file or none) when ``create``."""
     path = _user_key_path()
+    if path in _user_keys:
+        return _user_keys[path]
     try:
-        return path.read_bytes().strip()
+        _user_keys[path] = path.read_bytes().strip()
+        return _user_keys[path]
     except FileNotFoundError:
         if not create:
             return None
@@ -88,7 +97,8 @@ def _user_key(create: bool) -> bytes | None:
             pass
     finally:
         os.unlink(temporary)
-    return path.read_bytes().strip()
+    _user_keys[path] = path.read_bytes().strip()
+    return _user_keys[path]
 
 
 def _checked(value: str, variable: str) -> bytes:
