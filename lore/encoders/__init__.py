@@ -18,7 +18,7 @@ from lore.encoders.base import CATEGORICAL, CONTINUOUS, SEQUENCE, Encoder
 from lore.encoders.binned import Discrete, Enum, Quantile
 from lore.encoders.categorical import OTHER, Boolean, Equals, OneHot, Unique
 from lore.encoders.continuous import Continuous, Norm, Pass, Uniform
-from lore.encoders.sequence import MiddleOut, NestedUnique, Token
+from lore.encoders.sequence import MiddleOut, NestedNorm, NestedUnique, Token
 from lore.encoders.twin import Twin
 from lore.util import lazy_exports
 
@@ -34,6 +34,7 @@ __all__ = [
     "Enum",
     "Equals",
     "MiddleOut",
+    "NestedNorm",
     "NestedUnique",
     "Norm",
     "OneHot",

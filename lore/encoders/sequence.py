@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from lore.encoders.base import COLUMN, COUNT, SEQUENCE, Check, Encoder, code_dtype, integer
 from lore.encoders.categorical import MISSING_CODE, OTHER_CODE, Unique, value_kind
+from lore.encoders.continuous import Norm
 from lore.errors import EncodingError
 from lore.transformers.base import Source, read, source_columns
 from lore.transformers.numeric import numbers
@@ -59,14 +60,7 @@ class NestedUnique(Unique):
 
     def items(self, series: Any) -> Any:
         """The rows as lists (a Series of lists, NaN for missing)."""
-        import pandas as pd
-
-        if len(series) and value_kind(series.dtype) in ("text", "number", "boolean", "datetime"):
-            raise EncodingError(
-                f"{self.name} needs a column of lists but {series.name!r} holds {series.dtype}; "
-                "use Token for text or Unique for single values"
-            )
-        return pd.Series(series.to_numpy(), index=pd.RangeIndex(len(series)), dtype=object)
+        return lists(series, self.name, "use Token for text or Unique for single values")
 
     def exploded(self, series: Any) -> tuple[Any, Any, Any]:
         """``(rows, positions, items)``: one entry per item of each row."""
@@ -124,6 +118,101 @@ class NestedUnique(Unique):
         result = np.empty(len(matrix), dtype=object)
         result[:] = [list(row[codes != MISSING_CODE]) for row, codes in zip(values, matrix)]
         return result
+
+
+def lists(series: Any, reader: str, instead: str) -> Any:
+    """``series`` as a Series of lists indexed ``0 .. n-1`` (NaN for missing).
+
+    A column of plain values raises :class:`~lore.errors.EncodingError` ending with
+    ``instead`` (what to use for one).
+    """
+    import pandas as pd
+
+    if len(series) and value_kind(series.dtype) in ("text", "number", "boolean", "datetime"):
+        raise EncodingError(
+            f"{reader} needs a column of lists but {series.name!r} holds {series.dtype}; {instead}"
+        )
+    return pd.Series(series.to_numpy(), index=pd.RangeIndex(len(series)), dtype=object)
+
+
+class NestedNorm(Norm):
+    """Each number of a list-valued column standardized like :class:`Norm`, padded to a width.
+
+    The original Lore's ``NestedNorm``: the center and scale are learned over every item
+    of every list (``robust`` and ``clip`` as for :class:`Norm`). The output is float32
+    ``(rows, sequence_length)``; ``sequence_length`` is the width (longer lists are
+    truncated) and, when ``None``, the longest list seen at fit (``sequence_length_``).
+    Padding, missing items and missing rows encode as 0 (the center), and
+    ``reverse_transform`` gives a ``(rows, width)`` array in which they read as the
+    center.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"prices": [[1.0, 2.0], [3.0], None]})
+    >>> NestedNorm("prices").fit(frame).transform(frame).astype(float).round(3).tolist()
+    [[-1.225, 0.0], [1.225, 0.0], [0.0, 0.0]]
+    """
+
+    constraints: ClassVar[dict[str, Check]] = {
+        **Norm.constraints,
+        "sequence_length": integer(1, optional=True),
+    }
+
+    def __init__(
+        self,
+        column: Source,
+        name: str | None = None,
+        sequence_length: int | None = None,
+        robust: bool = False,
+        clip: bool = False,
+    ) -> None:
+        super().__init__(column, name, robust, clip)
+        self.sequence_length = sequence_length
+
+    def exploded(self, series: Any) -> tuple[Any, Any, Any]:
+        """``(rows, positions, values)``: one entry per item of each row, values as float64."""
+        import numpy as np
+
+        items = lists(series, self.name, "use Norm for single numbers")
+        lengths = items.str.len().fillna(0).to_numpy(dtype="int64")
+        exploded = items.explode()
+        rows = exploded.index.to_numpy()
+        positions = exploded.groupby(level=0, sort=False).cumcount().to_numpy()
+        keep = positions < lengths[rows]  # an empty list or a missing row explodes to one NaN
+        values = numbers(exploded[keep].reset_index(drop=True), self.name)
+        return rows[keep], positions[keep], values.to_numpy(dtype="float64", na_value=np.nan)
+
+    def values(self, series: Any) -> Any:
+        """Every item of every row, as float64 (what the center and scale are learned from)."""
+        return self.exploded(series)[2]
+
+    def _summarize(self, series: Any) -> dict[str, Any]:
+        stats = super()._summarize(series)
+        _rows, positions, _values = self.exploded(series)
+        stats["longest"] = int(positions.max()) + 1 if len(positions) else 0
+        return stats
+
+    def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        return {**super()._combine(a, b), "longest": max(a["longest"], b["longest"])}
+
+    def _learn(self, stats: dict[str, Any]) -> None:
+        super()._learn(stats)
+        self.sequence_length_ = int(self.sequence_length or max(stats["longest"], 1))
+
+    def feature_names(self) -> list[str]:
+        self.check_fitted()
+        return [f"{self.name}_{index}" for index in range(self.sequence_length_)]
+
+    def _encode_small(self, values: Any) -> Any:
+        return None  # lists of items take the general path
+
+    def _encode(self, series: Any) -> Any:
+        import numpy as np
+
+        rows, positions, values = self.exploded(series)
+        keep = positions < self.sequence_length_
+        matrix = np.zeros((len(series), self.sequence_length_), dtype="float32")
+        matrix[rows[keep], positions[keep]] = self._encode_numbers(values[keep])
+        return matrix
 
 
 def _empty() -> Any:

@@ -22,6 +22,10 @@ def mixed(rows: int = 60) -> Any:
     titles = [" ".join(rng.choice(words, rng.integers(1, 6))) for _ in range(rows)]
     tags = [list(rng.choice(["a", "b", "c", "d"], rng.integers(0, 4))) for _ in range(rows)]
     length = rng.integers(1, 9, rows)
+    readings = [
+        [None if rng.random() < 0.1 else float(v) for v in rng.normal(5, 2, rng.integers(0, 4))]
+        for _ in range(rows)
+    ]
     return pd.DataFrame(
         {
             "city": pd.array(cities, dtype="str"),
@@ -30,6 +34,7 @@ def mixed(rows: int = 60) -> Any:
             "flag": rng.random(rows) > 0.5,
             "title": pd.array(titles, dtype="str"),
             "tags": pd.Series(tags, dtype=object),
+            "readings": pd.Series(readings, dtype=object),  # lists of numbers, some missing
             "first_name": pd.array(
                 rng.choice(["Mary", "John", "Taylor", "Madison", "Xqzz"], rows), dtype="str"
             ),

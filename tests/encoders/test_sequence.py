@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from lore.encoders import OTHER, MiddleOut, NestedUnique, Token
+from lore.encoders import OTHER, MiddleOut, NestedNorm, NestedUnique, Token
 from lore.errors import EncodingError
 
 TEXTS = pd.DataFrame({"text": ["The red hat", "red, RED shoes!", None, ""]})
@@ -60,3 +61,30 @@ def test_middle_out_refuses_impossible_positions() -> None:
     frame = pd.DataFrame({"position": [0, 5], "length": [3, 3]})
     with pytest.raises(EncodingError, match="outside"):
         MiddleOut("position", "length").fit(frame).transform(frame)
+
+
+def test_nested_norm_learns_over_every_item_and_pads_with_zero() -> None:
+    frame = pd.DataFrame({"prices": [[1.0, 2.0, None], [3.0], None, [], [4.0, 5.0, 6.0, 7.0]]})
+    encoder = NestedNorm("prices").fit(frame)
+    items = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    assert encoder.center_ == items.mean() and encoder.scale_ == pytest.approx(items.std())  # as the original
+    assert encoder.sequence_length_ == 4 and encoder.feature_names()[-1] == "nested_norm_prices_3"
+    matrix = encoder.transform(frame)
+    assert matrix.dtype == np.float32 and matrix.shape == (5, 4)
+    assert matrix[0].tolist() == pytest.approx([(1 - 4) / 2, (2 - 4) / 2, 0.0, 0.0])
+    assert matrix[2].tolist() == matrix[3].tolist() == [0.0] * 4  # missing row, empty list
+    assert encoder.reverse_transform(matrix)[1].tolist() == pytest.approx([3.0, 4.0, 4.0, 4.0])
+
+
+def test_nested_norm_truncates_to_sequence_length() -> None:
+    frame = pd.DataFrame({"prices": [[1.0, 2.0, 3.0], [3.0, 1.0]]})
+    encoder = NestedNorm("prices", sequence_length=2).fit(frame)
+    assert encoder.transform(frame).shape == (2, 2)
+    assert encoder.center_ == 2.0  # learned from every item, truncated or not
+
+
+def test_nested_norm_refuses_plain_numbers_and_text_items() -> None:
+    with pytest.raises(EncodingError, match="needs a column of lists.*use Norm for single numbers"):
+        NestedNorm("x").fit(pd.DataFrame({"x": [1.0, 2.0]}))
+    with pytest.raises(EncodingError, match="needs numbers"):
+        NestedNorm("x").fit(pd.DataFrame({"x": [["a"], ["b"]]}))
