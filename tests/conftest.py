@@ -60,6 +60,18 @@ def unused_port() -> int:
 
 
 @pytest.fixture(autouse=True)
+def _no_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fits write no report (seconds of plots each) unless a test asks with ``reports_on``."""
+    monkeypatch.setenv("LORE_REPORTS", "0")
+
+
+@pytest.fixture
+def reports_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fits write their report, as they do by default outside the test suite."""
+    monkeypatch.setenv("LORE_REPORTS", "1")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts with no cached environment and no project variables leaking in."""
     for name in ("LORE_ROOT", "LORE_APP", "ENV_DIRECTORY", "LORE_CLUSTER"):
@@ -188,7 +200,7 @@ MODEL = "shop.models.subscribers.BoostedName"
 
 @pytest.fixture(scope="session")
 def _fitted_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A ``lore init`` project whose example model has two fittings (made once per session)."""
+    """A ``lore init`` project whose example model has two fittings with reports (made once per session)."""
     import importlib
 
     from lore.cli.init import create
@@ -199,8 +211,8 @@ def _fitted_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         with lore.env.variables(LORE_ROOT=str(root), LORE_ENV=None):
             model_class = importlib.import_module("shop.models.subscribers").BoostedName
-            model_class().fit(num_boost_round=5)
-            model_class().fit(num_boost_round=10, max_depth=2)
+            model_class().fit(report=True, num_boost_round=5)
+            model_class().fit(report=True, num_boost_round=10, max_depth=2)
     finally:
         sys.path.remove(str(root))
         _forget_modules("shop")

@@ -11,7 +11,7 @@ import pytest
 
 
 @pytest.mark.slow
-def test_the_demo_says_where_it_worked_and_removes_it(tmp_path):
+def test_the_demo_says_where_it_worked_and_removes_it(reports_on, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LORE_")}
     env["TMPDIR"] = str(tmp_path)
     done = subprocess.run(

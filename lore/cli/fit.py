@@ -57,6 +57,8 @@ def accepted(model: Any) -> tuple[dict[str, Any], bool]:
         open_ended = False
     signature = inspect.signature(model.fit)
     for name, parameter in signature.parameters.items():
+        if name == "report":
+            continue  # lore fit's own --report/--no-report
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
             open_ended = open_ended and estimator is None
         elif parameter.kind is not inspect.Parameter.VAR_POSITIONAL:
@@ -159,7 +161,7 @@ def show_metrics(metrics: dict[str, Any]) -> None:
     click.echo("\n".join("  " + line for line in fittings.table(rows, ["split", *names]).splitlines()))
 
 
-def show_outcome(model: Any) -> None:
+def show_outcome(model: Any, wanted: bool = True) -> None:
     """Why training stopped, where the fitting is, and its report (or how to get one)."""
     from lore.models.report import FOLDER, stopping
 
@@ -168,13 +170,15 @@ def show_outcome(model: Any) -> None:
     if folder is None:
         return
     click.echo(f"Saved fitting {model.fitting} of {model.name()} in {folder}")
-    show_report(folder / FOLDER / "report.html")
+    show_report(folder / FOLDER / "report.html", wanted)
 
 
-def show_report(page: Any) -> None:
-    """The report's path, or how to get reports."""
+def show_report(page: Any, wanted: bool = True) -> None:
+    """The report's path, or how to get reports; ``wanted`` is false when reports were turned off."""
     if page.is_file():
         click.echo(f"  report: {page}")
+    elif not wanted:
+        click.echo("  report: none (turned off by --no-report or LORE_REPORTS=0)")
     else:
         click.echo('  report: none (pip install "lore-ml[report]" for plots and reports)')
 
@@ -182,14 +186,20 @@ def show_report(page: Any) -> None:
 @click.command(cls=FitCommand, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("model_path", metavar="MODULE.CLASS")
 @click.option("--search", metavar="trials=N[,timeout=S]", help="Run a hyper-parameter search instead.")
+@click.option(
+    "--report/--no-report",
+    default=None,
+    help="Write the fitting's report (plots, model card), or not; default: the LORE_REPORTS setting (on).",
+)
 @click.pass_context
-def fit(ctx: click.Context, model_path: str, search: str | None) -> None:
+def fit(ctx: click.Context, model_path: str, search: str | None, report: bool | None) -> None:
     """Fit MODULE.CLASS (e.g. my_app.models.subscribers.BoostedName) and save the fitting.
 
     Any --name value after it is a parameter of fit() (--num-boost-round 50);
     `lore fit MODULE.CLASS --help` lists them with their types and defaults.
     """
     import lore.log
+    from lore.models.base import reports_enabled
 
     lore.log.setup(enter())  # LORE_ENV=test writes logs/test.log; production JSON lines
     model_class = import_object(model_path, "model", ModelError)
@@ -206,6 +216,8 @@ def fit(ctx: click.Context, model_path: str, search: str | None) -> None:
                 "or pass ranges such as --max-depth 2:8"
             )
         refuse_unknown(model, [*space, *fixed])  # before any data is read
+        if report is False:
+            model.reports = False  # the best trial gets no report either
         if fixed:
             model.estimator.set_params(**typed(model, fixed))
         result = model.hyper_parameter_search(space, **settings)
@@ -217,10 +229,10 @@ def fit(ctx: click.Context, model_path: str, search: str | None) -> None:
         if folder is not None:
             from lore.models.report import FOLDER
 
-            show_report(folder / FOLDER / "report.html")
+            show_report(folder / FOLDER / "report.html", model.reports and reports_enabled())
         return
     params = typed(model, options)
-    metrics = model.fit(**params)
+    metrics = model.fit(report=report, **params)
     click.echo(f"Fitted {model_class.__name__} with {params or 'its defaults'}:")
     show_metrics(metrics)
-    show_outcome(model)
+    show_outcome(model, wanted=report if report is not None else model.reports and reports_enabled())

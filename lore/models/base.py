@@ -31,11 +31,12 @@ import datetime
 import json
 import logging
 import math
+import os
 from pathlib import Path
 from typing import Any, ClassVar
 
 import lore.estimators
-from lore.errors import ModelError, NotFittedError, QueryError, StoreError
+from lore.errors import ConfigError, ModelError, NotFittedError, QueryError, StoreError
 from lore.estimators.base import REGRESSION, Estimator
 from lore.estimators.progress import Progress
 from lore.models import metadata as history_db
@@ -70,6 +71,35 @@ def check_finite_loss(name: str, metrics: dict[str, Any]) -> None:
             )
 
 
+def reports_enabled() -> bool:
+    """Whether fits write reports by default: the ``LORE_REPORTS`` setting, on unless it says off.
+
+    ``LORE_REPORTS=0`` (or ``false``, ``no``, ``off``) turns them off, for a test suite or
+    a loop of many small fits; another value is a :class:`~lore.errors.ConfigError`.
+
+    >>> import os
+    >>> os.environ["LORE_REPORTS"] = "0"
+    >>> reports_enabled()
+    False
+    >>> os.environ["LORE_REPORTS"] = "maybe"
+    >>> reports_enabled()
+    Traceback (most recent call last):
+    ...
+    lore.errors.ConfigError: LORE_REPORTS='maybe' is not on or off; set it to 1 (write a report per fit, the default) or 0
+    >>> del os.environ["LORE_REPORTS"]
+    >>> reports_enabled()
+    True
+    """
+    text = os.environ.get("LORE_REPORTS", "1")
+    if text.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(
+        f"LORE_REPORTS={text!r} is not on or off; set it to 1 (write a report per fit, the default) or 0"
+    )
+
+
 class Base:
     """A pipeline plus an estimator; see the module documentation.
 
@@ -84,7 +114,9 @@ class Base:
     #: The splits ``fit`` measures; drop ``"train"`` in a subclass to skip predicting the
     #: whole training set after a fit on very large data. Search minimizes validation loss.
     metric_splits: ClassVar[tuple[str, ...]] = ("train", "validation", "test")
-    #: Whether ``fit`` writes the fitting's report (search trials skip it; the best gets one).
+    #: Whether ``fit`` may write the fitting's report; ``False`` turns it off for the class
+    #: (search trials skip it; the best gets one). On top of it, ``LORE_REPORTS`` and
+    #: ``fit(report=...)`` decide, see :func:`reports_enabled`.
     reports: ClassVar[bool] = True
 
     def __init__(self, pipeline: Pipeline | None = None, estimator: Estimator | None = None) -> None:
@@ -139,13 +171,17 @@ class Base:
         """Called after :meth:`predict_proba` with the rows."""
 
     @with_hooks
-    def fit(self, **params: Any) -> dict[str, Any]:
+    def fit(self, report: bool | None = None, **params: Any) -> dict[str, Any]:
         """Fit on the training data, validate, measure, save a fitting; return the metrics.
 
         ``params`` are the estimator's (``epochs=20``, ``max_depth=4``...); one it does
         not know is an :class:`~lore.errors.UnknownParameter`. The metrics are
-        ``{"train": {...}, "validation": {...}, "test": {...}}``.
+        ``{"train": {...}, "validation": {...}, "test": {...}}``. ``report`` says whether
+        to write the fitting's report (plots, model card; seconds on a small fit):
+        ``None`` follows the ``LORE_REPORTS`` setting (on by default) and the class's
+        ``reports`` attribute; ``lore fit --no-report`` passes ``False``.
         """
+        write_report = reports_enabled() and self.reports if report is None else report
         pipeline, estimator = self._require_parts()
         estimator.check_parameters({**estimator.params, **params})
         signing.signing_key()  # a malformed LORE_SIGNING_KEY fails before any data is read
@@ -192,7 +228,7 @@ class Base:
             self._write(fitting)
         self._committed(fitting)
         logger.info("%s fitting %s: %s", self.name(), self.fitting, to_json(self.metrics.get("validation")))
-        if self.reports:
+        if write_report:
             self.write_report()
         return self.metrics
 

@@ -157,9 +157,11 @@ def run_here(
         return value
 
     if trials:
+        from lore.models.base import reports_enabled
+
         study.optimize(objective, n_trials=trials, timeout=timeout)
         progress.finish()
-        if "model" in leader:
+        if "model" in leader and model.reports and reports_enabled():
             leader["model"].write_report()
     completed = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     if not completed:

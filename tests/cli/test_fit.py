@@ -134,7 +134,7 @@ def quick(new_project):
     return new_project
 
 
-def test_fit_prints_metrics_and_the_fitting_saved(quick, capsys):
+def test_fit_prints_metrics_and_the_fitting_saved(reports_on, quick, capsys):
     assert main(["fit", "shop.models.quick.Quick", "--max-depth", "2", "--learning-rate", "0.3"]) == 0
     out = capsys.readouterr().out
     assert "Fitted Quick with {'max_depth': 2, 'learning_rate': 0.3}:" in out
@@ -166,7 +166,17 @@ def test_fit_sets_up_logging_for_the_environment(quick, monkeypatch):
             handler.close()
 
 
-def test_fit_search_runs_trials(quick, capsys):
+def test_no_report_skips_the_report_and_says_so(reports_on, quick, capsys):
+    assert main(["fit", "shop.models.quick.Quick", "--no-report"]) == 0
+    out = capsys.readouterr().out
+    assert "  report: none (turned off by --no-report or LORE_REPORTS=0)" in out
+    assert not (quick / "models" / "shop.models.quick.Quick" / "1" / "report").exists()
+    assert main(["fit", "shop.models.quick.Quick", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--report / --no-report" in out and "--report VALUE" not in out
+
+
+def test_fit_search_runs_trials(reports_on, quick, capsys):
     pytest.importorskip("optuna")
     assert main(["fit", "shop.models.quick.Quick", "--search", "trials=2", "--learning-rate", "0.1:0.3"]) == 0
     out = capsys.readouterr().out

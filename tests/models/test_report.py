@@ -15,7 +15,10 @@ from lore.models import report as reports
 from lore.reports import plotting_available
 from lore.stores import manifest
 
-pytestmark = pytest.mark.skipif(not plotting_available(), reason='needs pip install "lore-ml[report]"')
+pytestmark = [
+    pytest.mark.skipif(not plotting_available(), reason='needs pip install "lore-ml[report]"'),
+    pytest.mark.usefixtures("reports_on"),
+]
 
 PIPELINES: dict[str, Any] = {}
 

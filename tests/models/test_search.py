@@ -25,7 +25,7 @@ def _pipelines(pipelines: tuple, project) -> None:
     PIPELINES["classifier"] = pipelines[0]
 
 
-def test_each_trial_is_a_fitting_and_the_best_loads(project) -> None:
+def test_each_trial_is_a_fitting_and_the_best_loads(reports_on, project) -> None:
     storage = f"sqlite:///{project / 'data' / 'optuna.sqlite'}"
     model = Tuned()
     result = model.hyper_parameter_search(
