@@ -82,10 +82,10 @@ def reports_enabled() -> bool:
     >>> reports_enabled()
     False
     >>> os.environ["LORE_REPORTS"] = "maybe"
-    >>> reports_enabled()
+    >>> reports_enabled()  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    lore.errors.ConfigError: LORE_REPORTS='maybe' is not on or off; set it to 1 (write a report per fit, the default) or 0
+    lore.errors.ConfigError: LORE_REPORTS='maybe' is not on or off; set it to 1 (write a report per fit, ...
     >>> del os.environ["LORE_REPORTS"]
     >>> reports_enabled()
     True
