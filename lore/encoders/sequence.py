@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from lore.encoders.base import COLUMN, COUNT, SEQUENCE, Check, Encoder, code_dtype, integer
+from lore.encoders.base import COUNT, SEQUENCE, Check, Encoder, code_dtype, integer
 from lore.encoders.categorical import MISSING_CODE, OTHER_CODE, Unique, value_kind
 from lore.encoders.continuous import Norm
 from lore.errors import EncodingError
-from lore.transformers.base import Source, read, source_columns
+from lore.transformers.base import Source, Transformer, read, source_columns
 from lore.transformers.numeric import numbers
 
 #: How text is cut into tokens: runs of letters, digits and underscores.
@@ -267,22 +267,40 @@ class MiddleOut(Encoder):
     the last ``depth`` get ``depth+1 .. 2*depth`` (the last item is ``2*depth``), and
     all others ``depth``; a sequence shorter than ``2*depth`` is split at its middle.
     ``cardinality() == 2*depth + 1``. Missing or out-of-range positions raise
-    :class:`~lore.errors.EncodingError`. (The original lore took the whole frame as one
-    sequence; give it a constant ``length`` column for that.)
+    :class:`~lore.errors.EncodingError`.
+
+    Without ``length`` (the original Lore's ``MiddleOut(column, depth=)``), the rows
+    given to ``transform`` are the sequence, in their order: a row's position is its
+    place among them and the length is their number, whatever ``column`` holds. Then
+    the codes depend on which rows are transformed together (transform a whole
+    sequence at once, not in chunks).
+
+    >>> import pandas as pd
+    >>> picks = pd.DataFrame({"item": list("abcdefg")})
+    >>> MiddleOut("item", depth=2).fit(picks).transform(picks).tolist()
+    [0, 1, 2, 2, 2, 3, 4]
     """
 
-    constraints: ClassVar[dict[str, Check]] = {**Encoder.constraints, "length": COLUMN, "depth": COUNT}
+    constraints: ClassVar[dict[str, Check]] = {
+        **Encoder.constraints,
+        "length": Check((str, Transformer), "a column name or a transformer", optional=True),
+        "depth": COUNT,
+    }
 
-    def __init__(self, column: Source, length: Source, depth: int = 3, name: str | None = None) -> None:
+    def __init__(
+        self, column: Source, length: Source | None = None, depth: int = 3, name: str | None = None
+    ) -> None:
         super().__init__(column, name)
         self.length = length
         self.depth = depth
 
     def input_columns(self) -> list[str]:
-        return list(dict.fromkeys(source_columns(self.column) + source_columns(self.length)))
+        lengths = source_columns(self.length) if self.length is not None else []
+        return list(dict.fromkeys(source_columns(self.column) + lengths))
 
     def summarize(self, frame: Any) -> dict[str, Any]:
-        read(frame, self.length, self.name)
+        if self.length is not None:
+            read(frame, self.length, self.name)
         return super().summarize(frame)
 
     def cardinality(self) -> int:
@@ -292,7 +310,11 @@ class MiddleOut(Encoder):
         import numpy as np
 
         self.check_fitted()
-        position = numbers(self.series(frame), self.name).to_numpy(dtype="float64", na_value=np.nan)
+        series = self.series(frame)
+        if self.length is None:  # the rows are the sequence
+            rows = len(series)
+            return self._codes(np.arange(rows, dtype="float64"), np.full(rows, float(rows)))
+        position = numbers(series, self.name).to_numpy(dtype="float64", na_value=np.nan)
         length = numbers(read(frame, self.length, self.name), self.name).to_numpy(
             dtype="float64", na_value=np.nan
         )
@@ -301,6 +323,12 @@ class MiddleOut(Encoder):
             raise EncodingError(
                 f"{self.name}: {int(bad.sum())} rows have a missing position or one outside 0 .. length-1"
             )
+        return self._codes(position, length)
+
+    def _codes(self, position: Any, length: Any) -> Any:
+        """The codes of 0-based ``position`` in sequences of ``length`` (float64 arrays)."""
+        import numpy as np
+
         depth = int(self.depth)
         effective = np.minimum(depth, length // 2)
         from_end = length - 1 - position

@@ -54,6 +54,7 @@ ENCODERS = [
     NestedUnique("tags"),
     NestedUnique("tags", sequence_length=2, minimum_occurrences=5),
     MiddleOut("position", "length", depth=2),
+    MiddleOut("city", depth=3),
     NestedNorm("readings"),
     NestedNorm("readings", sequence_length=2, robust=True, clip=True),
     Norm(Log(NameAge("first_name"))),

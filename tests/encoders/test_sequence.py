@@ -63,6 +63,19 @@ def test_middle_out_refuses_impossible_positions() -> None:
         MiddleOut("position", "length").fit(frame).transform(frame)
 
 
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [(7, [0, 1, 2, 2, 2, 3, 4]), (1, [2]), (3, [0, 2, 4]), (4, [0, 1, 3, 4]), (0, [])],
+)
+def test_middle_out_without_length_takes_the_rows_as_the_sequence(rows, expected) -> None:
+    """The original's MiddleOut(column, depth=): positions from the row order, values ignored."""
+    frame = pd.DataFrame({"item": [f"sku{index % 3}" for index in range(rows)]}, dtype=object)
+    encoder = MiddleOut("item", depth=2).fit(frame)
+    assert encoder.transform(frame).tolist() == expected
+    assert encoder.input_columns() == ["item"] and encoder.cardinality() == 5
+    assert encoder.reverse_transform([0, 1, 2, 3, 4]).tolist()[:2] == [0.0, 1.0]
+
+
 def test_nested_norm_learns_over_every_item_and_pads_with_zero() -> None:
     frame = pd.DataFrame({"prices": [[1.0, 2.0, None], [3.0], None, [], [4.0, 5.0, 6.0, 7.0]]})
     encoder = NestedNorm("prices").fit(frame)
