@@ -162,6 +162,106 @@ def profile(
     return Profile(sketches, len(frame))
 
 
+def profiles(frame: Any, reference: Profile, groups: Any, count: int) -> list[Profile]:
+    """One profile per group of rows, in ``reference``'s terms: ``profile`` of each group, in one pass.
+
+    Every column is binned once for all rows and the bins counted per group
+    (``numpy.bincount`` of group and bin together), so no group is copied out of
+    ``frame``.
+
+    Parameters
+    ----------
+    frame
+        The data (a DataFrame).
+    reference
+        The profile whose bins and categories to count in.
+    groups
+        Group of each row, integers in ``[0, count)``.
+    count
+        Number of groups.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> reference = profile(pd.DataFrame({"x": range(10), "c": list("ab") * 5}), bins=2)
+    >>> new = pd.DataFrame({"x": [1.0, 8.0, None], "c": ["a", "z", "b"]})
+    >>> first, second = profiles(new, reference, np.array([0, 1, 1]), 2)
+    >>> first == profile(new.iloc[:1], reference), second["x"]["missing"], second["c"]["other"]
+    (True, 1, 1)
+    """
+    import numpy as np
+
+    groups = np.asarray(groups, dtype=np.int64)
+    sizes = np.bincount(groups, minlength=count)
+    sketches: list[dict[str, dict[str, Any]]] = [{} for _ in range(count)]
+    for name, given in reference.items():
+        if name not in frame.columns:
+            continue  # a column the new data lacks is reported by drift(), not here
+        grouped = _numeric_groups if given["kind"] == NUMBER else _categorical_groups
+        for number, found in enumerate(grouped(frame[name], given, groups, count, sizes)):
+            sketches[number][name] = found
+    return [Profile(columns, rows) for columns, rows in zip(sketches, sizes)]
+
+
+def _numeric_groups(series: Any, reference: dict[str, Any], groups: Any, count: int, sizes: Any) -> list:
+    import numpy as np
+    import pandas as pd
+
+    values = numbers(series)
+    present = ~np.isnan(values)
+    edges = np.asarray(reference["edges"], dtype=np.float64)
+    width = len(edges) + 1
+    kept, where = values[present], groups[present]
+    binned = np.searchsorted(edges, kept, side="left") + where * width
+    counts = np.bincount(binned, minlength=count * width).reshape(count, width)
+    found = np.bincount(where, minlength=count)
+    extremes = pd.Series(kept).groupby(where).agg(["min", "max"]).reindex(range(count))
+    return [
+        {
+            "kind": NUMBER,
+            "count": int(sizes[number]),
+            "missing": int(sizes[number] - found[number]),
+            "edges": edges.tolist(),
+            "counts": counts[number].tolist(),
+            "sum": float(kept[where == number].sum()) if found[number] else 0.0,
+            "min": float(extremes["min"].iloc[number]) if found[number] else None,
+            "max": float(extremes["max"].iloc[number]) if found[number] else None,
+        }
+        for number in range(count)
+    ]
+
+
+def _categorical_groups(series: Any, reference: dict[str, Any], groups: Any, count: int, sizes: Any) -> list:
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+    else:
+        codes, uniques = pd.factorize(series)
+    width = len(uniques) + 1  # column 0: missing
+    counts = np.bincount(groups * width + codes + 1, minlength=count * width).reshape(count, width)
+    texts = pd.Index(uniques).map(str)
+    names = list(reference["values"])
+    position = {name: number for number, name in enumerate(names)}
+    known = np.zeros((width, len(names)), dtype=np.int64)  # category -> reference value (1 and "1" alike)
+    for number, text in enumerate(texts):
+        if text in position:
+            known[number + 1, position[text]] = 1
+    matched = counts @ known
+    present = counts[:, 1:].sum(axis=1)
+    return [
+        {
+            "kind": CATEGORY,
+            "count": int(sizes[number]),
+            "missing": int(counts[number, 0]),
+            "values": {name: int(value) for name, value in zip(names, matched[number])},
+            "other": int(present[number] - matched[number].sum()),
+        }
+        for number in range(count)
+    ]
+
+
 def kind_of(series: Any) -> str:
     """``"number"`` for numeric and datetime columns, ``"category"`` for the rest."""
     import pandas as pd
