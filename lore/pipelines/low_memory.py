@@ -6,15 +6,21 @@ into ``chunksize`` rows. Two passes run on first access:
 
 1. each chunk's rows are assigned to a split at random (seeded per chunk), the chunk
    is spilled to Parquet, and the encoders summarize its training rows (``summarize``,
-   folded with ``combine``);
+   folded with ``combine``). With ``exact_sizes=True`` or ``stratify=``, every chunk
+   is spilled and counted (per class of ``stratify``) first; then each chunk, read
+   back, draws how many of the rows still to place go to each split (a multivariate
+   hypergeometric draw, seeded per chunk, per class), so the sizes are exactly
+   :class:`~lore.pipelines.TrainTestSplit`'s and memory holds one chunk's codes;
 2. once the encoders learned from the whole summary (``fit_summary``), each spilled
    chunk is encoded into one float32 ``.npy`` file per split (``x``) plus ``y``,
    written under ``data/pipelines/<Class>/``.
 
 ``training_data.x`` is then a DataFrame over a read-only memory map of that file:
 pages are read from disk as a model touches them, so memory holds one chunk at a
-time, never the whole data set. Sizes are fractions (each row is placed at random,
-so split sizes are approximate); stratification is not supported.
+time, never the whole data set. By default sizes are fractions and each row is placed
+at random (sizes exact in expectation, as on a Dask cluster, where ``exact_sizes`` and
+``stratify`` are refused); with ``stratify`` each class keeps its proportion in every
+split.
 
 >>> import pandas as pd
 >>> from lore.encoders import Norm, Unique
@@ -55,6 +61,13 @@ class LowMemory(TrainTestSplit):
     folder
         Where the encoded splits are written (default ``data/pipelines/<module.Class>``
         of the project); replaced atomically on each preparation.
+    stratify
+        A column whose classes keep their proportions in every split (implies
+        ``exact_sizes``).
+    exact_sizes
+        Split sizes exactly as :class:`~lore.pipelines.TrainTestSplit` makes them
+        (fractions or row counts), at the cost of reading the spilled chunks once more;
+        by default each row is placed at random (sizes exact in expectation), in one pass.
     """
 
     #: Rows per chunk when ``get_data()`` returns a single DataFrame.
@@ -67,9 +80,12 @@ class LowMemory(TrainTestSplit):
         random_state: int = 1,
         subsample: float | None = None,
         folder: str | Path | None = None,
+        stratify: str | None = None,
+        exact_sizes: bool = False,
     ) -> None:
-        super().__init__(test_size, validation_size, random_state, stratify=None, subsample=subsample)
+        super().__init__(test_size, validation_size, random_state, stratify=stratify, subsample=subsample)
         self.folder = folder
+        self.exact_sizes = exact_sizes
 
     def _folder(self) -> Path:
         if self.folder is not None:
@@ -138,6 +154,11 @@ class LowMemory(TrainTestSplit):
         if not distributed.is_dask(data):
             self._given = data  # read once: chunks() streams it in this process
             return False
+        if self.stratify is not None or self.exact_sizes:
+            raise EncodingError(
+                f"{type(self).__name__}: stratify and exact_sizes are not supported on a Dask cluster; "
+                "unset them or prepare without the cluster"
+            )
         splitter = LowMemory(self.test_size, self.validation_size, self.random_state, self.subsample)
         distributed.prepare(self, data, splitter, list(queries))
         return True
@@ -154,6 +175,71 @@ class LowMemory(TrainTestSplit):
         codes = np.zeros(rows, dtype="int8")
         codes[draw < self.test_size + self.validation_size] = SPLIT_CODES["validation"]
         codes[draw < self.test_size] = SPLIT_CODES["test"]
+        return codes
+
+    def strata(self, chunk: Any) -> Any:
+        """Each row's class of ``stratify`` (missing is a class of its own); one class without."""
+        import pandas as pd
+
+        if self.stratify is None:
+            return pd.Series(0, index=chunk.index)
+        from lore.transformers.base import read
+
+        values = read(chunk, self.stratify, f"{type(self).__name__}(stratify=)").astype(object)
+        return values.where(values.notna(), "__missing__")
+
+    def quotas(self, counts: Any) -> Any:
+        """Rows of each class (``counts``, a Series) per split: a frame, one column per split.
+
+        The split sizes of :func:`~lore.pipelines.holdout.split_sizes` over all rows; each
+        class gets its share of them, rounded as :meth:`TrainTestSplit.split` rounds.
+        """
+        import numpy as np
+        import pandas as pd
+
+        from lore.pipelines.holdout import split_sizes
+
+        rows = int(counts.sum())
+        if not rows:
+            raise EmptySplit(f"{type(self).__name__}: no training rows (0 rows in all)")
+        _training, validation, test = split_sizes(rows, self.test_size, self.validation_size)
+        sizes = counts.to_numpy(dtype="int64")
+        if len(sizes) == 1:
+            test_rows, validation_rows = np.array([test]), np.array([validation])
+        else:
+            test_rows = np.ceil(sizes * test / rows - 0.5).astype("int64")
+            validation_rows = np.ceil(sizes * (test + validation) / rows - 0.5).astype("int64") - test_rows
+        return pd.DataFrame(
+            {
+                "training": sizes - test_rows - validation_rows,
+                "validation": validation_rows,
+                "test": test_rows,
+            },
+            index=counts.index,
+        )
+
+    def exact_codes(self, index: int, strata: Any, remaining: Any) -> Any:
+        """Split codes of chunk ``index`` given its rows' ``strata``; takes them from ``remaining``.
+
+        ``remaining`` (from :meth:`quotas`) holds the rows of each class still to place
+        per split; each class's rows in this chunk draw their splits from it without
+        replacement, so the sizes come out exact over all chunks.
+        """
+        import numpy as np
+        import pandas as pd
+
+        rng = np.random.default_rng([self.random_state, index])
+        classes, uniques = pd.factorize(strata, use_na_sentinel=False)
+        order = np.argsort(classes, kind="stable")
+        ends = np.cumsum(np.bincount(classes, minlength=len(uniques)))
+        codes = np.empty(len(strata), dtype="int8")
+        for position, value in enumerate(uniques):  # per class, not per row
+            rows = order[(ends[position - 1] if position else 0) : ends[position]]
+            left = remaining.loc[value].to_numpy(dtype="int64")
+            drawn = rng.multivariate_hypergeometric(left, len(rows))
+            remaining.loc[value] = left - drawn
+            splits = np.repeat([SPLIT_CODES[name] for name in remaining.columns], drawn).astype("int8")
+            codes[rows] = rng.permutation(splits)
         return codes
 
     def _split_frames(self) -> dict[str, Any]:
@@ -176,12 +262,8 @@ class LowMemory(TrainTestSplit):
             stats: list[Any] = [None] * (len(encoders) + 1)  # each encoder's running summary
             digest = None
             schema: dict[str, str] = {}
-            spilled = []
-            for index, chunk in self.chunks():
-                codes = self.assign(index, len(chunk))
-                path = work / f"raw-{index:06d}.parquet"
-                chunk.assign(_split=codes).to_parquet(path)
-                spilled.append(path)
+            spilled: list[Path] = []
+            for chunk, codes in self._assigned(work, spilled):
                 training = chunk[codes == SPLIT_CODES["training"]]
                 stats = [
                     encoder.combine(seen, encoder.summarize(training))
@@ -204,6 +286,7 @@ class LowMemory(TrainTestSplit):
             self._encode_to_disk(work, spilled, counts)
             for path in spilled:
                 path.unlink()
+                path.with_suffix(".npy").unlink()
         self._signature = {
             "extracts": self._extracts,
             "rows": {"data": sum(counts.values()), **counts},
@@ -212,6 +295,35 @@ class LowMemory(TrainTestSplit):
             "folder": str(target),
         }
         self._load(target)
+
+    def _assigned(self, work: Path, spilled: list[Path]) -> Any:
+        """Each chunk and its split codes, spilled under ``work`` (the paths added to ``spilled``).
+
+        At random row by row (one pass), or with exact sizes (``exact_sizes`` or
+        ``stratify``): all chunks are spilled and counted first, then read back.
+        """
+        import numpy as np
+        import pandas as pd
+
+        exact = self.exact_sizes or self.stratify is not None
+        classes: Any = pd.Series(dtype="int64")
+        for index, chunk in self.chunks():
+            path = work / f"raw-{index:06d}.parquet"
+            chunk.to_parquet(path)
+            spilled.append(path)
+            if exact:
+                classes = classes.add(self.strata(chunk).value_counts(sort=False), fill_value=0)
+            else:
+                codes = self.assign(index, len(chunk))
+                np.save(path.with_suffix(".npy"), codes)
+                yield chunk, codes
+        if exact:
+            remaining = self.quotas(classes)
+            for index, path in enumerate(spilled):
+                chunk = pd.read_parquet(path)
+                codes = self.exact_codes(index, self.strata(chunk), remaining)
+                np.save(path.with_suffix(".npy"), codes)
+                yield chunk, codes
 
     def _encode_to_disk(self, work: Path, spilled: list[Path], counts: dict[str, int]) -> None:
         """Encode the spilled chunks into ``<split>_x.npy`` / ``<split>_y.npy``, appending.
@@ -227,7 +339,7 @@ class LowMemory(TrainTestSplit):
         try:
             for path in spilled:
                 chunk = pd.read_parquet(path)
-                codes = chunk.pop("_split").to_numpy()
+                codes = np.load(path.with_suffix(".npy"))
                 if not streams:
                     y_shape = self.encode_y(chunk.iloc[:0])
                     for name, rows in counts.items():

@@ -111,3 +111,40 @@ def test_explicit_fit_of_one_frame(tmp_path) -> None:
     assert sum(len(split) for split in splits) == len(frame)
     pipeline.fit()  # again, from get_data()
     assert pipeline.data_signature["rows"]["data"] == 2000
+
+
+class Stratified(Stream):
+    def get_data(self):
+        for index in range(4):
+            frame = chunk(index)
+            frame.loc[frame.index[:7], "city"] = None  # missing is a class of its own
+            yield frame
+
+
+def test_stratify_keeps_each_class_share_in_every_split_as_train_test_split_does(tmp_path) -> None:
+    pipeline = Stratified(test_size=0.2, validation_size=0.15, stratify="city", folder=tmp_path / "s")
+    frames = [frame for _, frame in pipeline.chunks()]
+    whole = pd.concat(frames, ignore_index=True)
+    reference = lore.pipelines.TrainTestSplit(test_size=0.2, validation_size=0.15, stratify="city")
+    expected = {
+        name: whole["city"].iloc[rows].fillna("missing").value_counts().sort_index()
+        for name, rows in reference.split(whole).items()
+    }
+    pipeline.fit()
+    remaining = pipeline.quotas(pd.concat([pipeline.strata(frame) for frame in frames]).value_counts())
+    codes = np.concatenate(
+        [pipeline.exact_codes(index, pipeline.strata(frame), remaining) for index, frame in enumerate(frames)]
+    )
+    for code, name in enumerate(("training", "validation", "test")):
+        got = whole["city"][codes == code].fillna("missing").value_counts().sort_index()
+        assert got.to_dict() == expected[name].to_dict(), name
+        assert len(getattr(pipeline, f"{name}_data")) == got.sum()
+    assert (remaining.to_numpy() == 0).all()  # every quota placed
+
+
+def test_exact_sizes_as_train_test_split_and_refused_sizes(tmp_path) -> None:
+    pipeline = Stream(test_size=0.13, validation_size=250, exact_sizes=True, folder=tmp_path / "e")
+    sizes = [len(pipeline.training_data), len(pipeline.validation_data), len(pipeline.test_data)]
+    assert sizes == [2000 - 260 - 250, 250, 260]
+    with pytest.raises(EmptySplit, match="leave no training rows"):
+        Stream(test_size=1900, validation_size=100, exact_sizes=True, folder=tmp_path / "f").fit()
