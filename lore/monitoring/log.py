@@ -51,6 +51,7 @@ import logging
 import os
 import queue
 import random
+import re
 import threading
 import time
 import uuid
@@ -469,8 +470,15 @@ def fittings(sink: Any, model: str, since: datetime.datetime | None = None) -> d
     dataset, condition = _dataset(sink, model, since, None)
     if dataset is None:
         return {}
-    counts = dataset.to_table(columns=["fitting"], filter=condition).column("fitting").value_counts()
-    return {int(item["values"].as_py()): int(item["counts"].as_py()) for item in counts}
+    import pyarrow.dataset as ds
+
+    # counted per fitting partition: from the files' metadata, reading at most predicted_at
+    numbers = {int(found) for found in re.findall(r"[/\\]fitting=(\d+)[/\\]", "\n".join(dataset.files))}
+    counts = {}
+    for number in sorted(numbers):
+        term = ds.field("fitting") == number
+        counts[number] = dataset.count_rows(filter=term if condition is None else condition & term)
+    return {number: rows for number, rows in counts.items() if rows}
 
 
 def _days(since: datetime.datetime | None) -> list[str] | None:
@@ -503,7 +511,10 @@ def _dataset(sink: ParquetSink, model: str, since: datetime.datetime | None, fit
     if since is not None:
         day = since.astimezone(datetime.timezone.utc).date() if since.tzinfo else since.date()
         moment = pa.scalar(since.astimezone(datetime.timezone.utc), pa.timestamp("us", tz="UTC"))
-        condition = (ds.field("day") >= str(day)) & (ds.field("predicted_at") >= moment)
+        # only the first day's rows are compared with the moment: later days are whole partitions
+        condition = (ds.field("day") > str(day)) | (
+            (ds.field("day") == str(day)) & (ds.field("predicted_at") >= moment)
+        )
     if fitting is not None:
         term = ds.field("fitting") == fitting
         condition = term if condition is None else condition & term
