@@ -6,13 +6,18 @@
 (b) ``predict`` of one row and of 10,000 rows from a loaded model (raw rows, and an
     already-encoded ``x``) vs the raw booster's ``inplace_predict`` on encoded arrays.
 (c) ``save`` and ``load`` of each model kind (XGBoost, scikit-learn, Keras).
+(e) ``by_hand``: a whole ``fit`` from the raw frame (split, encoders, training, metrics on
+    the three splits, save), reports off and, up to 200,000 rows, on, against the same
+    steps written by hand in pandas + ``xgboost.train`` (interleaved rounds, min and
+    median, load average): the ratios, lore's fixed cost (the same comparison on 2,000
+    rows) and the report's cost as a figure of its own.
 (d) the naive baseline (``lore.estimators.Naive``) against its neighbour, scikit-learn's
     ``DummyClassifier``, fitting and predicting the same encoded arrays, and a naive
     model's one-row ``predict`` against the XGBoost model's (interleaved rounds, min and
     median, load average).
 
 Prints one JSON object per line. Run: ``python benchmarks/bench_models.py [rows]
-[fit predict save_load naive]`` (all four parts by default).
+[fit predict save_load naive by_hand]`` (the first four parts by default).
 """
 
 from __future__ import annotations
@@ -308,6 +313,93 @@ def bench_naive(rounds: int = 7) -> None:
         rounds * 20,
     )
     compare("naive", "model.predict, 1 raw row", milliseconds(times), ours="naive model", unit="ms")
+
+
+ONE_THREAD = {**XGB_PARAMS, "nthread": 1}  # on a shared machine, thread pools make the noise
+
+
+class OneThread(lore.models.Base):
+    """The benchmark's model on one XGBoost thread, as the by-hand side."""
+
+    def __init__(self) -> None:
+        super().__init__(pipeline=Mixed(), estimator=lore.estimators.XGBoost(**ONE_THREAD))
+
+
+def by_hand(frame: pd.DataFrame, folder: Path) -> dict[str, dict[str, float]]:
+    """lore's fit steps in plain pandas + xgboost: split, encode, train, three splits' metrics, save."""
+    from sklearn.metrics import roc_auc_score
+
+    order = np.random.default_rng(0).permutation(len(frame))
+    cut_test, cut_valid = len(frame) // 10, len(frame) // 5
+    parts = {
+        "test": frame.iloc[order[:cut_test]],
+        "validation": frame.iloc[order[cut_test:cut_valid]],
+        "train": frame.iloc[order[cut_valid:]],
+    }
+    training = parts["train"]
+    vocabularies = {name: pd.Index(training[name].unique()) for name in ("city", "plan", "device")}
+    scales = {name: (training[name].mean(), training[name].std()) for name in ("age", "spend", "visits")}
+
+    def encode(part: pd.DataFrame) -> np.ndarray:
+        columns = [vocabularies[name].get_indexer(part[name]) + 1 for name in vocabularies]
+        columns += [(part[name].to_numpy() - mean) / std for name, (mean, std) in scales.items()]
+        return np.column_stack(columns).astype(np.float32)
+
+    encoded = {name: (encode(part), part["converted"].to_numpy(np.int64)) for name, part in parts.items()}
+    params = {"max_depth": 6, "learning_rate": 0.1, "tree_method": "hist", "objective": "binary:logistic"}
+    params["nthread"] = 1
+    dtrain = xgboost.DMatrix(encoded["train"][0], label=encoded["train"][1])
+    dvalid = xgboost.DMatrix(encoded["validation"][0], label=encoded["validation"][1])
+    booster = xgboost.train(
+        {**params, "verbosity": 0},
+        dtrain,
+        num_boost_round=100,
+        evals=[(dvalid, "validation")],
+        early_stopping_rounds=10,
+        verbose_eval=False,
+    )
+    booster = booster[: booster.best_iteration + 1]
+    metrics = {}
+    for name, (x, y) in encoded.items():
+        p = booster.inplace_predict(x).astype(np.float64)
+        chosen = np.clip(np.where(y == 1, p, 1 - p), 1e-15, 1)
+        metrics[name] = {
+            "loss": float(-np.mean(np.log(chosen))),
+            "accuracy": float(np.mean((p > 0.5) == y)),
+            "auc": float(roc_auc_score(y, p)),
+        }
+    booster.save_model(folder / "booster.ubj")
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    return metrics
+
+
+def bench_by_hand(rounds: int = 5) -> None:
+    from harness import compare, interleave, summary
+    from harness import emit as emit_loaded
+
+    folder = Path(tempfile.mkdtemp(prefix="by_hand_"))
+    sides = {
+        "lore fit, no report": lambda: OneThread().fit(report=False),
+        "by hand": lambda: by_hand(DATA, folder),
+    }
+    with_report = ROWS <= 200_000  # the report's plots on a million rows would take the whole budget
+    if with_report:
+        sides["lore fit, with report"] = lambda: OneThread().fit(report=True)
+    for side in sides.values():
+        side()  # imports, thread pools, the metadata database
+    times = interleave(sides, rounds)
+    compare("by_hand", f"whole fit from the raw frame, {ROWS} rows", times, ours="lore fit, no report")
+    if with_report:
+        added = (
+            summary(times["lore fit, with report"])["median"]
+            - summary(times["lore fit, no report"])["median"]
+        )
+        emit_loaded("by_hand", f"the report's cost, {ROWS} rows (median with - without)", added, "s")
+    model = OneThread()
+    model.fit(report=False)
+    emit_loaded(
+        "by_hand", f"lore's steps, one fit of {ROWS} rows", sum(model.timings.values()), "s", **model.timings
+    )
 
 
 if __name__ == "__main__":
