@@ -315,7 +315,9 @@ def bench_naive(rounds: int = 7) -> None:
     compare("naive", "model.predict, 1 raw row", milliseconds(times), ours="naive model", unit="ms")
 
 
-ONE_THREAD = {**XGB_PARAMS, "nthread": 1}  # on a shared machine, thread pools make the noise
+# one thread: on a shared machine, thread pools make the noise; no early stopping: both
+# sides train the same 100 rounds whatever their splits
+ONE_THREAD = {**XGB_PARAMS, "nthread": 1, "early_stopping_rounds": None}
 
 
 class OneThread(lore.models.Base):
@@ -355,10 +357,8 @@ def by_hand(frame: pd.DataFrame, folder: Path) -> dict[str, dict[str, float]]:
         dtrain,
         num_boost_round=100,
         evals=[(dvalid, "validation")],
-        early_stopping_rounds=10,
         verbose_eval=False,
     )
-    booster = booster[: booster.best_iteration + 1]
     metrics = {}
     for name, (x, y) in encoded.items():
         p = booster.inplace_predict(x).astype(np.float64)
@@ -373,21 +373,23 @@ def by_hand(frame: pd.DataFrame, folder: Path) -> dict[str, dict[str, float]]:
     return metrics
 
 
-def bench_by_hand(rounds: int = 5) -> None:
+def bench_by_hand() -> None:
     from harness import compare, interleave, summary
     from harness import emit as emit_loaded
 
     folder = Path(tempfile.mkdtemp(prefix="by_hand_"))
-    sides = {
-        "lore fit, no report": lambda: OneThread().fit(report=False),
-        "by hand": lambda: by_hand(DATA, folder),
-    }
+    last: dict[str, OneThread] = {}
+
+    def lore_fit(report: bool) -> None:
+        last["model"] = OneThread()
+        last["model"].fit(report=report)
+
+    sides = {"lore fit, no report": lambda: lore_fit(False), "by hand": lambda: by_hand(DATA, folder)}
     with_report = ROWS <= 200_000  # the report's plots on a million rows would take the whole budget
     if with_report:
-        sides["lore fit, with report"] = lambda: OneThread().fit(report=True)
-    for side in sides.values():
-        side()  # imports, thread pools, the metadata database
-    times = interleave(sides, rounds)
+        sides["lore fit, with report"] = lambda: lore_fit(True)
+    sides["lore fit, no report"]()  # imports, thread pools, the metadata database
+    times = interleave(sides, 5 if ROWS <= 200_000 else 2)
     compare("by_hand", f"whole fit from the raw frame, {ROWS} rows", times, ours="lore fit, no report")
     if with_report:
         added = (
@@ -395,11 +397,8 @@ def bench_by_hand(rounds: int = 5) -> None:
             - summary(times["lore fit, no report"])["median"]
         )
         emit_loaded("by_hand", f"the report's cost, {ROWS} rows (median with - without)", added, "s")
-    model = OneThread()
-    model.fit(report=False)
-    emit_loaded(
-        "by_hand", f"lore's steps, one fit of {ROWS} rows", sum(model.timings.values()), "s", **model.timings
-    )
+    timings = last["model"].timings
+    emit_loaded("by_hand", f"lore's steps, last fit of {ROWS} rows", sum(timings.values()), "s", **timings)
 
 
 if __name__ == "__main__":
