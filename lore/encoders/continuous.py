@@ -141,7 +141,10 @@ class Norm(Numeric):
         self.clip = clip
 
     def _summarize(self, series: Any) -> dict[str, Any]:
-        values = self.values(series)
+        return self._summarize_values(self.values(series))
+
+    def _summarize_values(self, values: Any) -> dict[str, Any]:
+        """The summary of ``values`` (float64, NaN for missing)."""
         stats = moments(values)
         if self.robust:
             stats["sketch"] = Sketch.of(values)

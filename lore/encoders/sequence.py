@@ -32,7 +32,35 @@ from lore.transformers.numeric import numbers
 TOKEN_PATTERN = r"\w+"
 
 
-class NestedUnique(Unique):
+class Padded(Encoder):
+    """Lists padded to a width: ``sequence_length``, or the longest list seen at fit.
+
+    For encoders whose ``_summarize`` adds ``"longest"`` (:func:`longest`).
+    """
+
+    sequence_length: int | None
+
+    def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        return {**super()._combine(a, b), "longest": max(a["longest"], b["longest"])}
+
+    def _learn(self, stats: dict[str, Any]) -> None:
+        super()._learn(stats)
+        self.sequence_length_ = int(self.sequence_length or max(stats["longest"], 1))
+
+    def feature_names(self) -> list[str]:
+        self.check_fitted()
+        return [f"{self.name}_{index}" for index in range(self.sequence_length_)]
+
+    def _encode_small(self, values: Any) -> Any:
+        return None  # lists of items take the general path
+
+
+def longest(positions: Any) -> int:
+    """The length of the longest list, from each item's position in its list."""
+    return int(positions.max()) + 1 if len(positions) else 0
+
+
+class NestedUnique(Padded, Unique):
     """Each item of a list-valued column encoded like :class:`Unique`, padded to a width.
 
     ``sequence_length`` is the width (longer lists are truncated); when ``None`` it is
@@ -73,28 +101,12 @@ class NestedUnique(Unique):
 
     def _summarize(self, series: Any) -> dict[str, Any]:
         _rows, positions, items = self.exploded(series)
-        stats = super()._summarize(items.infer_objects())
-        stats["longest"] = int(positions.max()) + 1 if len(positions) else 0
-        return stats
-
-    def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-        return {**super()._combine(a, b), "longest": max(a["longest"], b["longest"])}
-
-    def _learn(self, stats: dict[str, Any]) -> None:
-        super()._learn(stats)
-        self.sequence_length_ = int(self.sequence_length or max(stats["longest"], 1))
-
-    def feature_names(self) -> list[str]:
-        self.check_fitted()
-        return [f"{self.name}_{index}" for index in range(self.sequence_length_)]
+        return {**super()._summarize(items.infer_objects()), "longest": longest(positions)}
 
     def _check_kind(self, series: Any) -> None:
         """Items come as objects; their kind is checked on the inferred values."""
         if len(series):
             super()._check_kind(series.infer_objects())
-
-    def _encode_small(self, values: Any) -> Any:
-        return None  # lists of items take the general path
 
     def _encode(self, series: Any) -> Any:
         import numpy as np
@@ -135,7 +147,7 @@ def lists(series: Any, reader: str, instead: str) -> Any:
     return pd.Series(series.to_numpy(), index=pd.RangeIndex(len(series)), dtype=object)
 
 
-class NestedNorm(Norm):
+class NestedNorm(Padded, Norm):
     """Each number of a list-valued column standardized like :class:`Norm`, padded to a width.
 
     The original Lore's ``NestedNorm``: the center and scale are learned over every item
@@ -181,29 +193,9 @@ class NestedNorm(Norm):
         values = numbers(exploded[keep].reset_index(drop=True), self.name)
         return rows[keep], positions[keep], values.to_numpy(dtype="float64", na_value=np.nan)
 
-    def values(self, series: Any) -> Any:
-        """Every item of every row, as float64 (what the center and scale are learned from)."""
-        return self.exploded(series)[2]
-
     def _summarize(self, series: Any) -> dict[str, Any]:
-        stats = super()._summarize(series)
-        _rows, positions, _values = self.exploded(series)
-        stats["longest"] = int(positions.max()) + 1 if len(positions) else 0
-        return stats
-
-    def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-        return {**super()._combine(a, b), "longest": max(a["longest"], b["longest"])}
-
-    def _learn(self, stats: dict[str, Any]) -> None:
-        super()._learn(stats)
-        self.sequence_length_ = int(self.sequence_length or max(stats["longest"], 1))
-
-    def feature_names(self) -> list[str]:
-        self.check_fitted()
-        return [f"{self.name}_{index}" for index in range(self.sequence_length_)]
-
-    def _encode_small(self, values: Any) -> Any:
-        return None  # lists of items take the general path
+        _rows, positions, values = self.exploded(series)
+        return {**self._summarize_values(values), "longest": longest(positions)}
 
     def _encode(self, series: Any) -> Any:
         import numpy as np
