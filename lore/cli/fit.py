@@ -1,11 +1,13 @@
 """``lore fit MODULE.CLASS [--param value ...]``: fit a model, print its metrics.
 
-Parameters after the model path go to ``fit()``; each is converted to the type of
-its default (the estimator's defaults, then the model's ``fit`` signature), so
-``--max-depth 4`` arrives as ``4`` and ``--learning-rate 0.1`` as ``0.1``. A name
-the model does not accept is refused before any data is read, with "did you mean"
-for a near miss; ``lore fit MODULE.CLASS --help`` lists every parameter with its
-type and default.
+Parameters after the model path go to ``fit()``. Once the model is known,
+:func:`parameter_command` builds a click command with one option per parameter (the
+estimator's defaults, then the model's ``fit`` signature), typed from its default and
+bounded by the estimator's ``ranges``, so ``--max-depth 4`` arrives as ``4``,
+``--learning-rate 0.1`` as ``0.1`` and ``--max-depth -3`` is refused; a bool is a
+``--name/--no-name`` pair. A name the model does not accept is refused before any
+data is read, with "did you mean" for a near miss; ``lore fit MODULE.CLASS --help``
+lists every option with its type, default and range.
 
 ``--search trials=50[,timeout=600]`` runs the hyper-parameter search instead: the
 space is the model class's ``search_space`` (``{"max_depth": (2, 8)}``), extended
@@ -23,7 +25,7 @@ from typing import Any
 
 import click
 
-from lore.cli.project import convert, enter, import_object, literal, split_options
+from lore.cli.project import enter, import_object, literal, split_options
 from lore.errors import ModelError, UnknownParameter
 
 
@@ -69,6 +71,10 @@ def accepted(model: Any) -> tuple[dict[str, Any], bool]:
     return examples, open_ended
 
 
+#: Annotations written as strings (``from __future__ import annotations``) -> their type.
+ANNOTATIONS = {"int": int, "float": float, "bool": bool, "str": str}
+
+
 def flag(name: str) -> str:
     """``max_depth`` -> ``--max-depth``."""
     return "--" + name.replace("_", "-")
@@ -98,16 +104,163 @@ def refuse_unknown(model: Any, names: list[str]) -> dict[str, Any]:
     return examples
 
 
-def describe_parameters(model: Any) -> list[tuple[str, str]]:
-    """``(--flag TYPE, default)`` rows of every parameter ``model.fit`` accepts, for ``--help``."""
-    examples, _ = accepted(model)
-    rows = []
+class Value(click.ParamType):
+    """A parameter's value: ``kind`` (``int``, ``float``, ``str``, or ``None`` for "as written"),
+    within ``(low, high)`` when the estimator declares a range.
+
+    With ``searching``, a range (``2:8``) or choices (``gbtree|dart``) pass as written,
+    for :func:`search_space`.
+
+    >>> Value(int, 0, None).convert("4", None, None)
+    4
+    """
+
+    def __init__(self, kind: type | None, low: float | None, high: float | None, searching: bool = False):
+        self.kind, self.low, self.high, self.searching = kind, low, high, searching
+        self.name = "value" if kind is None else kind.__name__
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        if self.searching and (":" in value or "|" in value):
+            return value
+        if self.kind is None:
+            number = literal(value)
+        else:
+            try:
+                number = self.kind(value)
+            except ValueError:
+                name = param.opts[0] if param is not None else "the value"
+                raise click.UsageError(f"{name} expects {self.kind.__name__}, got {value!r}", ctx) from None
+        if (
+            isinstance(number, (int, float))
+            and not isinstance(number, bool)
+            and (self.low is not None or self.high is not None)
+        ):
+            range_type = click.IntRange if isinstance(number, int) else click.FloatRange
+            range_type(self.low, self.high).convert(number, param, ctx)  # click's own "not in the range"
+        return number
+
+
+def kind_of(example: Any) -> type | None:
+    """The type a parameter's values take, from its default or annotation; ``None``: as written."""
+    if isinstance(example, str) and example in ANNOTATIONS:
+        return ANNOTATIONS[example]
+    kind = example if isinstance(example, type) else type(example)
+    return kind if kind in (bool, int, float, str) else None
+
+
+def parameter_command(model: Any, searching: bool = False) -> click.Command:
+    """A click command with one option per parameter ``model.fit`` accepts.
+
+    Each option is typed from the parameter's default (or annotation) and bounded by
+    the estimator's declared ``ranges``; a bool is a ``--name/--no-name`` flag pair; a
+    parameter without a default takes a value as written (``4`` an int, ``none``
+    ``None``). An unknown name is refused with "did you mean" (:func:`refuse_unknown`);
+    a model whose ``fit`` takes any keyword passes unknown names through as written.
+    """
+    examples, open_ended = accepted(model)
+    estimator = getattr(model, "estimator", None)
+    ranges = getattr(estimator, "ranges", {}) or {}
+    options = []
     for name, example in sorted(examples.items()):
-        kind = example if isinstance(example, type) else type(example)
-        label = "VALUE" if example is None else kind.__name__.upper()
-        default = "" if example is None or isinstance(example, type) else f"default: {example!r}"
-        rows.append((f"{flag(name)} {label}", default))
-    return rows
+        kind = kind_of(example)
+        low, high = ranges.get(name, (None, None))
+        annotation = isinstance(example, type) or (isinstance(example, str) and example in ANNOTATIONS)
+        default = None if annotation else example
+        described = [] if default is None else [f"default: {default!r}"]
+        if low is not None or high is not None:
+            described.append(f"range: {'' if low is None else low}..{'' if high is None else high}")
+        if kind is bool:
+            options.append(
+                click.Option(
+                    [f"{flag(name)}/--no-{flag(name)[2:]}", name], default=default, help="; ".join(described)
+                )
+            )
+            continue
+        options.append(
+            click.Option(
+                [flag(name), name],
+                type=Value(kind, low, high, searching),
+                default=default,
+                metavar="VALUE" if kind is None else kind.__name__.upper(),
+                help="; ".join(described),
+            )
+        )
+    return ParameterCommand(
+        type(model).__name__,
+        model=model,
+        params=options,
+        context_settings={
+            "ignore_unknown_options": open_ended,
+            "allow_extra_args": True,
+            "help_option_names": [],
+        },
+    )
+
+
+class ParameterCommand(click.Command):
+    """The options of one model's parameters; an unknown one answered by :func:`refuse_unknown`."""
+
+    def __init__(self, name: str, model: Any, **settings: Any) -> None:
+        super().__init__(name, **settings)
+        self.model = model
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            refuse_unknown(self.model, [error.option_name.lstrip("-").replace("-", "_")])
+            raise
+
+
+def parse_parameters(model: Any, args: list[str], searching: bool = False) -> dict[str, Any]:
+    """The parameters given on the command line, typed by :func:`parameter_command`.
+
+    Parameters
+    ----------
+    model
+        The model whose ``fit`` receives them.
+    args
+        What follows the model path: ``["--max-depth", "4", "--no-shuffle"]``.
+    searching
+        Whether ranges (``2:8``) and choices (``a|b``) pass as written, for ``--search``.
+
+    Returns
+    -------
+    dict
+        Only the parameters written; the others keep the estimator's defaults.
+
+    Raises
+    ------
+    UnknownParameter
+        For a name the model does not accept, with "did you mean" for a near miss.
+    click.UsageError
+        For a value of the wrong type or out of the estimator's range.
+
+    Examples
+    --------
+    >>> class Model:
+    ...     def fit(self, depth=3, shuffle=True):
+    ...         return {}
+    >>> parse_parameters(Model(), ["--depth", "4", "--no-shuffle"])
+    {'depth': 4, 'shuffle': False}
+    """
+    from click.core import ParameterSource
+
+    command = parameter_command(model, searching)
+    path = f"lore fit {type(model).__module__}.{type(model).__name__}"
+    with command.make_context(path, list(args)) as ctx:
+        given = {
+            name: value
+            for name, value in ctx.params.items()
+            if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        }
+        extra = {
+            name: literal(value) if isinstance(value, str) else value
+            for name, value in split_options(ctx.args).items()
+        }
+    return {**given, **extra}
 
 
 class FitCommand(click.Command):
@@ -125,14 +278,10 @@ class FitCommand(click.Command):
             return
         enter()
         model_class = import_object(path, "model", ModelError)
+        command = parameter_command(model_class())
+        records = [param.get_help_record(ctx) for param in command.params]
         with formatter.section(f"Parameters of {model_class.__name__}.fit (types and defaults)"):
-            formatter.write_dl(describe_parameters(model_class()))
-
-
-def typed(model: Any, options: dict[str, Any]) -> dict[str, Any]:
-    """The options converted to their parameters' types; unknown names refused."""
-    examples = refuse_unknown(model, list(options))
-    return {name: convert(name, value, examples.get(name)) for name, value in options.items()}
+            formatter.write_dl([record for record in records if record is not None])
 
 
 def search_space(model: Any, options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -206,7 +355,7 @@ def fit(ctx: click.Context, model_path: str, search: str | None, report: bool | 
     if not isinstance(model_class, type) or not hasattr(model_class, "fit"):
         raise ModelError(f"{model_path} is not a model class (a subclass of lore.models.Base)")
     model = model_class()
-    options = split_options(ctx.args)
+    options = parse_parameters(model, ctx.args, searching=search is not None)
     if search is not None:
         settings = parse_search(search)
         space, fixed = search_space(model, options)
@@ -219,7 +368,7 @@ def fit(ctx: click.Context, model_path: str, search: str | None, report: bool | 
         if report is False:
             model.reports = False  # the best trial gets no report either
         if fixed:
-            model.estimator.set_params(**typed(model, fixed))
+            model.estimator.set_params(**fixed)
         result = model.hyper_parameter_search(space, **settings)
         click.echo(
             f"Best of {result.trials} trials: fitting {result.fitting}, validation loss {result.value:.4g}"
@@ -231,8 +380,7 @@ def fit(ctx: click.Context, model_path: str, search: str | None, report: bool | 
 
             show_report(folder / FOLDER / "report.html", model.reports and reports_enabled())
         return
-    params = typed(model, options)
-    metrics = model.fit(report=report, **params)
-    click.echo(f"Fitted {model_class.__name__} with {params or 'its defaults'}:")
+    metrics = model.fit(report=report, **options)
+    click.echo(f"Fitted {model_class.__name__} with {options or 'its defaults'}:")
     show_metrics(metrics)
     show_outcome(model, wanted=report if report is not None else model.reports and reports_enabled())

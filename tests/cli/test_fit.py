@@ -7,8 +7,7 @@ import re
 import pytest
 
 from lore.cli import main
-from lore.cli.fit import parse_search, search_space, typed
-from lore.cli.project import split_options
+from lore.cli.fit import parameter_command, parse_parameters, parse_search, search_space
 from lore.errors import UnknownParameter
 
 TOY = """
@@ -22,6 +21,11 @@ class Toy(lore.models.XGBoost):
 
 class Forest(lore.models.SKLearn):
     pass
+
+
+class Flagged(lore.models.XGBoost):
+    def fit(self, shuffle=True, **params):
+        return super().fit(**params)
 
 
 def helper():
@@ -42,12 +46,16 @@ def test_options_become_typed_parameters(toy):
     sys.path.insert(0, str(toy))
     from shop.models.toy import Toy
 
-    options = split_options(["--max-depth", "4", "--learning-rate=0.25", "--objective", "binary:logistic"])
-    assert typed(Toy(), options) == {"max_depth": 4, "learning_rate": 0.25, "objective": "binary:logistic"}
+    args = ["--max-depth", "4", "--learning-rate=0.25", "--objective", "binary:logistic"]
+    assert parse_parameters(Toy(), args) == {
+        "max_depth": 4,
+        "learning_rate": 0.25,
+        "objective": "binary:logistic",
+    }
     with pytest.raises(UnknownParameter, match=r"accept --colour; lore fit .*Toy --help lists the"):
-        typed(Toy(), {"colour": "red"})
+        parse_parameters(Toy(), ["--colour", "red"])
     with pytest.raises(UnknownParameter, match=r"Toy does not accept --max-dept; did you mean --max-depth\?"):
-        typed(Toy(), {"max_dept": "3"})
+        parse_parameters(Toy(), ["--max-dept", "3"])
 
 
 def test_help_after_a_model_lists_its_parameters_with_types_and_defaults(toy, capsys):
@@ -55,6 +63,39 @@ def test_help_after_a_model_lists_its_parameters_with_types_and_defaults(toy, ca
     out = capsys.readouterr().out
     assert "Parameters of Toy.fit" in out
     assert re.search(r"--max-depth INT\s+default: 6", out) and "--learning-rate FLOAT" in out
+
+
+def test_parameters_are_click_options_with_types_defaults_and_ranges(toy):
+    import sys
+
+    import click
+
+    sys.path.insert(0, str(toy))
+    from shop.models.toy import Flagged, Toy
+
+    options = {option.name: option for option in parameter_command(Toy()).params}
+    assert all(isinstance(option, click.Option) for option in options.values())
+    assert (options["max_depth"].type.name, options["max_depth"].default) == ("int", 6)
+    assert (options["learning_rate"].type.name, options["learning_rate"].default) == ("float", 0.1)
+    assert (options["objective"].type.name, options["objective"].default) == ("value", None)
+    assert options["max_depth"].opts == ["--max-depth"] and options["lambda"].opts == ["--lambda"]
+    shuffle = {option.name: option for option in parameter_command(Flagged()).params}["shuffle"]
+    assert shuffle.is_flag and shuffle.secondary_opts == ["--no-shuffle"] and shuffle.default is True
+    assert parse_parameters(Flagged(), ["--no-shuffle", "--lambda", "2", "--booster", "dart"]) == {
+        "shuffle": False,
+        "lambda": 2,
+        "booster": "dart",
+    }
+    assert parse_parameters(Toy(), []) == {}  # defaults stay the estimator's
+    assert parse_parameters(Toy(), ["--max-depth", "2:8"], searching=True) == {"max_depth": "2:8"}
+
+
+def test_help_shows_ranges_and_flag_pairs(toy, capsys):
+    assert main(["fit", "shop.models.toy.Flagged", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"--shuffle / --no-shuffle\s+default: True", out)
+    assert re.search(r"--subsample VALUE\s+range: 0\.\.1", out)
+    assert re.search(r"--max-depth INT\s+default: 6; range: 0\.\.", out)
 
 
 def test_search_space_from_the_class_and_the_command_line(toy):
@@ -74,7 +115,29 @@ def test_search_space_from_the_class_and_the_command_line(toy):
     [
         (["shop.models.toy.Toy", "--max-depth", "deep"], 2, "--max-depth expects int, got 'deep'"),
         (["shop.models.toy.Toy", "--colour", "red"], 1, "Toy does not accept --colour"),
-        (["shop.models.toy.Nope"], 1, "shop.models.toy has no 'Nope'; it defines: Forest, Toy, helper"),
+        (["shop.models.toy.Toy", "--max-depth", "abc"], 2, "--max-depth expects int, got 'abc'"),
+        (["shop.models.toy.Toy", "--learning-rate", "fast"], 2, "--learning-rate expects float, got 'fast'"),
+        (
+            ["shop.models.toy.Toy", "--max-depth", "-3"],
+            2,
+            "Invalid value for '--max-depth': -3 is not in the range x>=0",
+        ),
+        (
+            ["shop.models.toy.Toy", "--subsample=1.5"],
+            2,
+            "Invalid value for '--subsample': 1.5 is not in the range 0<=x<=1",
+        ),
+        (
+            ["shop.models.toy.Toy", "--max-dept", "3"],
+            1,
+            "Toy does not accept --max-dept; did you mean --max-depth?",
+        ),
+        (["shop.models.toy.Toy", "--max-depth"], 2, "Option '--max-depth' requires an argument"),
+        (
+            ["shop.models.toy.Nope"],
+            1,
+            "shop.models.toy has no 'Nope'; it defines: Flagged, Forest, Toy, helper",
+        ),
         (["models.toy.helper"], 1, "models.toy.helper is not a model class"),
         (["shop.models.broken.Model"], 1, "No module named 'no_such_library_anywhere'"),
         (["no_such_package.Model"], 1, "cannot import model no_such_package.Model: No module named"),
