@@ -106,7 +106,7 @@ def refuse_unknown(model: Any, names: list[str]) -> dict[str, Any]:
 
 class Value(click.ParamType):
     """A parameter's value: ``kind`` (``int``, ``float``, ``str``, or ``None`` for "as written"),
-    within ``(low, high)`` when the estimator declares a range.
+    within ``(low, high)`` when the estimator (``owner``) declares a range.
 
     With ``searching``, a range (``2:8``) or choices (``gbtree|dart``) pass as written,
     for :func:`search_space`.
@@ -115,8 +115,15 @@ class Value(click.ParamType):
     4
     """
 
-    def __init__(self, kind: type | None, low: float | None, high: float | None, searching: bool = False):
-        self.kind, self.low, self.high, self.searching = kind, low, high, searching
+    def __init__(
+        self,
+        kind: type | None,
+        low: float | None,
+        high: float | None,
+        searching: bool = False,
+        owner: str = "",
+    ):
+        self.kind, self.low, self.high, self.searching, self.owner = kind, low, high, searching, owner
         self.name = "value" if kind is None else kind.__name__
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
@@ -132,13 +139,11 @@ class Value(click.ParamType):
             except ValueError:
                 name = param.opts[0] if param is not None else "the value"
                 raise click.UsageError(f"{name} expects {self.kind.__name__}, got {value!r}", ctx) from None
-        if (
-            isinstance(number, (int, float))
-            and not isinstance(number, bool)
-            and (self.low is not None or self.high is not None)
-        ):
-            range_type = click.IntRange if isinstance(number, int) else click.FloatRange
-            range_type(self.low, self.high).convert(number, param, ctx)  # click's own "not in the range"
+        if self.low is not None or self.high is not None:
+            from lore.estimators.base import check_ranges
+
+            name = param.name if param is not None and param.name else "value"
+            check_ranges(self.owner, {name: number}, {name: (self.low, self.high)})
         return number
 
 
@@ -181,7 +186,7 @@ def parameter_command(model: Any, searching: bool = False) -> click.Command:
         options.append(
             click.Option(
                 [flag(name), name],
-                type=Value(kind, low, high, searching),
+                type=Value(kind, low, high, searching, type(estimator).__name__),
                 default=default,
                 metavar="VALUE" if kind is None else kind.__name__.upper(),
                 help="; ".join(described),
