@@ -30,23 +30,28 @@ PACKAGES = (
 
 
 def code_version(root: Path | None = None) -> str | None:
-    """``git rev-parse HEAD`` in the project root (``-dirty`` when files changed), else ``None``."""
+    """``git rev-parse HEAD`` in the project root (``-dirty`` when files changed), else ``None``.
+
+    One ``git status --porcelain=v2 --branch`` gives both the commit (its
+    ``# branch.oid`` line) and the changed tracked files: one process per fit, not two.
+    """
     import lore.env
 
     folder = root or lore.env.current().root or Path.cwd()
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=5, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+        status = subprocess.run(
+            ["git", "status", "--porcelain=v2", "--branch", "--untracked-files=no"],
             cwd=folder,
             capture_output=True,
             text=True,
             timeout=5,
             check=True,
-        ).stdout.strip()
+        ).stdout.splitlines()
     except (OSError, subprocess.SubprocessError) as error:
         logger.debug("no git commit for %s: %s", folder, error)
         return None
-    return f"{commit}-dirty" if changed else commit or None
+    commit = next((line.split()[2] for line in status if line.startswith("# branch.oid ")), "")
+    if not commit or commit == "(initial)":
+        return None  # a repository without a commit yet
+    changed = any(line and not line.startswith("#") for line in status)
+    return f"{commit}-dirty" if changed else commit

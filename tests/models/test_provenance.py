@@ -18,6 +18,16 @@ def test_commit_of_a_git_project(tmp_path) -> None:
     assert code_version(tmp_path) == head
     (tmp_path / "a.txt").write_text("2")
     assert code_version(tmp_path) == f"{head}-dirty"
+    git("add", "a.txt")  # staged is changed too
+    assert code_version(tmp_path) == f"{head}-dirty"
+    (tmp_path / "new.txt").write_text("untracked files do not count")
+    git("reset", "-q", "--hard")
+    assert code_version(tmp_path) == head
+
+
+def test_a_repository_without_a_commit_is_none(tmp_path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert code_version(tmp_path) is None
 
 
 def test_no_git_is_none(tmp_path) -> None:
