@@ -22,7 +22,7 @@ from lore.errors import LoreError
 from lore.monitoring.compare import Thresholds, drift
 from lore.monitoring.performance import calibration, confidence
 from lore.monitoring.reference import Reference
-from lore.monitoring.sketches import Profile, profile, profiles
+from lore.monitoring.sketches import Profile, profile
 
 #: Columns of a labels extract that join it to the log; the other one is the outcome.
 KEYS = ("request_id", "row")
@@ -101,7 +101,9 @@ def check(
     against = Profile({**reference.inputs.columns, **reference.predictions.columns}, reference.inputs.rows)
     stamps = pd.to_datetime(frame["predicted_at"], utc=True) if len(frame) else None
     codes, unique_days = _days(stamps) if len(frame) else pd.factorize(pd.Series([]), sort=True)
-    daily_profiles = profiles(frame, against, codes, len(unique_days))
+    daily_profiles = [
+        profile(frame.iloc[np.flatnonzero(codes == day)], against) for day in range(len(unique_days))
+    ]
     whole = daily_profiles[0] if daily_profiles else profile(frame, against)
     for more in daily_profiles[1:]:
         whole = whole.merge(more)
