@@ -353,7 +353,7 @@ def fit(ctx: click.Context, model_path: str, search: str | None, report: bool | 
     `lore fit MODULE.CLASS --help` lists them with their types and defaults.
     """
     import lore.log
-    from lore.models.base import reports_enabled
+    from lore.models.report import reports_enabled
 
     lore.log.setup(enter())  # LORE_ENV=test writes logs/test.log; production JSON lines
     model_class = import_object(model_path, "model", ModelError)

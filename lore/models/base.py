@@ -31,12 +31,11 @@ import datetime
 import json
 import logging
 import math
-import os
 from pathlib import Path
 from typing import Any, ClassVar
 
 import lore.estimators
-from lore.errors import ConfigError, ModelError, NotFittedError, QueryError, StoreError
+from lore.errors import ModelError, NotFittedError, QueryError, StoreError
 from lore.estimators.base import REGRESSION, Estimator
 from lore.estimators.progress import Progress
 from lore.models import metadata as history_db
@@ -71,35 +70,6 @@ def check_finite_loss(name: str, metrics: dict[str, Any]) -> None:
             )
 
 
-def reports_enabled() -> bool:
-    """Whether fits write reports by default: the ``LORE_REPORTS`` setting, on unless it says off.
-
-    ``LORE_REPORTS=0`` (or ``false``, ``no``, ``off``) turns them off, for a test suite or
-    a loop of many small fits; another value is a :class:`~lore.errors.ConfigError`.
-
-    >>> import os
-    >>> os.environ["LORE_REPORTS"] = "0"
-    >>> reports_enabled()
-    False
-    >>> os.environ["LORE_REPORTS"] = "maybe"
-    >>> reports_enabled()  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    lore.errors.ConfigError: LORE_REPORTS='maybe' is not on or off; set it to 1 (write a report per fit, ...
-    >>> del os.environ["LORE_REPORTS"]
-    >>> reports_enabled()
-    True
-    """
-    text = os.environ.get("LORE_REPORTS", "1")
-    if text.strip().lower() in ("1", "true", "yes", "on"):
-        return True
-    if text.strip().lower() in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(
-        f"LORE_REPORTS={text!r} is not on or off; set it to 1 (write a report per fit, the default) or 0"
-    )
-
-
 class Base:
     """A pipeline plus an estimator; see the module documentation.
 
@@ -116,7 +86,7 @@ class Base:
     metric_splits: ClassVar[tuple[str, ...]] = ("train", "validation", "test")
     #: Whether ``fit`` may write the fitting's report; ``False`` turns it off for the class
     #: (search trials skip it; the best gets one). On top of it, ``LORE_REPORTS`` and
-    #: ``fit(report=...)`` decide, see :func:`reports_enabled`.
+    #: ``fit(report=...)`` decide, see :func:`lore.models.report.reports_enabled`.
     reports: ClassVar[bool] = True
 
     def __init__(self, pipeline: Pipeline | None = None, estimator: Estimator | None = None) -> None:
@@ -181,6 +151,8 @@ class Base:
         ``None`` follows the ``LORE_REPORTS`` setting (on by default) and the class's
         ``reports`` attribute; ``lore fit --no-report`` passes ``False``.
         """
+        from lore.models.report import reports_enabled
+
         write_report = reports_enabled() and self.reports if report is None else report
         pipeline, estimator = self._require_parts()
         estimator.check_parameters({**estimator.params, **params})

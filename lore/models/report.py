@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from lore.errors import MissingDependency
+from lore.errors import ConfigError, MissingDependency
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,35 @@ MAX_FEATURES = 30
 MAX_CLASSES = 12
 SPLITS = ("train", "validation", "test")
 _COLORS = {"train": "#1f77b4", "validation": "#ff7f0e", "test": "#2ca02c"}
+
+
+def reports_enabled() -> bool:
+    """Whether fits write reports by default: the ``LORE_REPORTS`` setting, on unless it says off.
+
+    ``LORE_REPORTS=0`` (or ``false``, ``no``, ``off``) turns them off, for a test suite or
+    a loop of many small fits; another value is a :class:`~lore.errors.ConfigError`.
+
+    >>> import os
+    >>> os.environ["LORE_REPORTS"] = "0"
+    >>> reports_enabled()
+    False
+    >>> os.environ["LORE_REPORTS"] = "maybe"
+    >>> reports_enabled()  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    lore.errors.ConfigError: LORE_REPORTS='maybe' is not on or off; set it to 1 (write a report per fit, ...
+    >>> del os.environ["LORE_REPORTS"]
+    >>> reports_enabled()
+    True
+    """
+    text = os.environ.get("LORE_REPORTS", "1")
+    if text.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(
+        f"LORE_REPORTS={text!r} is not on or off; set it to 1 (write a report per fit, the default) or 0"
+    )
 
 
 # -- what the record says ---------------------------------------------------------------------

@@ -157,7 +157,7 @@ def run_here(
         return value
 
     if trials:
-        from lore.models.base import reports_enabled
+        from lore.models.report import reports_enabled
 
         study.optimize(objective, n_trials=trials, timeout=timeout)
         progress.finish()
