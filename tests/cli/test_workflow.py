@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from lore.cli import main
+from lore.cli import group, main
 from lore.workflow.scaffold import generate_workflow
 
 TARGET = "demo_app.recommender.workflow.RecommenderWorkflow"
@@ -53,5 +53,5 @@ def test_missing_events_file_is_named(example, capsys):
 
 
 def test_help_mentions_from():
-    result = CliRunner().invoke(main.__globals__["cli"], ["workflow", "run", "--help"])
+    result = CliRunner().invoke(group.cli, ["workflow", "run", "--help"])
     assert "--from" in result.output
