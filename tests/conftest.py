@@ -8,6 +8,7 @@ Tests that need PostgreSQL, Redis or S3 ask for ``postgres_url``, ``redis_url`` 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import subprocess
@@ -79,6 +80,22 @@ def _fresh_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     lore.env.reset()
     yield
     lore.env.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging() -> Iterator[None]:
+    """The handlers a command installs (``lore.log.setup``) leave with its test.
+
+    A console handler holds the ``sys.stderr`` of the test that set it up; left behind,
+    it writes to that test's closed capture and a later test's output shows the error.
+    """
+    root = logging.getLogger()
+    level = root.level
+    yield
+    for handler in [h for h in root.handlers if getattr(h, "_lore_handler", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
 
 
 def _forget_modules(package: str) -> None:
