@@ -163,7 +163,7 @@ def check(
                 f"below the reference's {baseline:.3f}"
             )
     first = unique_days[0] if len(frame) else None
-    last = stamps.max() if len(frame) else None
+    last = stamps.max() if stamps is not None else None
     return Check(
         model,
         fitting,
