@@ -111,16 +111,12 @@ def run_lore(frame):
     return pd.DataFrame(columns)
 
 
-def run_sklearn(frame):
-    import numpy as np
-    import pandas as pd
+def column_transformer():
+    """The scikit-learn steps that match lore's encoders here (both scikit-learn runs use it)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, OrdinalEncoder, StandardScaler
 
-    from lore.transformers.names import name_table
-
-    table = name_table()
-    transformer = ColumnTransformer(
+    return ColumnTransformer(
         [
             ("city", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), ["city"]),
             ("amount", StandardScaler(), ["amount"]),
@@ -133,6 +129,17 @@ def run_sklearn(frame):
             ("plan", OneHotEncoder(handle_unknown="ignore", sparse_output=False), ["plan"]),
         ]
     )
+
+
+def run_sklearn(frame):
+    import numpy as np
+    import pandas as pd
+    from sklearn.preprocessing import StandardScaler
+
+    from lore.transformers.names import name_table
+
+    table = name_table()
+    transformer = column_transformer()
     encoded = transformer.fit_transform(frame)
     keys = frame["first_name"].str.lower()
     ages = keys.map(table["age"])
@@ -144,25 +151,12 @@ def run_sklearn(frame):
 def run_sklearn_pandas(frame):
     """scikit-learn at its strongest here: pandas output, name lookups on distinct values only."""
     import pandas as pd
-    from sklearn.compose import ColumnTransformer
-    from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, OrdinalEncoder, StandardScaler
+    from sklearn.preprocessing import StandardScaler
 
     from lore.transformers.names import name_table
 
     table = name_table()
-    transformer = ColumnTransformer(
-        [
-            ("city", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), ["city"]),
-            ("amount", StandardScaler(), ["amount"]),
-            ("age", KBinsDiscretizer(n_bins=10, encode="ordinal", strategy="uniform"), ["age"]),
-            (
-                "income",
-                KBinsDiscretizer(n_bins=10, encode="ordinal", strategy="quantile", quantile_method="linear"),
-                ["income"],
-            ),
-            ("plan", OneHotEncoder(handle_unknown="ignore", sparse_output=False), ["plan"]),
-        ]
-    ).set_output(transform="pandas")
+    transformer = column_transformer().set_output(transform="pandas")
     encoded = transformer.fit_transform(frame)
     codes, uniques = pd.factorize(frame["first_name"])
     keys = pd.Index(uniques).str.lower()
