@@ -22,6 +22,7 @@ PACKAGES = (
     "pandas",
     "scikit-learn",
     "xgboost",
+    "xgboost-cpu",
     "keras",
     "tensorflow-cpu",
     "tensorflow",

@@ -17,7 +17,7 @@ from lore.serializers.registry import Unsupported, from_library
 from lore.util import optional
 
 NAME = "xgboost"
-LIBRARIES = ("xgboost",)
+LIBRARIES = ("xgboost", "xgboost-cpu")
 
 
 def claims(obj: Any) -> bool:
