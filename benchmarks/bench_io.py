@@ -13,7 +13,10 @@ integers, floats, text and timestamps, some columns with NULLs. Then measures:
   asked as float8 against the text parse lore did before;
 - a cached re-read (``cache=True``, :class:`~lore.io.DiskCache`) against the
   uncached ``Connection.dataframe``;
-- ``Connection.insert`` of that frame against ``DataFrame.to_sql`` (pandas defaults);
+- ``Connection.insert`` of that frame against ``DataFrame.to_sql`` on an ADBC
+  connection (pandas ingests through ADBC too: the strongest peer), ``to_sql`` on the
+  SQLAlchemy engine (pandas defaults) and the floor, ``psql \\copy ... FROM`` a text
+  file of the same rows, interleaved (min, median, load average);
 - a list parameter (``id IN %(ids)s``, 1,000 bound values) against its neighbour, a
   range of scalar parameters reading the same 1,000 rows, and a transaction
   (``with conn:``) of 20 statements against the same statements each on their own;
@@ -186,6 +189,46 @@ def bench_peers(conn, sql: str, rounds_: int) -> None:
     harness.compare("io", "dataframe, numerics asked as float8", times, "numerics as float8")
 
 
+def bench_inserts(conn, frame, rounds_: int) -> None:
+    """``insert`` against ``to_sql`` on ADBC and on SQLAlchemy, and the ``psql \\copy`` floor, interleaved.
+
+    pandas on an ADBC connection ingests through ADBC too (the strongest insert peer);
+    ``psql \\copy ... FROM`` a text file of the same rows, into an empty table of the
+    types lore created (made before the clock starts), is the floor of a client write.
+    """
+    import adbc_driver_postgresql.dbapi
+    import harness
+
+    from lore.io import postgres_fast
+
+    adbc = adbc_driver_postgresql.dbapi.connect(postgres_fast.adbc_uri(URL), autocommit=True)
+    conn.insert(f"{TABLE}_seed", frame)
+    rows = os.path.join(tempfile.mkdtemp(prefix="bench_io_"), "rows.txt")
+    psql = ["psql", postgres_fast.adbc_uri(URL), "-qc"]
+    subprocess.run([*psql, f"\\copy {TABLE}_seed TO '{rows}'"], check=True)
+    for round_ in range(rounds_):
+        conn.execute(f"CREATE TABLE {TABLE}_floor_{round_} (LIKE {TABLE}_seed)")
+    targets = {side: iter(range(rounds_)) for side in ("lore", "adbc", "sqlalchemy", "floor")}
+    times = harness.interleave(
+        {
+            "lore": lambda: conn.insert(f"{TABLE}_lore_{next(targets['lore'])}", frame),
+            "DataFrame.to_sql on ADBC": lambda: frame.to_sql(
+                f"{TABLE}_adbc_{next(targets['adbc'])}", adbc, index=False
+            ),
+            "DataFrame.to_sql on SQLAlchemy": lambda: frame.to_sql(
+                f"{TABLE}_pandas_{next(targets['sqlalchemy'])}", conn.engine, index=False
+            ),
+            "psql \\copy from a file": lambda: subprocess.run(
+                [*psql, f"\\copy {TABLE}_floor_{next(targets['floor'])} FROM '{rows}'"], check=True
+            ),
+        },
+        rounds_,
+    )
+    harness.compare("io", f"insert of {len(frame):,} rows", times, "lore")
+    adbc.close()
+    os.remove(rows)
+
+
 def bench_new_features(conn, rows: int, rounds: int) -> None:
     """List parameters and transactions at the speed of their neighbours (min, median, load)."""
     import harness
@@ -263,17 +306,7 @@ def main() -> None:
         )
         emit("cached_reread_seconds", cached, "s", "uncached Connection.dataframe", uncached)
 
-        frame = conn.dataframe(sql)
-        targets = iter(range(10 * args.runs))
-
-        def lore_insert() -> None:
-            conn.insert(f"{TABLE}_lore_{next(targets)}", frame)
-
-        def pandas_insert() -> None:
-            frame.to_sql(f"{TABLE}_pandas_{next(targets)}", conn.engine, index=False)
-
-        ours, theirs = compare(min(args.runs, 2), lore_insert, pandas_insert)
-        emit("insert_seconds", ours, "s", "DataFrame.to_sql", theirs)
+        bench_inserts(conn, conn.dataframe(sql), args.runs)
 
         bench_new_features(conn, args.rows, max(args.runs, 5))
 
