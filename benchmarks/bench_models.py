@@ -69,6 +69,7 @@ def table(rows: int) -> pd.DataFrame:
 
 
 DATA = table(ROWS)
+FULL = DATA  # DATA is what the pipelines read; some parts swap it for a smaller frame
 
 
 class Mixed(lore.pipelines.TrainTestSplit):
@@ -327,9 +328,23 @@ class OneThread(lore.models.Base):
         super().__init__(pipeline=Mixed(), estimator=lore.estimators.XGBoost(**ONE_THREAD))
 
 
-def by_hand(frame: pd.DataFrame, folder: Path) -> dict[str, dict[str, float]]:
-    """lore's fit steps in plain pandas + xgboost: split, encode, train, three splits' metrics, save."""
+def by_hand(frame: pd.DataFrame, folder: Path, phases: dict[str, list[float]] | None = None) -> dict:
+    """lore's fit steps in plain pandas + xgboost: split, encode, train, three splits' metrics, save.
+
+    The strongest plain version of the same work: the same split sizes, integer codes
+    and standardized numbers written straight into one float32 matrix per split,
+    the same booster parameters and thread, ``inplace_predict`` on each split (what
+    ``xgboost.train``'s booster offers once it returns: it drops its prediction caches)
+    and numpy metrics. Each step's seconds are appended to ``phases`` when given.
+    """
     from sklearn.metrics import roc_auc_score
+
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        clock.append(time.perf_counter())
+        if phases is not None:
+            phases.setdefault(name, []).append(clock[-1] - clock[-2])
 
     order = np.random.default_rng(0).permutation(len(frame))
     cut_test, cut_valid = len(frame) // 10, len(frame) // 5
@@ -338,6 +353,7 @@ def by_hand(frame: pd.DataFrame, folder: Path) -> dict[str, dict[str, float]]:
         "validation": frame.iloc[order[cut_test:cut_valid]],
         "train": frame.iloc[order[cut_valid:]],
     }
+    lap("split")
     training = parts["train"]
     vocabularies = {name: pd.Index(training[name].unique()) for name in ("city", "plan", "device")}
     scales = {name: (training[name].mean(), training[name].std()) for name in ("age", "spend", "visits")}
@@ -348,6 +364,7 @@ def by_hand(frame: pd.DataFrame, folder: Path) -> dict[str, dict[str, float]]:
         return np.column_stack(columns).astype(np.float32)
 
     encoded = {name: (encode(part), part["converted"].to_numpy(np.int64)) for name, part in parts.items()}
+    lap("encode")
     params = {"max_depth": 6, "learning_rate": 0.1, "tree_method": "hist", "objective": "binary:logistic"}
     params["nthread"] = 1
     dtrain = xgboost.DMatrix(encoded["train"][0], label=encoded["train"][1])
@@ -359,6 +376,7 @@ def by_hand(frame: pd.DataFrame, folder: Path) -> dict[str, dict[str, float]]:
         evals=[(dvalid, "validation")],
         verbose_eval=False,
     )
+    lap("train")
     metrics = {}
     for name, (x, y) in encoded.items():
         p = booster.inplace_predict(x).astype(np.float64)
@@ -368,37 +386,92 @@ def by_hand(frame: pd.DataFrame, folder: Path) -> dict[str, dict[str, float]]:
             "accuracy": float(np.mean((p > 0.5) == y)),
             "auc": float(roc_auc_score(y, p)),
         }
+    lap("metrics")
     booster.save_model(folder / "booster.ubj")
     (folder / "metrics.json").write_text(json.dumps(metrics))
+    lap("save")
     return metrics
 
 
-def bench_by_hand() -> None:
-    from harness import compare, interleave, summary
+#: The frame of the fixed cost: training takes a few milliseconds, so lore's own steps show.
+TINY = 1_000
+
+
+def compare_fits(frame: pd.DataFrame, rounds: int, report: bool, label: str) -> dict[str, Any]:
+    """lore's fit (reports off, and on when ``report``) vs :func:`by_hand`, interleaved; print both.
+
+    Prints the ratios (median and min), each side's median seconds per step, and
+    returns the rounds' times.
+    """
+    from harness import compare, interleave
     from harness import emit as emit_loaded
 
+    global DATA
+    DATA = frame
     folder = Path(tempfile.mkdtemp(prefix="by_hand_"))
-    last: dict[str, OneThread] = {}
+    lore_phases: dict[str, list[float]] = {}
+    hand_phases: dict[str, list[float]] = {}
 
-    def lore_fit(report: bool) -> None:
-        last["model"] = OneThread()
-        last["model"].fit(report=report)
+    def lore_fit(with_report: bool) -> None:
+        model = OneThread()
+        model.fit(report=with_report)
+        if not with_report:
+            for name, seconds in model.timings.items():
+                lore_phases.setdefault(name, []).append(seconds)
 
-    sides = {"lore fit, no report": lambda: lore_fit(False), "by hand": lambda: by_hand(DATA, folder)}
-    with_report = ROWS <= 200_000  # the report's plots on a million rows would take the whole budget
-    if with_report:
+    sides = {
+        "lore fit, no report": lambda: lore_fit(False),
+        "by hand": lambda: by_hand(frame, folder, hand_phases),
+    }
+    if report:
         sides["lore fit, with report"] = lambda: lore_fit(True)
-    sides["lore fit, no report"]()  # imports, thread pools, the metadata database
-    times = interleave(sides, 5 if ROWS <= 200_000 else 2)
-    compare("by_hand", f"whole fit from the raw frame, {ROWS} rows", times, ours="lore fit, no report")
+    for side in sides.values():
+        side()  # imports, thread pools, the metadata database
+    lore_phases.clear()
+    hand_phases.clear()
+    times = interleave(sides, rounds)
+    compare("by_hand", f"{label}, {len(frame)} rows", times, ours="lore fit, no report")
+    for side, phases in (("lore", lore_phases), ("by hand", hand_phases)):
+        steps = {name: statistics.median(values) for name, values in phases.items()}
+        emit_loaded(
+            "by_hand",
+            f"{side}'s steps, median of {rounds}, {len(frame)} rows",
+            sum(steps.values()),
+            "s",
+            **steps,
+        )
+    return times
+
+
+def bench_fixed(rounds: int = 15) -> None:
+    """The fixed cost of a fit: lore's median minus the by-hand median on a tiny frame."""
+    from harness import emit as emit_loaded
+    from harness import summary
+
+    times = compare_fits(table(TINY), rounds, report=False, label="fixed cost: a whole fit")
+    ours, theirs = summary(times["lore fit, no report"]), summary(times["by hand"])
+    emit_loaded(
+        "by_hand",
+        f"fixed cost per fit ({TINY} rows, lore - by hand)",
+        (ours["median"] - theirs["median"]) * 1000,
+        "ms",
+        min=(ours["min"] - theirs["min"]) * 1000,
+    )
+
+
+def bench_by_hand() -> None:
+    from harness import emit as emit_loaded
+    from harness import summary
+
+    with_report = ROWS <= 200_000  # the report's plots on a million rows would take the whole budget
+    rounds = 5 if ROWS <= 200_000 else 3
+    times = compare_fits(FULL, rounds, with_report, label="whole fit from the raw frame")
     if with_report:
         added = (
             summary(times["lore fit, with report"])["median"]
             - summary(times["lore fit, no report"])["median"]
         )
         emit_loaded("by_hand", f"the report's cost, {ROWS} rows (median with - without)", added, "s")
-    timings = last["model"].timings
-    emit_loaded("by_hand", f"lore's steps, last fit of {ROWS} rows", sum(timings.values()), "s", **timings)
 
 
 if __name__ == "__main__":
