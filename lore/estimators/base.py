@@ -233,6 +233,7 @@ class Estimator:
         if getattr(self, "task_", None) is None:
             self.task_, self.n_classes_ = infer_task(y)
         self.feature_names_ = columns_of(x)
+        self.__dict__.pop("_fit_outputs", None)  # a previous fit's
         labels = np.asarray(y)
         validation = None
         if validation_x is not None and validation_y is not None and len(validation_y):
@@ -300,6 +301,51 @@ class Estimator:
 
     def _empty(self) -> np.ndarray:
         return np.empty((0,) if self.task_ == REGRESSION else (0, self.n_classes_))
+
+    def outputs(self, splits: dict[str, Any]) -> dict[str, np.ndarray]:
+        """Each split's output: :meth:`predict`'s values (a regression) or :meth:`predict_proba`'s.
+
+        What a model measures after a fit. A split whose ``x`` is the very object the
+        last :meth:`fit` was given (its ``x`` or ``validation_x``) takes the output the fit
+        already computed, when the library gave it (XGBoost's prediction caches, see
+        :meth:`_keep_outputs`); the others are predicted, once each. The kept outputs are
+        released by this call.
+
+        Parameters
+        ----------
+        splits
+            Split name -> encoded ``x``.
+
+        Returns
+        -------
+        dict
+            Split name -> output, in the order given.
+
+        Examples
+        --------
+        >>> from lore.estimators import XGBoost
+        >>> x, y = np.arange(20.0).reshape(-1, 1), np.arange(20) % 2
+        >>> estimator = XGBoost(num_boost_round=3)
+        >>> _ = estimator.fit(x, y)
+        >>> outputs = estimator.outputs({"train": x, "new": x[:4]})
+        >>> outputs["train"].shape, bool((outputs["train"][:4] == outputs["new"]).all())
+        ((20, 2), True)
+        """
+        kept = self.__dict__.pop("_fit_outputs", ())
+        made = {}
+        for name, x in splits.items():
+            output = next((output for given, output in kept if given is x), None)
+            if output is None:
+                output = self.predict(x) if self.task_ == REGRESSION else self.predict_proba(x)
+            made[name] = output
+        return made
+
+    def _keep_outputs(self, *outputs: tuple[Any, np.ndarray]) -> None:
+        """Remember ``(x given to fit, its output)`` pairs for :meth:`outputs` (called by ``_fit``).
+
+        Only those x objects match: equal values in another object are predicted.
+        """
+        self._fit_outputs = outputs
 
     # -- persistence --------------------------------------------------------------------
 

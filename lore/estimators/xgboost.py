@@ -111,17 +111,22 @@ class XGBoost(Estimator):
             evals: list[Any] = [valid] if valid is not None else []
         else:
             evals = [] if valid is None else [(xgboost.DMatrix(valid[0], label=valid[1]), "validation")]
+            matrix = xgboost.DMatrix(train_x, label=y)
+            kept = outputs_callback([matrix, *(evaluated for evaluated, _ in evals)])
             history = {}
             booster = xgboost.train(
                 settings,
-                xgboost.DMatrix(train_x, label=y),
+                matrix,
                 num_boost_round=rounds,
                 evals=evals,
                 early_stopping_rounds=early if evals else None,
                 evals_result=history,
                 verbose_eval=False,
-                callbacks=callbacks,
+                callbacks=[*callbacks, kept],
             )
+            if kept.outputs:  # the whole booster is kept: the training and validation outputs stand
+                given = [x] if validation is None else [x, validation[0]]
+                self._keep_outputs(*zip(given, map(self._shaped, kept.outputs)))
         if evals and early:
             booster = booster[: booster.best_iteration + 1]
         self.native_ = booster
@@ -137,7 +142,10 @@ class XGBoost(Estimator):
     def _predict_raw(self, x: Any) -> np.ndarray:
         matrix = to_matrix(x)
         booster = self.native_ if len(matrix) > SMALL_BATCH else self._single_threaded()
-        raw = booster.inplace_predict(matrix)
+        return self._shaped(booster.inplace_predict(matrix))
+
+    def _shaped(self, raw: np.ndarray) -> np.ndarray:
+        """The booster's output as ``_predict_raw`` gives it: a binary task's two columns of probabilities."""
         if self.task_ == BINARY:
             return np.column_stack((1.0 - raw, raw))
         return raw
@@ -166,6 +174,31 @@ def progress_callback(rounds: int) -> Any:
             return model
 
     return ReportRounds()
+
+
+def outputs_callback(matrices: list[Any]) -> Any:
+    """An XGBoost callback that reads the booster's outputs on ``matrices`` when training ends.
+
+    The training matrix and the evaluated ones hold the booster's running predictions
+    (its prediction caches), which ``xgboost.train`` drops as it returns: read at the
+    end of training, they cost a copy instead of a pass over every tree. They are read
+    only when the whole booster is the model (no early stopping, or its best round is
+    the last); ``outputs`` stays ``None`` otherwise.
+    """
+    xgboost = optional("xgboost", "xgboost", "XGBoost models")
+
+    class KeepOutputs(xgboost.callback.TrainingCallback):  # type: ignore[name-defined]  # built on first use
+        def __init__(self) -> None:
+            super().__init__()
+            self.outputs: list[np.ndarray] | None = None
+
+        def after_training(self, model: Any) -> Any:
+            best = model.attr("best_iteration")
+            if best is None or int(best) + 1 == model.num_boosted_rounds():
+                self.outputs = [model.predict(matrix) for matrix in matrices]
+            return model
+
+    return KeepOutputs()
 
 
 __getattr__ = module_getattr(__name__)  # the original Lore's names: lore.compat.NAMES

@@ -176,20 +176,22 @@ class Base:
                 )
             timings["fit"] = elapsed.seconds
             with timer(f"{self.name()}.evaluate", log=False) as elapsed:
-                splits = {"train": training, "validation": validation}
-                self.metrics = {
-                    split: self.evaluate(data.x, data.y)
-                    for split, data in splits.items()
-                    if split in self.metric_splits
-                }
                 test = pipeline.test_data
-                test_output = self._output(test.x) if len(test) else None
-                if "test" in self.metric_splits:
-                    self.metrics["test"] = (
-                        self.evaluate(test.x, test.y)
-                        if test_output is None
-                        else measures.evaluate(estimator.task_, test.y, test_output)
-                    )
+                splits = {"train": training, "validation": validation, "test": test}
+                measured = {name: splits[name] for name in splits if name in self.metric_splits}
+                custom = type(self).evaluate is not Base.evaluate  # a subclass measures its own way
+                # one output per split, shared by the metrics and the reference (the test's, always)
+                wanted = {"test": test} if custom else {**measured, "test": test}
+                outputs = estimator.outputs({name: data.x for name, data in wanted.items() if len(data)})
+                self.metrics = {
+                    name: self.evaluate(data.x, data.y)
+                    if custom
+                    else measures.evaluate(estimator.task_, data.y, outputs[name])
+                    if len(data)
+                    else {}
+                    for name, data in measured.items()
+                }
+                test_output = outputs.get("test")
             timings["evaluate"] = elapsed.seconds
             check_finite_loss(self.name(), self.metrics)  # raising here keeps nothing
             with timer(f"{self.name()}.reference", log=False) as elapsed:

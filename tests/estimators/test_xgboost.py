@@ -46,3 +46,36 @@ def test_accepts_plain_arrays(binary: dict) -> None:
     estimator.fit(binary["x"].to_numpy(), binary["y"].astype(bool))
     assert estimator.task_ == "binary"
     assert estimator.predict(binary["x"].to_numpy()[:1]).shape == (1,)
+
+
+@pytest.mark.parametrize("dataset", ["binary", "multiclass", "regression"])
+def test_outputs_of_the_fitted_splits_are_what_predicting_them_gives(
+    dataset: str, request: pytest.FixtureRequest
+) -> None:
+    data = request.getfixturevalue(dataset)
+    estimator = XGBoost(num_boost_round=20, max_depth=3, early_stopping_rounds=None)
+    estimator.fit(**data)
+    assert estimator._fit_outputs[0][0] is data["x"]  # kept from the fit
+    outputs = estimator.outputs({"train": data["x"], "validation": data["validation_x"]})
+    assert not hasattr(estimator, "_fit_outputs")  # released
+    predict = estimator.predict if dataset == "regression" else estimator.predict_proba
+    for name, x in (("train", data["x"]), ("validation", data["validation_x"])):
+        expected = predict(x)
+        assert outputs[name].dtype == expected.dtype
+        assert np.array_equal(outputs[name], expected)  # bit for bit
+
+
+def test_outputs_after_early_stopping_cut_the_booster_are_predicted(binary: dict) -> None:
+    estimator = XGBoost(num_boost_round=400, learning_rate=0.5, early_stopping_rounds=5)
+    estimator.fit(**binary)
+    assert not hasattr(estimator, "_fit_outputs")  # the cache held the uncut booster's outputs
+    outputs = estimator.outputs({"validation": binary["validation_x"]})
+    assert np.array_equal(outputs["validation"], estimator.predict_proba(binary["validation_x"]))
+
+
+def test_outputs_of_other_rows_are_predicted(binary: dict) -> None:
+    estimator = XGBoost(num_boost_round=5)
+    estimator.fit(**binary)
+    copy = binary["x"].copy()  # equal values, another object: not taken from the fit
+    outputs = estimator.outputs({"copy": copy})
+    assert np.array_equal(outputs["copy"], estimator.predict_proba(copy))

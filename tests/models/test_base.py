@@ -380,3 +380,26 @@ def test_a_fit_whose_loss_is_not_finite_saves_nothing(project, monkeypatch) -> N
     with pytest.raises(ModelError, match="loss is nan, so the fit diverged and nothing was saved"):
         model.fit()
     assert model_store().fittings(Boosted.name()) == []
+
+
+@pytest.mark.parametrize("pipeline", ["classifier", "regressor"])
+@pytest.mark.parametrize("early_stopping_rounds", [None, 3])
+def test_fit_metrics_are_those_of_predicting_every_split(pipeline: str, early_stopping_rounds) -> None:
+    """Outputs taken from the fit (XGBoost's caches) measure exactly as predicting each split."""
+    model = lore.models.Base(
+        PIPELINES[pipeline](),
+        lore.estimators.XGBoost(
+            num_boost_round=40, learning_rate=0.5, early_stopping_rounds=early_stopping_rounds
+        ),
+    )
+    metrics = model.fit()
+    splits = {"train": "training_data", "validation": "validation_data", "test": "test_data"}
+    for name, attribute in splits.items():
+        data = getattr(model.pipeline, attribute)
+        assert metrics[name] == model.evaluate(data.x, data.y)  # equal, not close
+    loaded = type(model).load()
+    test = model.pipeline.test_data
+    assert np.array_equal(
+        loaded.predict_proba(test.x) if pipeline == "classifier" else loaded.predict(test.x),
+        model.predict_proba(test.x) if pipeline == "classifier" else model.predict(test.x),
+    )
