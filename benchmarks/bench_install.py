@@ -14,8 +14,10 @@ The project asks for ``lore-ml[EXTRAS]`` (``--extras``, default ``sql``; the tem
 loaded machine). uv lives in a throw-away virtualenv (``--uv``, default
 ``/work/bench-venvs/install/uv-venv/bin/uv``; ``pip install uv`` there if missing).
 
-Prints JSON lines: min and median per tool and ratios lore/pip, lore/uv, with the
-load average. Run: ``python benchmarks/bench_install.py [--rounds 2] [--noop-rounds 7]``.
+``lore install`` runs twice a round: with pip (``LORE_INSTALLER=pip``) and with uv
+(``LORE_INSTALLER=uv``, :mod:`lore.cli.installer`). Prints JSON lines: min and median
+per tool and ratios lore/pip, lore/uv, with the load average.
+Run: ``python benchmarks/bench_install.py [--rounds 2] [--noop-rounds 7]``.
 
 A whole run makes four virtualenvs of real packages: minutes on an idle machine, far
 more on a loaded one. ``--project PATH`` measures only the no-op, cheaply, on a
@@ -101,8 +103,15 @@ def setup(work: Path, uv: Path) -> tuple[Path, Path]:
     return dist, user
 
 
-def lore_round(work: Path, user: Path, extras: str, name: str) -> tuple[float, float, Path]:
+def lore_round(
+    work: Path, user: Path, extras: str, name: str, uv: Path | None = None
+) -> tuple[float, float, Path]:
+    """``lore init`` then two ``lore install``: with pip, or with uv (``LORE_INSTALLER=uv``) when given."""
     env = clean_env(user)
+    if uv is None:
+        env["LORE_INSTALLER"] = "pip"
+    else:
+        env.update(LORE_INSTALLER="uv", PATH=os.pathsep.join([str(uv.parent), env["PATH"]]))
     run(["lore", "init", name], work, env)
     project = work / name
     requirements = project / "requirements.txt"
@@ -198,12 +207,14 @@ def main() -> None:
         lock = first / "requirements.lock"
         for tool in ("pip", "uv"):
             tool_round(tool, work, lock, dist, args.uv, sources)
-        new: dict[str, list[float]] = {"lore": [], "pip": [], "uv": []}
+        lore_round(work, user, args.extras, "warm-uv", args.uv)
+        new: dict[str, list[float]] = {"lore": [], "pip": [], "uv": [], "lore-uv": []}
         noop: dict[str, list[float]] = {"lore": [], "pip": [], "uv": []}
         for index in range(args.rounds):
             a_new, a_noop, project = lore_round(work, user, args.extras, f"shop{index}")
             new["lore"].append(a_new)
             noop["lore"].append(a_noop)
+            new["lore-uv"].append(lore_round(work, user, args.extras, f"shop-uv{index}", args.uv)[0])
             for tool in ("pip", "uv"):
                 b_new, b_noop = tool_round(tool, work, lock, dist, args.uv, sources)
                 new[tool].append(b_new)
@@ -222,6 +233,11 @@ def main() -> None:
         emit(
             f"new project, warm cache: lore install vs pip/uv install -r its lock (lore-ml[{args.extras}])",
             new["lore"], {"pip": new["pip"], "uv": new["uv"]},
+        )  # fmt: skip
+        emit(
+            f"new project, warm cache: lore install with LORE_INSTALLER=uv vs uv install -r its lock "
+            f"(lore-ml[{args.extras}])",
+            new["lore-uv"], {"uv": new["uv"], "lore-with-pip": new["lore"]},
         )  # fmt: skip
         emit("second install, nothing to change (goal: lore under 0.2 s)", noop["lore"],
              {"pip": noop["pip"], "uv": noop["uv"]})  # fmt: skip

@@ -3,8 +3,9 @@
 1. Find the Python that ``runtime.txt`` names (``--python PATH`` overrides): this
    interpreter, a pyenv version, or ``pythonX.Y.Z`` / ``pythonX.Y`` on ``PATH``. When
    it is not installed the error says which version and how to get it.
-2. Make ``.venv`` with it (``python -m venv``; ``--system-site-packages`` lets it see
-   the packages of that Python, which makes throw-away projects instant).
+2. Make ``.venv`` with it (``python -m venv``, or ``uv venv`` when uv is on ``PATH``:
+   :mod:`lore.cli.installer`; ``--system-site-packages`` lets it see the packages of
+   that Python, which makes throw-away projects instant).
 3. Install ``requirements.txt`` (and, outside production, ``requirements-dev.txt``:
    what the tests need) constrained by ``requirements.lock``, so development and
    production resolve to the same versions; ``--upgrade`` re-resolves instead. The
@@ -39,6 +40,8 @@ import click
 
 from lore import __version__
 from lore.cli import source, virtualenv
+from lore.cli.installer import Installer
+from lore.cli.installer import choose as choose_installer
 from lore.cli.noop import (
     DEV_REQUIREMENTS,
     LOCK,
@@ -90,24 +93,19 @@ def _run(command: list[str], what: str) -> str:
     return done.stdout
 
 
-def _pip_install(root: Path, requirements: list[Path], constraints: Path | None, upgrade: bool) -> None:
-    python = str(virtualenv.python(root))
-    command = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    for path in requirements:
-        command += ["-r", str(path)]
-    if upgrade:
-        command.append("--upgrade")
-    elif constraints is not None:
-        command += ["-c", str(constraints)]
+def _install(
+    installer: Installer, root: Path, requirements: list[Path], constraints: Path | None, upgrade: bool
+) -> None:
+    command = installer.install(virtualenv.python(root), requirements, constraints, upgrade)
     done = subprocess.run(command)
     if done.returncode != 0:
         hint = "" if constraints is None else f" (if {LOCK} no longer fits, `lore install --upgrade`)"
-        raise LoreError(f"pip could not install {REQUIREMENTS} (exit {done.returncode}){hint}")
+        raise LoreError(f"{installer.name} could not install {REQUIREMENTS} (exit {done.returncode}){hint}")
 
 
-def freeze(root: Path) -> list[str]:
+def freeze(root: Path, installer: Installer) -> list[str]:
     """Write what the virtualenv holds into requirements.lock; return its lines."""
-    output = _run([str(virtualenv.python(root)), "-m", "pip", "freeze"], "pip freeze")
+    output = _run(installer.freeze(virtualenv.python(root)), f"{installer.name} freeze")
     lines = lock_lines(output, __version__)
     header = "# Resolved by `lore install` from requirements.txt; `lore install --upgrade` refreshes it.\n"
     with atomic_write(root / LOCK, "w") as stream:
@@ -123,14 +121,17 @@ def install_project(
     system_site_packages: bool = False,
     lore_source: str | None = None,
     production: bool = False,
+    installer: Installer | None = None,
 ) -> bool:
     """Bring the project's virtualenv up to date; return False when it already was.
 
     lore itself comes from ``lore_source`` (a checkout) when given, else from where the
     running lore came from; ``requirements-dev.txt`` is left out in ``production``.
+    ``installer`` defaults to the one ``$LORE_INSTALLER`` chooses (:mod:`lore.cli.installer`).
     """
     options = install_options(lore_source, system_site_packages=system_site_packages, production=production)
     url = str(options["lore_url"]) or None
+    installer = installer or choose_installer()
     if not (root / REQUIREMENTS).is_file():
         raise ConfigError(f"{root / REQUIREMENTS} is missing; list the project's packages there (e.g. lore)")
     if not upgrade and virtualenv.installed(root) and recorded(root) == fingerprint(root, python, options):
@@ -149,8 +150,7 @@ def install_project(
     created = not venv.exists()
     try:
         if created:
-            command = [str(python), "-m", "venv", str(venv)]
-            _run(command + (["--system-site-packages"] if system_site_packages else []), "python -m venv")
+            _run(installer.venv(python, venv, system_site_packages), f"making {venv} with {installer.name}")
         (venv / virtualenv.STATE).unlink(missing_ok=True)
         with tempfile.TemporaryDirectory(prefix="lore-install-") as scratch:
             names = [REQUIREMENTS] + (
@@ -161,21 +161,12 @@ def install_project(
             if (root / LOCK).is_file():
                 constraints = Path(scratch) / LOCK
                 constraints.write_text(without_lore((root / LOCK).read_text(encoding="utf-8")))
-            _pip_install(root, requirements, constraints, upgrade)
+            _install(installer, root, requirements, constraints, upgrade)
         if not created and url and options["lore_build"] and before != options["lore_build"]:
-            # pip keeps an installed lore of the same version; a rebuilt one replaces it
-            python_bin = str(virtualenv.python(root))
-            reinstall = [
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--no-deps",
-                "--force-reinstall",
-                f"{source.DISTRIBUTION} @ {url}",
-            ]
-            _run([python_bin, *reinstall], "re-installing lore")
-        freeze(root)
+            # an installer keeps an installed lore of the same version; a rebuilt one replaces it
+            requirement = f"{source.DISTRIBUTION} @ {url}"
+            _run(installer.reinstall(virtualenv.python(root), requirement), "re-installing lore")
+        freeze(root, installer)
         record = {"fingerprint": fingerprint(root, python, options), "python": str(python), **options}
         with atomic_write(venv / virtualenv.STATE, "w") as stream:
             json.dump(record, stream, indent=2)

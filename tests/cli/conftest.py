@@ -34,6 +34,7 @@ def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def lore_cli(cwd: Path, *args: str, check: bool = False, **env: str) -> subprocess.CompletedProcess:
     """Run ``python -m lore ARGS`` in a real subprocess, as a user would."""
     variables = {k: v for k, v in os.environ.items() if not k.startswith("LORE_")}
+    variables["PATH"] = without_this_python(variables.get("PATH", ""))
     result = subprocess.run(
         [sys.executable, "-m", "lore", *args],
         cwd=cwd,
@@ -45,6 +46,12 @@ def lore_cli(cwd: Path, *args: str, check: bool = False, **env: str) -> subproce
     if check and result.returncode != 0:
         raise AssertionError(f"lore {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def without_this_python(path: str) -> str:
+    """``PATH`` without the folder of this process's Python: its tools (uv, pip) are not a user's."""
+    here = str(Path(sys.executable).parent)
+    return os.pathsep.join(folder for folder in path.split(os.pathsep) if folder and folder != here)
 
 
 @pytest.fixture

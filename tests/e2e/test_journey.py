@@ -78,7 +78,9 @@ def clean_environment(venv: Path) -> dict[str, str]:
     """A user's shell: the virtualenv's bin first on PATH, nothing of lore's or this process's Python."""
     dropped = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PIP_USER")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LORE_") and k not in dropped}
-    env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
+    here = str(Path(sys.executable).parent)  # this process's tools (uv, pip) are not the user's
+    rest = [folder for folder in env.get("PATH", "").split(os.pathsep) if folder and folder != here]
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), *rest])
     return env
 
 
