@@ -8,6 +8,11 @@
   ``lore monitor`` in process (read, profile, drift, estimate, report with plots),
   min and median of ``--rounds`` runs.
 
+- **lore monitor against another checkout** (``--against FOLDER``): the whole command
+  in a subprocess (imports included), this lore's and ``FOLDER``'s (its ``lore``
+  package first on ``PYTHONPATH``), interleaved for ``--rounds`` rounds over the same
+  logged rows; min and median of each, and the ratios this / other.
+
 - **the prediction log in lore api** (``--api ROUNDS``, instead of the above): the
   model of ``bench_api.py`` served with the log off and on (every request logged to
   Parquet, the rate cap lifted), alternating for ROUNDS rounds; single rows at
@@ -18,6 +23,7 @@ Prints JSON lines with the load average.
 
     python benchmarks/bench_monitoring.py [--rows 200000] [--logged 10000000] [--rounds 2]
     python benchmarks/bench_monitoring.py --api 3 --duration 8
+    python benchmarks/bench_monitoring.py --rounds 5 --against /tmp/lore-before
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import datetime
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -131,6 +138,23 @@ def write_log(root: Path, model: object, rows: int, chunk: int = 1_000_000) -> N
         sink.write(model.name(), model.fitting, arrow([item]))
 
 
+def monitor_against(root: Path, other: Path, rounds: int, logged: int) -> None:
+    """``lore monitor`` in a subprocess, this checkout's against ``other``'s, interleaved."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import harness
+
+    here = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "lore", "monitor", "bench.models.users.Subscribers", "--since", "8d"]
+
+    def run(checkout: Path) -> None:
+        env = {**os.environ, "PYTHONPATH": f"{checkout}{os.pathsep}{root}", "LORE_ROOT": str(root)}
+        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        assert done.returncode in (0, 3), done.stdout + done.stderr
+
+    times = harness.interleave({"lore": lambda: run(here), str(other): lambda: run(other)}, rounds)
+    harness.compare("monitoring", f"lore monitor over {logged:,} logged rows", times, "lore", goal_s=10)
+
+
 def api_logging(rounds: int, seconds: int) -> None:
     """lore api at concurrency 32 with the prediction log off and on, A B A B."""
     import numpy as np
@@ -186,6 +210,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--api", type=int, metavar="ROUNDS", help="only the prediction log in lore api")
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run (--api)")
+    parser.add_argument("--against", type=Path, metavar="FOLDER", help="lore monitor against this checkout")
     args = parser.parse_args()
     if args.api:
         api_logging(args.api, args.duration)
@@ -217,6 +242,9 @@ def main() -> None:
     from lore.cli import cli
 
     write_log(root, model, args.logged)
+    if args.against:
+        monitor_against(root, args.against, args.rounds, args.logged)
+        return
     runs = []
     for _ in range(args.rounds):
         start = time.perf_counter()

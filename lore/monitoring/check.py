@@ -101,9 +101,7 @@ def check(
     against = Profile({**reference.inputs.columns, **reference.predictions.columns}, reference.inputs.rows)
     stamps = pd.to_datetime(frame["predicted_at"], utc=True) if len(frame) else None
     codes, unique_days = _days(stamps) if len(frame) else pd.factorize(pd.Series([]), sort=True)
-    daily_profiles = [
-        profile(frame.iloc[np.flatnonzero(codes == day)], against) for day in range(len(unique_days))
-    ]
+    daily_profiles = [profile(rows, against) for rows in _split(frame, codes, len(unique_days))]
     whole = daily_profiles[0] if daily_profiles else profile(frame, against)
     for more in daily_profiles[1:]:
         whole = whole.merge(more)
@@ -189,12 +187,23 @@ def _days(stamps: Any) -> tuple[Any, Any]:
     import numpy as np
     import pandas as pd
 
-    numbers = stamps.dt.tz_convert(None).to_numpy().astype("datetime64[D]").view(np.int64)
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, stamps.dt.unit))
+    numbers = stamps.dt.tz_convert(None).to_numpy().view(np.int64) // per_day  # floored, as datetime64[D]
     lowest = numbers.min()
     seen = np.bincount(numbers - lowest) > 0
     codes = (np.cumsum(seen) - 1)[numbers - lowest]
     midnights = (np.flatnonzero(seen) + lowest).astype("datetime64[D]")
     return codes, pd.DatetimeIndex(midnights).as_unit(stamps.dt.unit).tz_localize("UTC")
+
+
+def _split(frame: Any, codes: Any, days: int) -> list[Any]:
+    """``frame``'s rows of each day: slices (no copy) when the rows come in day order, as read."""
+    import numpy as np
+
+    if len(codes) < 2 or (codes[1:] >= codes[:-1]).all():
+        bounds = np.searchsorted(codes, np.arange(days + 1), side="left")
+        return [frame.iloc[bounds[day] : bounds[day + 1]] for day in range(days)]
+    return [frame.iloc[np.flatnonzero(codes == day)] for day in range(days)]
 
 
 def _realised(frame: Any, labels: Any, classifier: bool) -> tuple[dict[str, float], Any]:

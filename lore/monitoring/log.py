@@ -467,7 +467,7 @@ def fittings(sink: Any, model: str, since: datetime.datetime | None = None) -> d
         with engine.connect() as connection:
             counted = connection.execute(query.group_by(found.c.fitting)).all()
         return {int(fitting or 0): int(count) for fitting, count in counted}
-    dataset, condition = _dataset(sink, model, since, None)
+    dataset, parts = _dataset(sink, model, since, None)
     if dataset is None:
         return {}
     import pyarrow.dataset as ds
@@ -477,7 +477,9 @@ def fittings(sink: Any, model: str, since: datetime.datetime | None = None) -> d
     counts = {}
     for number in sorted(numbers):
         term = ds.field("fitting") == number
-        counts[number] = dataset.count_rows(filter=term if condition is None else condition & term)
+        counts[number] = sum(
+            dataset.count_rows(filter=term if part is None else part & term) for part in parts
+        )
     return {number: rows for number, rows in counts.items() if rows}
 
 
@@ -490,6 +492,12 @@ def _days(since: datetime.datetime | None) -> list[str] | None:
 
 
 def _dataset(sink: ParquetSink, model: str, since: datetime.datetime | None, fitting: int | None) -> Any:
+    """The dataset of ``model``'s files, and filters whose union is the rows wanted, in day order.
+
+    With ``since``, the first day's rows are compared with the moment, and the later
+    days are whole partitions: a filter on partition keys alone only picks files, it
+    evaluates nothing per row.
+    """
     import pyarrow.dataset as ds
 
     folder = sink.local_folder(model, _days(since))
@@ -507,18 +515,18 @@ def _dataset(sink: ParquetSink, model: str, since: datetime.datetime | None, fit
     if text:
         options = ds.ParquetReadOptions(dictionary_columns=text)
         dataset = ds.dataset(folder, format=ds.ParquetFileFormat(read_options=options), partitioning="hive")
-    condition = None
+    parts: list[Any] = [None]
     if since is not None:
         day = since.astimezone(datetime.timezone.utc).date() if since.tzinfo else since.date()
         moment = pa.scalar(since.astimezone(datetime.timezone.utc), pa.timestamp("us", tz="UTC"))
-        # only the first day's rows are compared with the moment: later days are whole partitions
-        condition = (ds.field("day") > str(day)) | (
-            (ds.field("day") == str(day)) & (ds.field("predicted_at") >= moment)
-        )
+        parts = [
+            (ds.field("day") == str(day)) & (ds.field("predicted_at") >= moment),
+            ds.field("day") > str(day),
+        ]
     if fitting is not None:
         term = ds.field("fitting") == fitting
-        condition = term if condition is None else condition & term
-    return dataset, condition
+        parts = [term if part is None else part & term for part in parts]
+    return dataset, parts
 
 
 def _read_parquet(
@@ -528,12 +536,12 @@ def _read_parquet(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    dataset, condition = _dataset(sink, model, since, fitting)
+    dataset, parts = _dataset(sink, model, since, fitting)
     if dataset is None:
         return Logs(pa.table({"request_id": pa.array([], pa.string())}).to_pandas(), None)
-    skipped = () if request_ids else ("request_id", "row")
+    skipped = ("day",) if request_ids else ("day", "request_id", "row")  # no string per row for day=
     columns = [name for name in dataset.schema.names if name not in skipped]
-    data = dataset.to_table(columns=columns, filter=condition)
+    data = pa.concat_tables([dataset.to_table(columns=columns, filter=part) for part in parts])
     probabilities = None
     if "probabilities" in data.column_names:
         column = data.column("probabilities").combine_chunks()
@@ -544,8 +552,6 @@ def _read_parquet(
             sizes = pc.list_value_length(column).to_numpy()
             if (sizes == width).all():  # one fitting's classes
                 probabilities = np.asarray(values, dtype=np.float64).reshape(len(column), width)
-    if "day" in data.column_names:
-        data = data.drop_columns(["day"])
     if "inputs" in data.column_names:
         inputs = data.column("inputs").combine_chunks()
         data = data.drop_columns(["inputs"])

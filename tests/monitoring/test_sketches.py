@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lore.monitoring.sketches import CATEGORY, NUMBER, Profile, ProfileError, profile
+from lore.monitoring.sketches import CATEGORY, CHUNK, NUMBER, Profile, ProfileError, bin_numbers, profile
 
 
 def frame(rows: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -77,3 +77,32 @@ def test_json_round_trip(tmp_path) -> None:
 def test_empty_frame() -> None:
     sketch = profile(pd.DataFrame({"x": pd.Series([], dtype=float)}))["x"]
     assert sketch["edges"] == [] and sketch["counts"] == [0] and sketch["min"] is None
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.random.default_rng(0).normal(0, 1, 3 * CHUNK + 7),
+        np.random.default_rng(1).lognormal(10, 2, 50_000),  # skewed: edges crowd at the bottom
+        np.random.default_rng(2).pareto(0.5, 50_000),  # so skewed that searchsorted runs
+        np.random.default_rng(3).poisson(3, 50_000).astype(float),  # few distinct values
+        np.arange(10.0),
+        np.array([5.0]),  # one edge at most
+    ],
+)
+def test_bins_are_searchsorted_exactly(values: np.ndarray) -> None:
+    edges = np.unique(np.quantile(values, np.linspace(0, 1, 101)[1:-1]))
+    probes = np.concatenate(
+        [
+            values,
+            edges,
+            np.nextafter(edges, np.inf),
+            np.nextafter(edges, -np.inf),
+            [np.inf, -np.inf, 1e308, -1e308, 0.0, -0.0],
+        ]
+    )
+    np.testing.assert_array_equal(bin_numbers(edges, probes), np.searchsorted(edges, probes, side="left"))
+
+
+def test_bins_without_edges() -> None:
+    assert bin_numbers(np.empty(0), np.array([1.0, -2.0])).tolist() == [0, 0]

@@ -1,0 +1,42 @@
+"""One check of logged predictions against a reference: days, drift, estimates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lore.monitoring.check import _days, check
+from lore.monitoring.compare import Thresholds
+from lore.monitoring.reference import build
+
+
+def logged(rows: int = 3000, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"x": rng.normal(0, 1, rows), "city": rng.choice(["oslo", "lima"], rows)})
+    seconds = np.sort(rng.uniform(0, 4 * 86_400, rows)) - 86_400  # four days, from before 1970
+    frame["predicted_at"] = pd.to_datetime(seconds * 1e6, unit="us", utc=True)
+    frame["prediction"] = frame["x"] > 0
+    return frame
+
+
+def test_days_are_utc_midnights_floored() -> None:
+    stamps = logged()["predicted_at"]
+    codes, days = _days(stamps)
+    expected = stamps.dt.floor("D")
+    assert list(days) == sorted(expected.unique())
+    assert (days[codes] == expected.to_numpy()).all()
+
+
+def test_rows_out_of_day_order_give_the_same_check() -> None:
+    frame = logged()
+    reference = build(logged(seed=1)[["x", "city"]], logged(seed=1)["prediction"])
+    ordered = check(frame, None, reference, thresholds=Thresholds())
+    shuffled = check(frame.sample(frac=1, random_state=0), None, reference, thresholds=Thresholds())
+    pd.testing.assert_frame_equal(ordered.daily, shuffled.daily)
+    pd.testing.assert_frame_equal(ordered.drift, shuffled.drift)
+    for name, sketch in ordered.current.items():  # the same counts; sums up to the order of addition
+        again = shuffled.current[name]
+        assert {**sketch, "sum": 0} == {**again, "sum": 0} and np.isclose(
+            sketch.get("sum", 0), again.get("sum", 0)
+        )
+    assert len(ordered.daily) == 4
