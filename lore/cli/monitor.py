@@ -7,7 +7,8 @@ and of the predictions, the accuracy expected from the model's confidence and, w
 ``--labels``, the accuracy realised: the labels are an extract (or a ``.csv`` /
 ``.parquet`` file) with ``request_id`` (what the API returned), optionally ``row``,
 and one outcome column. The HTML report with its plots goes to ``--report``
-(``reports/monitor/<model>/`` by default).
+(``reports/monitor/<model>/`` by default). ``--prune`` first deletes the log's day
+partitions older than ``keep_days`` ([LOG]; the server's writer does it once a day).
 
 Exit status: 0 when no threshold is crossed, 3 when one is (for cron and CI), 1 on
 an error.
@@ -105,6 +106,11 @@ def _share(value: float) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of the HTML report (default reports/monitor/<model>/).",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="First delete the log's days older than keep_days ([LOG] of monitoring.cfg).",
+)
 @click.pass_context
 def monitor(
     ctx: click.Context,
@@ -113,11 +119,12 @@ def monitor(
     labels: str | None,
     fitting: int | None,
     report_folder: Path | None,
+    prune: bool,
 ) -> None:
     """Drift, estimated and realised performance of MODULE.CLASS's served predictions."""
     from lore.monitoring.check import check
     from lore.monitoring.compare import Thresholds
-    from lore.monitoring.log import LogSettings, fittings, read
+    from lore.monitoring.log import LogSettings, ParquetSink, fittings, read
     from lore.monitoring.reference import Reference
     from lore.monitoring.report import report
     from lore.stores import model_store
@@ -132,6 +139,14 @@ def monitor(
         raise NothingLogged(
             "the prediction log is off (sink: off in config/monitoring.cfg [LOG]); nothing to check"
         )
+    if prune:
+        if not isinstance(sink, ParquetSink) or not sink.keep_days:
+            raise ConfigError(
+                "--prune deletes Parquet day partitions older than keep_days; set keep_days in "
+                "config/monitoring.cfg [LOG] (or LORE_PREDICTION_LOG_KEEP_DAYS)"
+            )
+        removed = sink.prune()
+        click.echo(f"Pruned {len(removed)} day partitions older than {sink.keep_days} days from {sink!r}")
     logged = fittings(sink, name, start)
     if not logged:
         raise NothingLogged(

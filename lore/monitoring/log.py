@@ -30,6 +30,9 @@ key                    variable                           default         meanin
                                                                           most
 ``queue``              ``LORE_PREDICTION_LOG_QUEUE``      ``10000``       requests waiting, at most
 ``flush_seconds``      ``LORE_PREDICTION_LOG_FLUSH``      ``1``           how often the writer writes
+``keep_days``          ``LORE_PREDICTION_LOG_KEEP_DAYS``  (keep all)      Parquet day partitions older
+                                                                          are deleted, once a day
+                                                                          (:mod:`~lore.monitoring.retention`)
 =====================  =================================  ==============  ==============================
 
 >>> import pandas as pd, tempfile
@@ -75,6 +78,7 @@ KEYS = {
     "max_per_second": ("LORE_PREDICTION_LOG_RATE", "1000"),
     "queue": ("LORE_PREDICTION_LOG_QUEUE", "10000"),
     "flush_seconds": ("LORE_PREDICTION_LOG_FLUSH", "1"),
+    "keep_days": ("LORE_PREDICTION_LOG_KEEP_DAYS", ""),
 }
 #: A sink failing again within this many seconds is counted but not logged again.
 WARN_EVERY = 60.0
@@ -92,6 +96,7 @@ class LogSettings:
     max_per_second: float = 1000.0
     queue: int = 10_000
     flush_seconds: float = 1.0
+    keep_days: int | None = None  # None: keep every day
 
     @classmethod
     def from_config(cls, environ: Mapping[str, str] | None = None) -> LogSettings:
@@ -118,6 +123,19 @@ class LogSettings:
             raise ConfigError(
                 f"prediction log sink {text['sink']!r} is unknown; choose one of {', '.join(SINKS)}"
             )
+        keep_days = None
+        if text["keep_days"]:
+            if not text["keep_days"].strip().isdigit() or int(text["keep_days"]) < 1:
+                raise ConfigError(
+                    f"{KEYS['keep_days'][0]}={text['keep_days']!r} must be a whole number of days, 1 or "
+                    "more (or unset: keep every day)"
+                )
+            if text["sink"] == "postgres":
+                raise ConfigError(
+                    "keep_days applies to the parquet sink; for postgres, delete old rows of the "
+                    "predictions table (DELETE ... WHERE predicted_at < ...) from cron"
+                )
+            keep_days = int(text["keep_days"])
         return cls(
             sink=text["sink"],
             path=text["path"],
@@ -127,6 +145,7 @@ class LogSettings:
             max_per_second=_number(text["max_per_second"], "max_per_second", None, "requests per second"),
             queue=int(_number(text["queue"], "queue", None, "requests")),
             flush_seconds=_number(text["flush_seconds"], "flush_seconds", None, "seconds"),
+            keep_days=keep_days,
         )
 
     def sink_object(self) -> Any:
@@ -136,11 +155,12 @@ class LogSettings:
         if self.sink == "postgres":
             return SQLSink(self.url or None)
         if self.s3:
-            return ParquetSink(self.path, s3=True)
+            return ParquetSink(self.path, s3=True, keep_days=self.keep_days)
         import lore.env
 
         path = Path(self.path)
-        return ParquetSink(path if path.is_absolute() else lore.env.current().data_dir / path)
+        folder = path if path.is_absolute() else lore.env.current().data_dir / path
+        return ParquetSink(folder, keep_days=self.keep_days)
 
 
 def _number(text: str, key: str, most: float | None, what: str) -> float:
@@ -330,12 +350,16 @@ class ParquetSink:
     """Parquet files ``<path>/model=<name>/fitting=<n>/day=<YYYY-MM-DD>/<time>-<id>.parquet``.
 
     Local files are written atomically; with ``s3=True`` ``path`` is a folder of lore's
-    S3 bucket (``config/aws.cfg``), and each file is one ``put``.
+    S3 bucket (``config/aws.cfg``), and each file is one ``put``. With ``keep_days``, the
+    first write of each day also deletes the day partitions older than that
+    (:func:`lore.monitoring.retention.prune`).
     """
 
-    def __init__(self, path: str | os.PathLike[str], s3: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], s3: bool = False, keep_days: int | None = None) -> None:
         self.path = str(path) if s3 else Path(path)
         self.s3 = s3
+        self.keep_days = keep_days
+        self.pruned = ""  # the day of the last prune
 
     def __repr__(self) -> str:
         return f"ParquetSink({str(self.path)!r}{', s3=True' if self.s3 else ''})"
@@ -358,6 +382,7 @@ class ParquetSink:
             buffer = io.BytesIO()
             pq.write_table(data, buffer)
             lore.s3.remote().put_bytes(f"{self.path}/{name}", buffer.getvalue())
+            self.prune_daily()
             return f"{self.path}/{name}"
         from lore.util import atomic_path
 
@@ -365,7 +390,30 @@ class ParquetSink:
         target.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(target) as temporary:
             pq.write_table(data, temporary)
+        self.prune_daily()
         return str(target)
+
+    def prune(self) -> list[str]:
+        """Delete the day partitions older than ``keep_days`` (none without it); the ones deleted."""
+        from lore.monitoring.retention import prune
+
+        return prune(self.path, self.keep_days, s3=self.s3) if self.keep_days else []
+
+    def prune_daily(self) -> None:
+        """:meth:`prune` on the first call of each day (UTC); a failure is a warning, never raised."""
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        if not self.keep_days or self.pruned == today:
+            return
+        self.pruned = today
+        try:
+            removed = self.prune()
+        except Exception as error:  # retention must never stop the log
+            logger.warning("pruning the prediction log %r failed: %s", self, error)
+        else:
+            if removed:
+                logger.info(
+                    "pruned %d day partitions of %r older than %d days", len(removed), self, self.keep_days
+                )
 
     def local_folder(self, model: str, days: list[str] | None) -> Path:
         """The local folder of ``model``'s files (downloaded first from S3, for the ``days`` given)."""

@@ -132,6 +132,23 @@ def test_labels_without_a_request_id(served, tmp_path) -> None:
     assert status == 1 and "the labels have no request_id column (they have id, subscribed)" in output
 
 
+def test_prune_deletes_old_days_first(served, project, monkeypatch) -> None:
+    import shutil
+
+    (today,) = (project / "data" / "predictions").glob("model=*/fitting=1/day=*")
+    old = today.with_name("day=2020-01-01")
+    shutil.copytree(today, old)
+    status, output = run("monitor", "demo_app.models.Subscribers", "--prune")
+    assert (
+        status == 1 and "--prune deletes Parquet day partitions older than keep_days; set keep_days" in output
+    )
+    monkeypatch.setenv("LORE_PREDICTION_LOG_KEEP_DAYS", "30")
+    status, output = run("monitor", "demo_app.models.Subscribers", "--since", "10000d", "--prune")
+    assert status == 0, output
+    assert "Pruned 1 day partitions older than 30 days" in output and "200 predictions" in output
+    assert today.is_dir() and not old.exists()
+
+
 def test_parse_since() -> None:
     assert parse_since("2w").days == 14
     with pytest.raises(click.BadParameter):
