@@ -333,7 +333,7 @@ def by_hand(frame: pd.DataFrame, folder: Path, phases: dict[str, list[float]] | 
 
     The strongest plain version of the same work: the same split sizes, integer codes
     and standardized numbers written straight into one float32 matrix per split,
-    the same booster parameters and thread, ``inplace_predict`` on each split (what
+    the same booster parameters and thread (matrices built on it too), ``inplace_predict`` on each split (what
     ``xgboost.train``'s booster offers once it returns: it drops its prediction caches)
     and numpy metrics. Each step's seconds are appended to ``phases`` when given.
     """
@@ -367,8 +367,8 @@ def by_hand(frame: pd.DataFrame, folder: Path, phases: dict[str, list[float]] | 
     lap("encode")
     params = {"max_depth": 6, "learning_rate": 0.1, "tree_method": "hist", "objective": "binary:logistic"}
     params["nthread"] = 1
-    dtrain = xgboost.DMatrix(encoded["train"][0], label=encoded["train"][1])
-    dvalid = xgboost.DMatrix(encoded["validation"][0], label=encoded["validation"][1])
+    dtrain = xgboost.DMatrix(encoded["train"][0], label=encoded["train"][1], nthread=1)
+    dvalid = xgboost.DMatrix(encoded["validation"][0], label=encoded["validation"][1], nthread=1)
     booster = xgboost.train(
         {**params, "verbosity": 0},
         dtrain,

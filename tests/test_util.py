@@ -53,6 +53,40 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path):
     assert target.read_text() == "new"
 
 
+def test_files_of_a_folder_synced_together_wait_for_the_disk_once_at_the_end(tmp_path, monkeypatch):
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        synced.append(os.path.realpath(f"/proc/self/fd/{descriptor}"))
+        real(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    folder, outside = tmp_path / "fitting", tmp_path / "elsewhere.json"
+    folder.mkdir()
+    with lore.util.synced_together(folder):
+        with lore.util.atomic_write(folder / "a.json", "w") as stream:
+            stream.write("{}")
+        (folder / "nested").mkdir()
+        (folder / "nested" / "b.bin").write_bytes(b"written by a library")
+        with lore.util.atomic_write(outside, "w") as stream:  # not in the folder: synced at once
+            stream.write("{}")
+        assert [os.path.basename(path).split(".")[1] for path in synced] == ["elsewhere"]  # its temporary
+    assert sorted(synced[1:]) == sorted(
+        str(path) for path in (folder, folder / "a.json", folder / "nested", folder / "nested" / "b.bin")
+    )
+
+
+def test_a_folder_whose_block_fails_is_not_synced(tmp_path, monkeypatch):
+    calls: list[int] = []
+    monkeypatch.setattr(os, "fsync", calls.append)
+    with pytest.raises(RuntimeError), lore.util.synced_together(tmp_path):
+        with lore.util.atomic_write(tmp_path / "a.json", "w") as stream:
+            stream.write("{}")
+        raise RuntimeError("the fit failed")
+    assert calls == []
+
+
 @pytest.mark.parametrize(
     ("key", "value", "shown"),
     [

@@ -82,11 +82,18 @@ class XGBoost(Estimator):
         return settings, rounds, early
 
     def _single_threaded(self) -> Any:
-        """A one-thread copy of the booster: small batches do not pay for waking a thread pool."""
+        """The booster on one thread: small batches do not pay for waking a thread pool.
+
+        The booster itself when it was given one thread (``nthread=1`` or ``n_jobs=1``),
+        else a one-thread copy, made once.
+        """
         single = getattr(self, "single_", None)
         if single is None or getattr(self, "single_of_", None) is not self.native_:
-            single = self.native_.copy()
-            single.set_param({"nthread": 1})
+            params = self.get_params()
+            single = self.native_
+            if params.get("nthread", params.get("n_jobs")) != 1:
+                single = single.copy()
+                single.set_param({"nthread": 1})
             self.single_, self.single_of_ = single, self.native_
         return single
 
@@ -110,8 +117,13 @@ class XGBoost(Estimator):
             booster, history = trained
             evals: list[Any] = [valid] if valid is not None else []
         else:
-            evals = [] if valid is None else [(xgboost.DMatrix(valid[0], label=valid[1]), "validation")]
-            matrix = xgboost.DMatrix(train_x, label=y)
+            threads = settings.get("nthread")  # the matrices are built on the booster's threads too
+            evals = (
+                []
+                if valid is None
+                else [(xgboost.DMatrix(valid[0], label=valid[1], nthread=threads), "validation")]
+            )
+            matrix = xgboost.DMatrix(train_x, label=y, nthread=threads)
             kept = outputs_callback([matrix, *(evaluated for evaluated, _ in evals)])
             history = {}
             booster = xgboost.train(

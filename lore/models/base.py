@@ -31,6 +31,7 @@ import datetime
 import json
 import logging
 import math
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -157,6 +158,7 @@ class Base:
         pipeline, estimator = self._require_parts()
         estimator.check_parameters({**estimator.params, **params})
         signing.signing_key()  # a malformed LORE_SIGNING_KEY fails before any data is read
+        code_version = provenance.code_version_soon()  # git runs while the data is read and trained on
         timings: dict[str, float] = {}
         with timer(f"{self.name()}.data", log=False) as elapsed:
             progress = Progress("reading and encoding the data")
@@ -199,7 +201,7 @@ class Base:
             timings["reference"] = elapsed.seconds
             self.params = estimator.get_params()
             self.timings = timings
-            self._write(fitting)
+            self._write(fitting, code_version)
         self._committed(fitting)
         logger.info("%s fitting %s: %s", self.name(), self.fitting, to_json(self.metrics.get("validation")))
         if write_report:
@@ -231,8 +233,12 @@ class Base:
         self.write_report()
         return fitting.number
 
-    def _write(self, fitting: Any) -> None:
-        """Write pipeline, estimator and record into the fitting's (temporary) folder."""
+    def _write(self, fitting: Any, code_version: Future[str | None] | None = None) -> None:
+        """Write pipeline, estimator and record into the fitting's (temporary) folder.
+
+        ``code_version`` is the project's :func:`~lore.models.provenance.code_version_soon`
+        when the caller started it; else it is read now.
+        """
         from lore import serializers
 
         with timer(f"{self.name()}.save", log=False) as elapsed:
@@ -250,7 +256,7 @@ class Base:
             "timings": self.timings,
             "history": self.history,
             "data_signature": signature() if callable(signature) else signature,
-            "code_version": provenance.code_version(),
+            "code_version": provenance.code_version() if code_version is None else code_version.result(),
             "packages": package_versions(provenance.PACKAGES),
             "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
         }

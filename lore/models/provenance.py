@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,24 @@ PACKAGES = (
     "tensorflow",
     "skops",
 )
+
+
+_background: ThreadPoolExecutor | None = None
+
+
+def code_version_soon(root: Path | None = None) -> Future[str | None]:
+    """:func:`code_version` started now on a background thread; ``.result()`` gives it.
+
+    A fit asks for it before reading its data and takes it when saving, so ``git``
+    runs while the model trains instead of on the fit's path.
+
+    >>> code_version_soon(Path("/")).result() is None
+    True
+    """
+    global _background
+    if _background is None:
+        _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lore-code-version")
+    return _background.submit(code_version, root)
 
 
 def code_version(root: Path | None = None) -> str | None:

@@ -49,7 +49,7 @@ from lore.stores.layout import (
     read_record,
     staging_folder,
 )
-from lore.util import atomic_write, to_json
+from lore.util import atomic_write, synced_together, to_json
 
 if TYPE_CHECKING:
     from lore.s3 import Remote
@@ -101,10 +101,12 @@ class ModelStore:
         temporary = staging_folder(model_folder, "new")
         fitting = Fitting(model_name, None, temporary, dict(metadata or {}))
         try:
-            yield fitting
-            with atomic_write(temporary / RECORD, "w") as stream:
-                stream.write(to_json(fitting.metadata, indent=2))
-            manifest = manifests.write(temporary, signing.sign_with_current_key(manifests.build(temporary)))
+            with synced_together(temporary):  # every file on disk before the folder is renamed in
+                yield fitting
+                with atomic_write(temporary / RECORD, "w") as stream:
+                    stream.write(to_json(fitting.metadata, indent=2))
+                signed = signing.sign_with_current_key(manifests.build(temporary))
+                manifest = manifests.write(temporary, signed)
             fitting.number = commit_folder(temporary, model_folder)
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)

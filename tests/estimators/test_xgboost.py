@@ -79,3 +79,14 @@ def test_outputs_of_other_rows_are_predicted(binary: dict) -> None:
     copy = binary["x"].copy()  # equal values, another object: not taken from the fit
     outputs = estimator.outputs({"copy": copy})
     assert np.array_equal(outputs["copy"], estimator.predict_proba(copy))
+
+
+@pytest.mark.parametrize("threads", [{"nthread": 1}, {"n_jobs": 1}, {}])
+def test_small_batches_run_on_one_thread_copying_the_booster_only_when_it_has_more(
+    binary: dict, threads: dict
+) -> None:
+    estimator = XGBoost(num_boost_round=5, **threads)
+    estimator.fit(binary["x"], binary["y"])
+    expected = estimator.native_.inplace_predict(binary["x"].to_numpy("float32")[:3])
+    assert np.array_equal(estimator.predict_proba(binary["x"][:3])[:, 1], expected)
+    assert (estimator.single_ is estimator.native_) == bool(threads)
