@@ -125,7 +125,7 @@ def monitor(
     from lore.monitoring.check import check
     from lore.monitoring.compare import Thresholds
     from lore.monitoring.log import LogSettings, ParquetSink, fittings, read
-    from lore.monitoring.reference import Reference
+    from lore.monitoring.reference import FILE, Reference
     from lore.monitoring.report import report
     from lore.stores import model_store
 
@@ -160,7 +160,9 @@ def monitor(
             f"fitting {fitting} of {name} has no logged predictions; logged: {sorted(logged)}"
         )
     others = {number: rows for number, rows in logged.items() if number != fitting}
-    reference = Reference.load(model_store().resolve(name, fitting))
+    # the reference alone, checked against the manifest: from S3 when the fitting is not here
+    text = model_store().read_file(name, fitting, FILE)
+    reference = Reference.from_json(text) if text is not None else None
     if reference is None:
         raise ModelError(
             f"fitting {fitting} of {name} has no reference.json (made before lore saved one); fit again"

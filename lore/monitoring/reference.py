@@ -92,7 +92,12 @@ class Reference:
         path = Path(folder) / FILE
         if not path.is_file():
             return None
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return cls.from_json(path.read_bytes())
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Reference:
+        """The reference in the text of a ``reference.json``."""
+        return cls.from_dict(json.loads(text))
 
 
 def build(

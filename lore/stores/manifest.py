@@ -196,6 +196,27 @@ def forget(folder: Path) -> None:
     _verified.pop(str(folder), None)
 
 
+def checked(manifest: dict[str, Any], name: str, data: bytes | None, where: str) -> bytes | None:
+    """``data``, file ``name`` of a fitting (``None`` when absent), if the manifest vouches for it.
+
+    ``None`` when the manifest lists no such file; :class:`~lore.errors.CorruptArtifact`
+    when it lists one that is missing or different.
+    """
+    entry = next((entry for entry in manifest["files"] if entry["path"] == name), None)
+    if entry is None:
+        return None
+    if data is None:
+        raise CorruptArtifact(
+            f"{where} is missing but listed in the manifest: download or fit the model again"
+        )
+    if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise CorruptArtifact(
+            f"{where} does not match its size and SHA-256 in the manifest: it was altered or damaged; "
+            "download or fit the model again"
+        )
+    return data
+
+
 def verify(folder: Path) -> dict[str, Any]:
     """Check every file of ``folder`` against its manifest; return the manifest.
 

@@ -247,6 +247,22 @@ class ModelStore:
             signing.check(manifest, path)
         return path
 
+    def read_file(self, model_name: str, number: int, name: str) -> bytes | None:
+        """File ``name`` of fitting ``number``, checked against the manifest; ``None`` when it has none.
+
+        From the local fitting when it is here, else from S3 (only the manifest and that
+        file: ``lore monitor`` reads a reference without downloading the model).
+        Raises :class:`~lore.errors.FittingNotFound` when neither has the fitting.
+        """
+        folder = self.folder(model_name) / str(number)
+        if number in numbers(self.folder(model_name)):
+            path = folder / name
+            data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            return manifests.checked(manifests.read(folder), name, data, str(path))
+        if self.remote is None:
+            raise self._missing(model_name, number)
+        return s3.read_file(self.remote, model_name, number, name)
+
     def get(self, model_name: str, fitting: int | str | None = None) -> Fitting:
         """Like :meth:`resolve`, but the :class:`Fitting` with its metadata."""
         path = self.resolve(model_name, fitting, trust=False)

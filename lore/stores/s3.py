@@ -158,6 +158,16 @@ def _remote_manifest(remote: Remote, model_name: str, number: int) -> tuple[byte
     return data, manifests.parse(data, remote.url(path))
 
 
+def read_file(remote: Remote, model_name: str, number: int, name: str) -> bytes | None:
+    """File ``name`` of uploaded fitting ``number``, checked against its manifest; ``None`` when not listed.
+
+    Only the manifest and that file are fetched (a model's reference, not its weights).
+    """
+    _, manifest = _remote_manifest(remote, model_name, number)
+    path = remote_path(model_name, number, name)
+    return manifests.checked(manifest, name, remote.get_bytes(path), remote.url(path))
+
+
 def _remote_record(remote: Remote, model_name: str, number: int) -> dict[str, Any]:
     """The record (``model.json``) of an uploaded fitting; ``{}`` when it has none."""
     path = remote_path(model_name, number, RECORD)

@@ -149,6 +149,27 @@ def test_prune_deletes_old_days_first(served, project, monkeypatch) -> None:
     assert today.is_dir() and not old.exists()
 
 
+def test_the_reference_comes_from_s3_when_the_fitting_is_not_here(
+    served, project, monkeypatch, s3_endpoint
+) -> None:
+    import shutil
+
+    import boto3
+
+    import lore.stores
+
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket="lore-models")
+    monkeypatch.setenv("LORE_S3_BUCKET", "lore-models")
+    monkeypatch.setenv("LORE_S3_ENDPOINT_URL", s3_endpoint)
+    model, _ = served
+    lore.stores.model_store().upload(model.name(), model.fitting)
+    shutil.rmtree(project / "models")  # a monitoring machine: logs, and the fittings only in S3
+    status, output = run("monitor", "demo_app.models.Subscribers")
+    assert status == 0, output
+    assert "200 predictions" in output and "accuracy: reference" in output
+    assert not (project / "models").exists()  # the reference alone was read, nothing downloaded
+
+
 def test_parse_since() -> None:
     assert parse_since("2w").days == 14
     with pytest.raises(click.BadParameter):

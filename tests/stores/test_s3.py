@@ -373,3 +373,26 @@ def test_remote_prune_keeps_the_newest_and_the_aliased(laptop, server, s3_client
     assert not [key for key in keys(s3_client, bucket) if f"/{NAME}/2/" in key or f"/{NAME}/3/" in key]
     assert server.download(NAME, "production").name == "1"
     assert laptop.prune(NAME, keep=2, remote=True) == []
+
+
+def test_read_file_fetches_one_checked_file_without_the_fitting(laptop, server, s3_client, bucket):
+    fitting = fit(laptop, 0.5)
+    (fitting.path / "notes.json").write_text('{"a": 1}')
+    with pytest.raises(CorruptArtifact, match="not listed"):  # a file added after the manifest
+        laptop.upload(NAME)
+    (fitting.path / "notes.json").unlink()
+    with laptop.new_fitting(NAME) as second:
+        (second.path / "notes.json").write_text('{"a": 1}')
+    laptop.upload(NAME, second.number)
+    assert laptop.read_file(NAME, second.number, "notes.json") == b'{"a": 1}'  # the local copy
+    assert server.read_file(NAME, second.number, "notes.json") == b'{"a": 1}'  # from S3
+    assert server.read_file(NAME, second.number, "absent.json") is None
+    assert not server.folder(NAME).exists()  # nothing downloaded
+    key = next(key for key in keys(s3_client, bucket) if key.endswith("notes.json"))
+    s3_client.put_object(Bucket=bucket, Key=key, Body=b'{"a": 2}')
+    with pytest.raises(CorruptArtifact, match="does not match its size and SHA-256"):
+        server.read_file(NAME, second.number, "notes.json")
+    with pytest.raises(FittingNotFound):
+        server.read_file(NAME, 9, "notes.json")
+    with pytest.raises(FittingNotFound, match="fit the model first"):
+        ModelStore(laptop.root.parent / "alone").read_file(NAME, 1, "notes.json")
