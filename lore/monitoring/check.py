@@ -20,7 +20,7 @@ from typing import Any
 
 from lore.errors import LoreError
 from lore.monitoring.compare import Thresholds, drift
-from lore.monitoring.performance import calibration, confidence
+from lore.monitoring.performance import confidence
 from lore.monitoring.reference import Reference
 from lore.monitoring.sketches import Profile, profile
 
@@ -116,7 +116,7 @@ def check(
         baseline = float(np.mean(confidence(reference.probabilities)[0] == reference.labels))
     performance = None
     if probabilities is not None and baseline is not None and len(frame):
-        chance = calibration(reference.probabilities, reference.labels).predict(confidence(probabilities)[1])
+        chance = reference.chance(confidence(probabilities)[1])
         performance = {
             "estimated": float(chance.mean()),
             "stderr": float(np.sqrt(np.sum(chance * (1 - chance))) / len(chance)),

@@ -4,7 +4,9 @@ A :class:`Reference` holds the profile of the raw input columns (of the training
 split), the profile of the predictions (on the test split), and, for a classifier,
 the test split's class probabilities and true class indices (at most
 :data:`MAX_SCORED` rows, a random sample beyond), which
-:func:`~lore.monitoring.estimate_performance` calibrates on. ``lore.models.Base.fit``
+:func:`~lore.monitoring.estimate_performance` calibrates on, and that calibration
+itself (the isotonic map's points), so that ``lore monitor`` applies it with
+``numpy.interp`` instead of importing scikit-learn to fit it again. ``lore.models.Base.fit``
 writes it into every fitting; ``Model.load`` reads it back as ``model.reference``.
 
 >>> import numpy as np, pandas as pd, tempfile, pathlib
@@ -23,6 +25,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lore.monitoring.performance import calibration
 from lore.monitoring.sketches import Profile, profile
 from lore.util import atomic_write
 
@@ -46,15 +49,25 @@ class Reference:
     probabilities, labels
         A classifier's test-split class probabilities ``(rows, classes)`` and true
         class indices; ``None`` for a regression.
+    calibration
+        The points ``(confidences, chances)`` of the isotonic map that
+        :func:`~lore.monitoring.performance.calibration` fits on ``probabilities`` and
+        ``labels`` (``None``: fitted when needed, for a reference saved without them).
     """
 
     def __init__(
-        self, inputs: Profile, predictions: Profile, probabilities: Any = None, labels: Any = None
+        self,
+        inputs: Profile,
+        predictions: Profile,
+        probabilities: Any = None,
+        labels: Any = None,
+        calibration: tuple[Any, Any] | None = None,
     ) -> None:
         self.inputs = inputs
         self.predictions = predictions
         self.probabilities = probabilities
         self.labels = labels
+        self.calibration = calibration
 
     def __repr__(self) -> str:
         scored = f", {len(self.labels)} scored rows" if self.labels is not None else ""
@@ -65,19 +78,43 @@ class Reference:
         if self.labels is not None:
             data["probabilities"] = self.probabilities.round(6).tolist()
             data["labels"] = self.labels.tolist()
+        if self.calibration is not None:
+            data["calibration"] = [points.tolist() for points in self.calibration]
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reference:
         import numpy as np
 
-        probabilities = labels = None
+        probabilities = labels = calibration = None
         if "labels" in data:
             probabilities = np.asarray(data["probabilities"], dtype=np.float64)
             labels = np.asarray(data["labels"], dtype=np.int64)
+        if "calibration" in data:
+            x, y = data["calibration"]
+            calibration = (np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
         return cls(
-            Profile.from_dict(data["inputs"]), Profile.from_dict(data["predictions"]), probabilities, labels
+            Profile.from_dict(data["inputs"]),
+            Profile.from_dict(data["predictions"]),
+            probabilities,
+            labels,
+            calibration,
         )
+
+    def chance(self, confidences: Any) -> Any:
+        """The calibrated chance that each prediction is right, from its confidence.
+
+        ``IsotonicRegression.predict`` of :func:`~lore.monitoring.performance.calibration`,
+        number for number, from the saved points when there are (no scikit-learn import).
+        """
+        import numpy as np
+
+        if self.calibration is None:
+            return calibration(self.probabilities, self.labels).predict(confidences)
+        x, y = self.calibration
+        if len(x) == 1:
+            return np.repeat(y, len(confidences))
+        return np.interp(np.clip(confidences, x[0], x[-1]), x, y)
 
     def save(self, folder: str | Path) -> None:
         """Write ``reference.json`` into ``folder`` (atomically)."""
@@ -129,4 +166,8 @@ def build(
         if len(labels) > MAX_SCORED:
             keep = np.sort(np.random.default_rng(seed).choice(len(labels), MAX_SCORED, replace=False))
             probabilities, labels = probabilities[keep], labels[keep]
-    return Reference(profile(inputs), predicted, probabilities, labels)
+        probabilities = probabilities.round(6)  # as saved: the same calibration before and after a load
+        fitted = calibration(probabilities, labels)
+        points = (fitted.X_thresholds_, fitted.y_thresholds_)
+        return Reference(profile(inputs), predicted, probabilities, labels, points)
+    return Reference(profile(inputs), predicted)
