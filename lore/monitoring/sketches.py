@@ -5,9 +5,13 @@ missing, and:
 
 - for numbers (and datetimes, as seconds since the epoch): counts in fixed bins. The
   reference (the training data) chooses the bins at its own quantiles
-  (``bins - 1`` edges, so each bin holds about ``1/bins`` of it); the profile of new
-  data reuses the reference's edges, so two profiles with the same edges merge by
-  adding counts, and the edges double as the reference's quantiles;
+  (``bins - 1`` edges, so each bin holds about ``1/bins`` of it; with at least
+  ``TAIL * bins`` values, the two outer bins are cut ``TAIL`` times finer, so the
+  tails' quantiles are known too); the profile of new data reuses the reference's
+  edges, so two profiles with the same edges merge by adding counts, and the edges
+  double as the reference's quantiles. The sum of the values and of their squared
+  differences from the middle edge (``squares``) give the exact mean and standard
+  deviation;
 - for categories (strings, booleans, pandas categoricals): the counts of the
   ``max_categories`` most frequent values, and one ``other`` count for the long tail.
   New data profiled against a reference counts only the reference's values; what
@@ -50,6 +54,8 @@ MAX_CATEGORIES = 100
 GRID = 4096
 #: Values :func:`bin_numbers` handles at a time (its temporaries stay in the CPU cache).
 CHUNK = 1 << 16
+#: How much finer than the others the two outer bins of a large reference are cut.
+TAIL = 10
 
 
 class ProfileError(LoreError):
@@ -214,10 +220,15 @@ def _numeric(series: Any, reference: dict[str, Any] | None, bins: int) -> dict[s
     if reference is not None:
         edges = np.asarray(reference["edges"], dtype=np.float64)
     elif len(present):
-        edges = np.unique(np.quantile(present, np.linspace(0, 1, bins + 1)[1:-1]))
+        levels = np.linspace(0, 1, bins + 1)[1:-1]
+        if len(present) >= TAIL * bins:  # per-mille edges in the outer percents (by default)
+            finer = np.arange(1, TAIL) / (TAIL * bins)
+            levels = np.concatenate([finer, levels, 1 - finer[::-1]])
+        edges = np.unique(np.quantile(present, levels))
     else:
         edges = np.empty(0)
     counts = np.bincount(bin_numbers(edges, present), minlength=len(edges) + 1)
+    deviation = present - _pivot(edges)
     return {
         "kind": NUMBER,
         "count": len(values),
@@ -225,6 +236,7 @@ def _numeric(series: Any, reference: dict[str, Any] | None, bins: int) -> dict[s
         "edges": edges.tolist(),
         "counts": counts.tolist(),
         "sum": float(present.sum()),
+        "squares": float(np.dot(deviation, deviation)),
         "min": float(present.min()) if len(present) else None,
         "max": float(present.max()) if len(present) else None,
     }
@@ -282,6 +294,28 @@ def bin_numbers(edges: Any, values: Any) -> Any:
     return found
 
 
+def _pivot(edges: Any) -> float:
+    """The middle edge (0 without edges): ``squares`` are taken about it, to keep their precision."""
+    return float(edges[len(edges) // 2]) if len(edges) else 0.0
+
+
+def spread(sketch: dict[str, Any]) -> tuple[float, float]:
+    """Mean and standard deviation (``ddof=0``) of a numeric sketch's present values.
+
+    >>> import pandas as pd
+    >>> spread(profile(pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, None]}))["x"])
+    (2.5, 1.118033988749895)
+    """
+    import numpy as np
+
+    present = sketch["count"] - sketch["missing"]
+    if not present:
+        return float("nan"), float("nan")
+    mean = sketch["sum"] / present
+    offset = mean - _pivot(sketch["edges"])
+    return mean, float(np.sqrt(max(sketch["squares"] / present - offset * offset, 0.0)))
+
+
 def _categorical(series: Any, reference: dict[str, Any] | None, max_categories: int) -> dict[str, Any]:
     counts = series.value_counts(dropna=True)  # on the values, then their text: no column of strings
     counts = counts[counts > 0]  # a categorical lists its unused categories too
@@ -316,6 +350,7 @@ def _merge(a: dict[str, Any], b: dict[str, Any], name: str) -> dict[str, Any]:
             edges=a["edges"],
             counts=[x + y for x, y in zip(a["counts"], b["counts"])],
             sum=a["sum"] + b["sum"],
+            squares=a["squares"] + b["squares"],
             min=min(lows) if lows else None,
             max=max(highs) if highs else None,
         )

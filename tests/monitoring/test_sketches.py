@@ -6,7 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lore.monitoring.sketches import CATEGORY, CHUNK, NUMBER, Profile, ProfileError, bin_numbers, profile
+from lore.monitoring.sketches import (
+    CATEGORY,
+    CHUNK,
+    NUMBER,
+    Profile,
+    ProfileError,
+    bin_numbers,
+    numbers,
+    profile,
+    spread,
+)
 
 
 def frame(rows: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -33,8 +43,9 @@ def test_kinds_and_counts() -> None:
     }
     age = reference["age"]
     assert sum(age["counts"]) == 1000 and age["missing"] == 0
-    assert len(age["edges"]) == 99  # percentiles of the reference
-    assert np.allclose(age["edges"][49], np.median(frame()["age"]), atol=0.5)
+    assert len(age["edges"]) == 99 + 18  # percentiles, and per-mille edges in the outer percents
+    assert np.allclose(age["edges"][9 + 49], np.median(frame()["age"]), atol=0.5)
+    assert len(profile(frame(999))["age"]["edges"]) == 99  # too few values for per-mille edges
     assert len(reference["visits"]["edges"]) <= 5  # repeated quantiles collapse
 
 
@@ -59,7 +70,10 @@ def test_merge_adds_counts_and_equals_one_pass() -> None:
     reference = profile(frame())
     first, second = frame(500, seed=1), frame(700, seed=2)
     merged = profile(first, reference).merge(profile(second, reference))
-    assert merged == profile(pd.concat([first, second], ignore_index=True), reference)
+    whole = profile(pd.concat([first, second], ignore_index=True), reference)
+    for name, sketch in whole.items():  # the same counts; sums up to rounding
+        sums = {key: pytest.approx(sketch[key], rel=1e-12) for key in ("sum", "squares") if key in sketch}
+        assert merged[name] == {**sketch, **sums}
     assert merged.rows == 1200
 
 
@@ -106,3 +120,15 @@ def test_bins_are_searchsorted_exactly(values: np.ndarray) -> None:
 
 def test_bins_without_edges() -> None:
     assert bin_numbers(np.empty(0), np.array([1.0, -2.0])).tolist() == [0, 0]
+
+
+def test_mean_and_standard_deviation_are_exact_and_merge() -> None:
+    reference = profile(frame())
+    first, second = frame(500, seed=1), frame(700, seed=2)
+    merged = profile(first, reference).merge(profile(second, reference))
+    both = pd.concat([first, second], ignore_index=True)
+    for name in ("age", "visits", "seen"):
+        values = numbers(both[name])
+        assert np.allclose(spread(merged[name]), (values.mean(), values.std()), rtol=1e-9)
+    far = pd.DataFrame({"x": 1e12 + np.arange(1000.0)})  # squares about the middle edge keep precision
+    assert np.isclose(spread(profile(far)["x"])[1], np.arange(1000.0).std(), rtol=1e-9)
