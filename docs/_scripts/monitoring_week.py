@@ -76,7 +76,9 @@ def make_project(root: Path) -> None:
     (root / "shop" / "__init__.py").write_text("")
     (root / "shop" / "models" / "__init__.py").write_text("")
     (root / "shop" / "models" / "subscribers.py").write_text(MODELS)
-    (root / "config" / "monitoring.cfg").write_text("[DRIFT]\npsi: 0.1\np_value: 0.01\naccuracy_drop: 0.05\n")
+    (root / "config" / "monitoring.cfg").write_text(
+        "[DRIFT]\ndistance: 0.1\np_value: 0.01\nmissing: 0.05\naccuracy_drop: 0.05\n"
+    )
 
 
 def enter(root: Path) -> None:

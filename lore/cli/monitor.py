@@ -10,8 +10,9 @@ and one outcome column. The HTML report with its plots goes to ``--report``
 (``reports/monitor/<model>/`` by default). ``--prune`` first deletes the log's day
 partitions older than ``keep_days`` ([LOG]; the server's writer does it once a day).
 
-Exit status: 0 when no threshold is crossed, 3 when one is (for cron and CI), 1 on
-an error.
+Exit status: 0 when no threshold is crossed, 3 when one is (a column drifted, a
+column's share of missing values changed, or accuracy dropped; for cron and CI), 1
+on an error.
 
 >>> parse_since("7d"), parse_since("36h"), parse_since("90m")
 (datetime.timedelta(days=7), datetime.timedelta(days=1, seconds=43200), datetime.timedelta(seconds=5400))
@@ -66,13 +67,14 @@ def show(found: Any) -> None:
     period = f"{found.first:%Y-%m-%d} .. {found.last:%Y-%m-%d %H:%M} UTC"
     click.echo(f"{found.model} fitting {found.fitting}: {found.rows} predictions, {period}")
     click.echo(
-        f"  {'column':<24} {'kind':<9} {'psi':>8} {'test':>5} {'p-value':>9} {'missing':>8} {'unseen':>7}"
+        f"  {'column':<24} {'kind':<9} {'distance':>8} {'psi':>8} {'test':>5} {'p-value':>9} "
+        f"{'missing':>8} {'unseen':>7}"
     )
     for name, row in found.drift.iterrows():
-        flag = "  DRIFT" if row.drifted else ""
+        flags = ("  DRIFT" if row.drifted else "") + ("  MISSING" if row.missing_changed else "")
         click.echo(
-            f"  {name:<24} {row.kind:<9} {_number(row.psi):>8} {row.test:>5} {_number(row.p_value):>9} "
-            f"{_share(row.missing_current):>8} {_share(row.unseen):>7}{flag}"
+            f"  {name:<24} {row.kind:<9} {_number(row.distance):>8} {_number(row.psi):>8} {row.test:>5} "
+            f"{_number(row.p_value):>9} {_share(row.missing_current):>8} {_share(row.unseen):>7}{flags}"
         )
     if found.performance:
         estimate = found.performance

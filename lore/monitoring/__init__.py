@@ -4,8 +4,9 @@ For notebooks and for ``lore monitor``:
 
 - :func:`profile` sketches a DataFrame, column by column, into a mergeable
   :class:`Profile` (saved as JSON);
-- :func:`drift` compares a reference with new data (PSI and a KS or chi-square test
-  per column, thresholds in :class:`Thresholds`);
+- :func:`drift` compares a reference with new data (per column a distance, normed
+  Wasserstein or Jensen-Shannon, PSI, a KS or chi-square test, and the change in
+  missing values; thresholds in :class:`Thresholds`);
 - :func:`estimate_performance` expects a classifier's accuracy from its confidence,
   calibrated on the labelled reference;
 - :class:`Reference` is what each fitting saves (``reference.json``): the profiles of
@@ -29,6 +30,8 @@ _EXPORTS = {
     "profile": "lore.monitoring.sketches",
     "drift": "lore.monitoring.compare",
     "psi": "lore.monitoring.compare",
+    "wasserstein": "lore.monitoring.compare",
+    "jensen_shannon": "lore.monitoring.compare",
     "Thresholds": "lore.monitoring.compare",
     "estimate_performance": "lore.monitoring.performance",
     "Reference": "lore.monitoring.reference",

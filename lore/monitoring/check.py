@@ -3,11 +3,12 @@
 :func:`check` takes the logged predictions of one fitting (:func:`lore.monitoring.log.read`),
 its :class:`~lore.monitoring.Reference` and, when they have arrived, the true
 outcomes, and returns a :class:`Check`: the drift table of every input and of the
-predictions over the whole period, the same PSI per day, the accuracy expected from
+predictions over the whole period, each column's drift distance per day, the accuracy expected from
 the model's confidence (per day and overall) and, with outcomes, the accuracy
 realised (or a regression's MAE and RMSE). ``Check.alerts`` lists every threshold
-crossed; ``lore monitor`` prints the check, writes its report and exits non-zero
-when there is any.
+crossed (a column that drifted, a column whose share of missing values changed, an
+accuracy drop); ``lore monitor`` prints the check, writes its report and exits
+non-zero when there is any.
 
 Each day is profiled once against the reference and the days' profiles are merged
 for the whole period, so the data is read and binned once.
@@ -42,7 +43,7 @@ class Check:
     first: Any  # first and last prediction (pandas Timestamps), None without rows
     last: Any
     drift: Any  # DataFrame, one row per input and one for "prediction"
-    daily: Any  # DataFrame indexed by day: rows, psi_<column>..., estimated, realised
+    daily: Any  # DataFrame indexed by day: rows, distance_<column>..., estimated, realised
     performance: dict[str, float] | None  # estimated accuracy (classifiers)
     realised: dict[str, float] | None  # with outcomes: accuracy, or mae and rmse
     thresholds: Thresholds
@@ -92,7 +93,7 @@ def check(
     >>> log["prediction"] = log["x"] > 0
     >>> found = check(log, None, reference, thresholds=Thresholds())
     >>> found.drift["drifted"].to_dict(), found.alerts[0]
-    ({'x': True, 'prediction': True}, 'x drifted: PSI 3.94, ks p-value 5.51e-166')
+    ({'x': True, 'prediction': True}, 'x drifted: distance 2.07, PSI 3.94, ks p-value 5.51e-166')
     """
     import numpy as np
     import pandas as pd
@@ -109,7 +110,7 @@ def check(
     daily = pd.DataFrame({"rows": np.bincount(codes, minlength=len(unique_days))}, index=unique_days)
     tables = [drift(against, day, thresholds) for day in daily_profiles]
     for name in against:
-        daily[f"psi_{name}"] = [table_of_day.loc[name, "psi"] for table_of_day in tables]
+        daily[f"distance_{name}"] = [table_of_day.loc[name, "distance"] for table_of_day in tables]
 
     baseline = None  # the reference's own accuracy
     if reference.labels is not None:
@@ -136,22 +137,14 @@ def check(
                 daily["realised"] = hits / counted
             daily["labelled"] = counted
 
-    alerts = [
-        f"{name} drifted: PSI {row.psi:.3g}, {row.test} p-value {row.p_value:.3g}"
-        for name, row in table.iterrows()
-        if row.drifted
-    ]
+    alerts = _alerts(table)
     accuracies = {
         "estimated": performance["estimated"] if performance else None,
         "realised": realised.get("accuracy") if realised else None,
     }
     if len(tables) > 1:  # the latest day alone: a recent shift is diluted in the whole period
         latest = f"{unique_days[-1]:%Y-%m-%d}"
-        alerts += [
-            f"{name} drifted on {latest}: PSI {row.psi:.3g}, {row.test} p-value {row.p_value:.3g}"
-            for name, row in tables[-1].iterrows()
-            if row.drifted
-        ]
+        alerts += _alerts(tables[-1], f" on {latest}")
         if "estimated" in daily:
             accuracies[f"{latest}'s estimated"] = float(daily["estimated"].iloc[-1])
     for what, accuracy in accuracies.items():
@@ -177,6 +170,23 @@ def check(
         against,
         whole,
     )
+
+
+def _alerts(table: Any, when: str = "") -> list[str]:
+    """The drift and missing-value alerts of a drift table (``when``: " on <day>" or nothing)."""
+    alerts = []
+    for name, row in table.iterrows():
+        if row.drifted:
+            alerts.append(
+                f"{name} drifted{when}: distance {row.distance:.3g}, PSI {row.psi:.3g}, "
+                f"{row.test} p-value {row.p_value:.3g}"
+            )
+        if row.missing_changed:
+            alerts.append(
+                f"{name} missing values{when}: {row.missing_current:.1%} of rows, "
+                f"{row.missing_reference:.1%} in the reference"
+            )
+    return alerts
 
 
 def _days(stamps: Any) -> tuple[Any, Any]:

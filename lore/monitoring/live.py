@@ -3,8 +3,10 @@
 :class:`LiveDrift` profiles every logged batch against its fitting's
 :class:`~lore.monitoring.Reference` (in the writer thread, never on the request
 path), keeps one merged profile per minute, and over the last ``window`` seconds
-reports each input's PSI and share of unseen categories, and the predictions' PSI.
-The server exposes them on ``/metrics`` as ``lore_model_drift_psi`` and
+reports, for each input and the predictions, the same drift distance, PSI, share of
+missing values and share of unseen categories as :func:`~lore.monitoring.drift`.
+The server exposes them on ``/metrics`` as ``lore_model_drift_distance``,
+``lore_model_drift_psi``, ``lore_model_missing_share`` and
 ``lore_model_unseen_share`` so that Prometheus can alert.
 
 >>> import numpy as np, pandas as pd
@@ -16,7 +18,7 @@ The server exposes them on ``/metrics`` as ``lore_model_drift_psi`` and
 >>> live.update("demo.Model", 1, pd.DataFrame({"x": rng.normal(2, 1, 500), "c": ["a"] * 250 + ["z"] * 250}),
 ...             rng.choice([True, False], 500))
 >>> scores = live.snapshot()["demo.Model"]
->>> scores["x"]["psi"] > 1, scores["c"]["unseen"], scores["prediction"]["psi"] < 0.1
+>>> scores["x"]["distance"] > 1, scores["c"]["unseen"], scores["prediction"]["distance"] < 0.1
 (True, 0.5, True)
 """
 
@@ -89,7 +91,13 @@ class LiveDrift:
         scores = {}
         for name, sketch in against.items():
             row = compare(sketch, merged.get(name), self.thresholds, name)
-            scores[name] = {"psi": row["psi"], "unseen": row["unseen"], "rows": row["rows"]}
+            scores[name] = {
+                "distance": row["distance"],
+                "psi": row["psi"],
+                "missing": row["missing_current"],
+                "unseen": row["unseen"],
+                "rows": row["rows"],
+            }
         with self._lock:
             self._scores[model] = scores
 
@@ -103,6 +111,6 @@ class LiveDrift:
         self.update(model, fitting, frame, data.column(PREDICTION).to_numpy(zero_copy_only=False))
 
     def snapshot(self) -> dict[str, dict[str, dict[str, float]]]:
-        """``{model: {column: {"psi", "unseen", "rows"}}}`` as of the last batch of each model."""
+        """``{model: {column: {"distance", "psi", "missing", "unseen", "rows"}}}``, as of the last batch."""
         with self._lock:
             return {model: dict(scores) for model, scores in self._scores.items()}

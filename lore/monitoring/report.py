@@ -1,7 +1,7 @@
 """A :class:`~lore.monitoring.check.Check` as a self-contained HTML page (:mod:`lore.reports`).
 
 The page has a summary (period, rows, alerts, performance), the drift table, and
-plots: each column's PSI day by day against the threshold, expected and realised
+plots: each column's drift distance day by day against the threshold, expected and realised
 accuracy day by day against the reference's, and the reference's and the period's
 distributions of the columns that drifted most. Plots need matplotlib (the
 ``report`` extra); without it the page keeps its tables and says how to get plots.
@@ -44,7 +44,11 @@ def report(found: Check, formats: tuple[str, ...] = ("png",)) -> Any:
         summary.text(alert, warning=True)
     if not found.alerts:
         summary.text("No threshold was crossed.")
-    facts: dict[str, Any] = {"rows": found.rows, "columns drifted": int(found.drift["drifted"].sum())}
+    facts: dict[str, Any] = {
+        "rows": found.rows,
+        "columns drifted": int(found.drift["drifted"].sum()),
+        "columns whose missing values changed": int(found.drift["missing_changed"].sum()),
+    }
     if found.performance:
         facts.update(
             {
@@ -59,24 +63,31 @@ def report(found: Check, formats: tuple[str, ...] = ("png",)) -> Any:
     thresholds = found.thresholds
     summary.table(
         {
-            "PSI at least": thresholds.psi,
+            "distance at least": thresholds.distance,
             "p-value below": thresholds.p_value,
+            "missing share moved by": thresholds.missing,
             "accuracy drop": thresholds.accuracy_drop,
         },
         "Thresholds (config/monitoring.cfg [DRIFT])",
     )
     table = found.drift.reset_index(names="column")
-    page.section("Drift", "PSI and a two-sample test per column, over the whole period.").table(table)
+    page.section(
+        "Drift",
+        "Per column, over the whole period: the distance (normed Wasserstein for numbers, "
+        "Jensen-Shannon for categories), PSI, a two-sample test, and the missing values.",
+    ).table(table)
     if not plotting_available():
         summary.text('Plots need matplotlib: pip install "lore-ml[report]"')
         return page
     plots = page.section("Day by day")
     plots.figure(
-        _psi_by_day(found), "drift-by-day", "PSI per column and day; the dashed line is the threshold"
+        _distance_by_day(found),
+        "drift-by-day",
+        "Drift distance per column and day; the dashed line is the threshold",
     )
     if "estimated" in found.daily or "realised" in found.daily:
         plots.figure(_accuracy_by_day(found), "accuracy-by-day", "Accuracy per day")
-    shown = found.drift.sort_values("psi", ascending=False).index[:DISTRIBUTIONS]
+    shown = found.drift.sort_values("distance", ascending=False).index[:DISTRIBUTIONS]
     if len(shown):
         distributions = page.section(
             "Distributions", "Reference and period, for the columns that moved most."
@@ -92,15 +103,15 @@ def _stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
-def _psi_by_day(found: Check) -> Any:
+def _distance_by_day(found: Check) -> Any:
     from lore.reports import new_figure
 
     figure, axes = new_figure(7, 3.6)
     days = found.daily.index
-    for column in [column for column in found.daily if column.startswith("psi_")]:
-        axes.plot(days, found.daily[column].to_numpy(), marker="o", label=column[4:])
-    axes.axhline(found.thresholds.psi, linestyle="--", color="grey")
-    axes.set_ylabel("PSI")
+    for column in [column for column in found.daily if column.startswith("distance_")]:
+        axes.plot(days, found.daily[column].to_numpy(), marker="o", label=column.removeprefix("distance_"))
+    axes.axhline(found.thresholds.distance, linestyle="--", color="grey")
+    axes.set_ylabel("drift distance")
     axes.set_yscale("symlog", linthresh=0.1)
     axes.set_ylim(bottom=0)
     axes.legend(fontsize=8, ncols=2)

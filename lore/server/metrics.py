@@ -103,21 +103,33 @@ class _Watched:
         errors.add_metric([], self.log.sink_errors)
         queued = GaugeMetricFamily("lore_prediction_log_queued", "Requests waiting to be logged")
         queued.add_metric([], self.log.queue.qsize())
-        psi = GaugeMetricFamily(
-            "lore_model_drift_psi",
-            "PSI of each input (and of the predictions) over the last hour of logged traffic",
-            labels=("model", "feature"),
-        )
-        unseen = GaugeMetricFamily(
-            "lore_model_unseen_share",
-            "Share of a categorical input's values the reference never saw, over the last hour",
-            labels=("model", "feature"),
-        )
+        gauges = {  # score key -> gauge, from the same sketches and rules as lore monitor
+            "distance": GaugeMetricFamily(
+                "lore_model_drift_distance",
+                "Drift distance of each input (and of the predictions) over the last hour of logged "
+                "traffic: normed Wasserstein for numbers, Jensen-Shannon for categories",
+                labels=("model", "feature"),
+            ),
+            "psi": GaugeMetricFamily(
+                "lore_model_drift_psi",
+                "PSI of each input (and of the predictions) over the last hour of logged traffic",
+                labels=("model", "feature"),
+            ),
+            "missing": GaugeMetricFamily(
+                "lore_model_missing_share",
+                "Share of each input's values missing, over the last hour",
+                labels=("model", "feature"),
+            ),
+            "unseen": GaugeMetricFamily(
+                "lore_model_unseen_share",
+                "Share of a categorical input's values the reference never saw, over the last hour",
+                labels=("model", "feature"),
+            ),
+        }
         for model, scores in self.live.snapshot().items():
             name = self.short_names.get(model, model)
             for feature, score in scores.items():
-                if not math.isnan(score["psi"]):
-                    psi.add_metric([name, feature], score["psi"])
-                if not math.isnan(score["unseen"]):
-                    unseen.add_metric([name, feature], score["unseen"])
-        yield from (written, dropped, errors, queued, psi, unseen)
+                for key, gauge in gauges.items():
+                    if not math.isnan(score[key]):
+                        gauge.add_metric([name, feature], score[key])
+        yield from (written, dropped, errors, queued, *gauges.values())

@@ -53,10 +53,10 @@ def check_the_week(week, root, tmp_path) -> None:
     logs = read(ParquetSink(root / "data" / "predictions"), happened["model"])
     reference = Reference.load(model_store().resolve(happened["model"], happened["fitting"]))
     found = check(logs.frame, logs.probabilities, reference, thresholds=Thresholds())
-    psi = found.daily["psi_age"].to_numpy()
-    assert (psi[: week.SHIFT_DAY - 1] < 0.1).all() and (psi[week.SHIFT_DAY - 1 :] > 1).all()
+    distance = found.daily["distance_age"].to_numpy()
+    assert (distance[: week.SHIFT_DAY - 1] < 0.1).all() and (distance[week.SHIFT_DAY - 1 :] > 0.3).all()
     for name in ("city", "plan"):
-        assert (found.daily[f"psi_{name}"] < 0.1).all()
+        assert (found.daily[f"distance_{name}"] < 0.1).all()
     truth = [happened["accuracy"][day] for day in range(1, week.DAYS + 1)]
     errors = abs(found.daily["estimated"].to_numpy() - truth)
     assert errors.max() < 0.04 and errors.mean() < 0.02, errors

@@ -79,7 +79,9 @@ def test_live_drift_gauges_follow_the_traffic(launch, rows, tmp_path) -> None:
     labels = {"model": "subscribers.Subscribers"}
     eventually(lambda: "lore_model_drift_psi{" in httpx.get(server.url + "/metrics", timeout=10).text)
     assert metric(server, "lore_model_drift_psi", **labels, feature="age") > 1
+    assert metric(server, "lore_model_drift_distance", **labels, feature="age") > 1
     assert metric(server, "lore_model_unseen_share", **labels, feature="city") == 1.0
+    assert metric(server, "lore_model_missing_share", **labels, feature="city") == 0.0
     assert metric(server, "lore_model_drift_psi", **labels, feature="plan") < 0.2
 
 
