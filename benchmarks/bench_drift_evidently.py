@@ -1,25 +1,35 @@
 """Drift verdicts: lore's against Evidently's (``DataDriftPreset`` defaults) on the same data.
 
-Synthetic scenarios (a 5,000-row reference, a current sample per scenario) with
-known changes: none, a shifted number, a reshuffled category, a small shift, a new
-category, missing values. lore's side runs here (:func:`lore.monitoring.drift`);
-Evidently's runs in a throwaway virtualenv (``--venv``, which must have
-``evidently`` installed: ``python -m venv /work/bench-venvs/evidently &&
-/work/bench-venvs/evidently/bin/pip install evidently``), reading the same CSV
-files. One JSON line per scenario: the columns each flags, whether the two agree, and
-both sides' numbers per column.
+Synthetic scenarios with known changes, each a reference and a current sample:
+none, a shifted number, a change of scale without a change of mean, a reshuffled
+category, a small (0.1 standard deviation) shift, a new category, missing values,
+and small samples (a reference of at most 1,000 rows, where Evidently switches from
+distances to tests). lore's side runs here (:func:`lore.monitoring.drift`, default
+:class:`~lore.monitoring.Thresholds`); Evidently's runs in its throwaway virtualenv
+(``$LORE_BENCH_VENVS/evidently``, see ``benchmarks/harness.py``; Evidently 0.7 needs
+``pandas<3``: ``python -m venv /work/bench-venvs/evidently &&
+/work/bench-venvs/evidently/bin/pip install evidently "pandas<3"``), reading the same
+CSV files.
 
-    python benchmarks/bench_drift_evidently.py [--venv /work/bench-venvs/evidently]
+One JSON line per scenario: the columns each side flags as drifted, whether they are
+the same, the columns whose missing values lore alarms on (a separate fact, which
+Evidently's drift methods do not see), and both sides' numbers per column (lore's
+distance next to Evidently's value of the same method, PSI and the test's p-value).
+A line counts the scenarios that agree. Then both sides judge ``--iid`` i.i.d.
+samples of each of three regimes (a 5,000-row reference against 2,000 and 200 rows,
+an 800-row one against 500): one line per regime with each side's false alarms
+(columns flagged, none having changed).
+
+    python benchmarks/bench_drift_evidently.py [--iid 50]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 EVIDENTLY = """
 import json, sys
@@ -27,117 +37,185 @@ import pandas as pd
 from evidently import Report
 from evidently.presets import DataDriftPreset
 
-reference = pd.read_csv(sys.argv[1])
 results = {}
-for path in sys.argv[2:]:
-    current = pd.read_csv(path)
-    found = Report([DataDriftPreset()]).run(current, reference).dict()
+for pair in sys.argv[1:]:
+    reference_path, current_path = pair.split(",")
+    found = Report([DataDriftPreset()]).run(pd.read_csv(current_path), pd.read_csv(reference_path)).dict()
     columns = {}
     for metric in found["metrics"]:
         config = metric.get("config", {})
         column = config.get("column")
         if column is None or "threshold" not in config:
             continue
-        value = metric["value"]
+        value = float(metric["value"])
         method = config.get("method")
         is_p_value = "p_value" in str(method)  # a test: drift below; a distance: drift at or above
         drifted = bool(value < config["threshold"] if is_p_value else value >= config["threshold"])
         threshold = config["threshold"]
         columns[column] = {"method": method, "value": value, "threshold": threshold, "drifted": drifted}
-    results[path] = columns
+    results[current_path] = columns
 print(json.dumps(results))
 """
 
 
-def scenarios(rows_reference: int = 5000, rows_current: int = 2000) -> tuple:
-    import numpy as np
+def sample(
+    rng: Any,
+    rows: int,
+    income: float = 0.0,
+    cities: tuple[float, ...] = (0.4, 0.3, 0.2, 0.1),
+    age: float = 0.0,
+    age_sd: float = 10.0,
+) -> Any:
+    """Rows of five columns; the arguments move their distributions."""
     import pandas as pd
 
+    return pd.DataFrame(
+        {
+            "income": rng.lognormal(10 + income, 0.5, rows),
+            "age": rng.normal(40 + age, age_sd, rows).round(),
+            "visits": rng.poisson(3, rows).astype(float),
+            "city": rng.choice(["oslo", "lima", "pune", "kyiv"], rows, p=list(cities)),
+            "plan": rng.choice(["free", "pro", "team"], rows, p=[0.6, 0.25, 0.15]),
+        }
+    )
+
+
+def scenarios() -> tuple[dict[str, Any], dict[str, tuple[str, Any]]]:
+    """The references by name, and scenario name -> (its reference's name, current sample).
+
+    The first six scenarios draw the same data as the first version of this benchmark.
+    """
+    import numpy as np
+
     rng = np.random.default_rng(7)
-
-    def sample(rows: int, income: float = 0.0, cities=(0.4, 0.3, 0.2, 0.1), age: float = 0.0) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "income": rng.lognormal(10 + income, 0.5, rows),
-                "age": rng.normal(40 + age, 10, rows).round(),
-                "visits": rng.poisson(3, rows).astype(float),
-                "city": rng.choice(["oslo", "lima", "pune", "kyiv"], rows, p=list(cities)),
-                "plan": rng.choice(["free", "pro", "team"], rows, p=[0.6, 0.25, 0.15]),
-            }
-        )
-
-    reference = sample(rows_reference)
-    new_city = sample(rows_current)
-    new_city.loc[: rows_current // 5, "city"] = "rome"
-    holes = sample(rows_current)
-    holes.loc[: rows_current // 4, "visits"] = np.nan
+    large = sample(rng, 5000)
+    new_city = sample(rng, 2000)
+    new_city.loc[: 2000 // 5, "city"] = "rome"
+    holes = sample(rng, 2000)
+    holes.loc[: 2000 // 4, "visits"] = np.nan
     cases = {
-        "no change": sample(rows_current),
-        "income shifted by 0.3 sd (log scale)": sample(rows_current, income=0.15),
-        "city shares reversed": sample(rows_current, cities=(0.1, 0.2, 0.3, 0.4)),
-        "age shifted by 0.1 sd (small)": sample(rows_current, age=1.0),
+        "no change": sample(rng, 2000),
+        "income shifted by 0.3 sd (log scale)": sample(rng, 2000, income=0.15),
+        "city shares reversed": sample(rng, 2000, cities=(0.1, 0.2, 0.3, 0.4)),
+        "age shifted by 0.1 sd (small)": sample(rng, 2000, age=1.0),
         "20% of cities unseen (rome)": new_city,
         "25% of visits missing": holes,
+        "age spread 1.3x, same mean": sample(rng, 2000, age_sd=13.0),
     }
-    return reference, cases
+    cases["10% of cities missing"] = sample(rng, 2000)
+    cases["10% of cities missing"].loc[: 2000 // 10, "city"] = np.nan
+    scenario = {name: ("large", frame) for name, frame in cases.items()}
+    small = sample(rng, 800)
+    scenario.update(
+        {
+            "small: no change": ("small", sample(rng, 500)),
+            "small: income shifted by 0.5 sd": ("small", sample(rng, 500, income=0.25)),
+            "small: city shares reversed": ("small", sample(rng, 500, cities=(0.1, 0.2, 0.3, 0.4))),
+            "small: age spread 1.5x": ("small", sample(rng, 500, age_sd=15.0)),
+        }
+    )
+    return {"large": large, "small": small}, scenario
+
+
+#: I.i.d. regimes: name -> (reference, rows of each current sample).
+REGIMES = {
+    "5000 vs 2000 rows": ("large", 2000),
+    "5000 vs 200 rows": ("large", 200),
+    "800 vs 500 rows": ("small", 500),
+}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--venv", type=Path, default=Path("/work/bench-venvs/evidently"))
-    args = parser.parse_args()
+    import argparse
+
+    import harness
+    import numpy as np
+    import pandas as pd
 
     from lore.monitoring import Thresholds, drift
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iid", type=int, default=50, help="i.i.d. samples per regime for the false alarms")
+    args = parser.parse_args()
+    python = harness.peer("evidently", "python")
+    if python is None:
+        return
     folder = Path(tempfile.mkdtemp(prefix="bench-drift-"))
-    reference, cases = scenarios()
-    reference.to_csv(folder / "reference.csv", index=False)
+    references, cases = scenarios()
+    for name, frame in references.items():
+        frame.to_csv(folder / f"reference-{name}.csv", index=False)
+    rng = np.random.default_rng(11)
+    for regime, (reference, rows) in REGIMES.items():
+        for number in range(args.iid):
+            cases[f"iid {regime} #{number}"] = (reference, sample(rng, rows))
     paths = {}
-    for number, (name, frame) in enumerate(cases.items()):
-        paths[name] = folder / f"current-{number}.csv"
-        frame.to_csv(paths[name], index=False)
-    evidently = json.loads(
-        subprocess.run(
-            [str(args.venv / "bin" / "python"), "-c", EVIDENTLY, str(folder / "reference.csv")]
-            + [str(path) for path in paths.values()],
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
+    for number, (name, (reference, frame)) in enumerate(cases.items()):
+        paths[name] = (folder / f"reference-{reference}.csv", folder / f"current-{number}.csv")
+        frame.to_csv(paths[name][1], index=False)
+    run = subprocess.run(
+        [str(python / "python"), "-c", EVIDENTLY] + [f"{before},{after}" for before, after in paths.values()],
+        capture_output=True,
+        text=True,
     )
-    agreed = 0
-    for name, path in paths.items():
-        import pandas as pd
-
+    if run.returncode:
+        print(json.dumps({"skipped": "evidently", "reason": run.stderr.strip().splitlines()[-1]}), flush=True)
+        return
+    evidently = json.loads(run.stdout.strip().splitlines()[-1])
+    agreed = scenarios_shown = 0
+    alarms = {regime: {"lore": 0, "evidently": 0, "columns": 0} for regime in REGIMES}
+    for name, (before, after) in paths.items():
         # read back like Evidently does, so both sides see the same values
-        ours = drift(pd.read_csv(folder / "reference.csv"), pd.read_csv(path), Thresholds())
-        theirs = evidently[str(path)]
+        ours = drift(pd.read_csv(before), pd.read_csv(after), Thresholds())
+        theirs = evidently[str(after)]
         lore_flags = sorted(ours.index[ours["drifted"]])
         their_flags = sorted(column for column, found in theirs.items() if found["drifted"])
+        if name.startswith("iid "):
+            counts = alarms[name[4:].split(" #")[0]]
+            counts["lore"] += len(lore_flags)
+            counts["evidently"] += len(their_flags)
+            counts["columns"] += len(ours)
+            continue
+        scenarios_shown += 1
         agreed += lore_flags == their_flags
-        print(
-            json.dumps(
-                {
-                    "benchmark": "drift vs evidently",
-                    "scenario": name,
-                    "lore_flags": lore_flags,
-                    "evidently_flags": their_flags,
-                    "same": lore_flags == their_flags,
-                    "lore": {
-                        column: {"psi": round(row.psi, 4), row.test: round(row.p_value, 6)}
-                        for column, row in ours.iterrows()
-                    },
-                    "evidently": {
-                        column: {found["method"]: round(found["value"], 6), "threshold": found["threshold"]}
-                        for column, found in theirs.items()
-                    },
-                    "loadavg_1m": round(os.getloadavg()[0], 2),
+        harness.emit(
+            "drift vs evidently",
+            "same flags",
+            float(lore_flags == their_flags),
+            "bool",
+            scenario=name,
+            rows=[len(pd.read_csv(before)), int(ours["rows"].max())],
+            lore_flags=lore_flags,
+            evidently_flags=their_flags,
+            lore_missing_alarms=sorted(ours.index[ours["missing_changed"]]),
+            lore={
+                column: {
+                    "distance": round(row.distance, 4),
+                    "psi": round(row.psi, 4),
+                    row.test: float(f"{row.p_value:.3g}"),
+                    "missing": round(row.missing_current, 3),
                 }
-            ),
-            flush=True,
+                for column, row in ours.iterrows()
+            },
+            evidently={
+                column: {found["method"]: float(f"{found['value']:.4g}"), "threshold": found["threshold"]}
+                for column, found in theirs.items()
+            },
         )
-    print(json.dumps({"benchmark": "drift vs evidently", "scenarios": len(paths), "same_flags": agreed}))
+    harness.emit(
+        "drift vs evidently", "scenarios with the same flags", agreed, "scenarios", of=scenarios_shown
+    )
+    for regime, counts in alarms.items():
+        harness.emit(
+            "drift vs evidently",
+            "false alarms on i.i.d. samples",
+            counts["lore"] / max(counts["columns"], 1),
+            "share of columns",
+            regime=regime,
+            lore=counts["lore"],
+            evidently=counts["evidently"],
+            evidently_share=counts["evidently"] / max(counts["columns"], 1),
+            columns=counts["columns"],
+        )
 
 
 if __name__ == "__main__":
