@@ -600,18 +600,17 @@ def _read_parquet(
             sizes = pc.list_value_length(column).to_numpy()
             if (sizes == width).all():  # one fitting's classes
                 probabilities = np.asarray(values, dtype=np.float64).reshape(len(column), width)
-    if "inputs" in data.column_names:
-        inputs = data.column("inputs").combine_chunks()
+    if "inputs" in data.column_names:  # one column per field, chunk by chunk: no copy of the rows
+        inputs = data.column("inputs")
         data = data.drop_columns(["inputs"])
-        for index in range(inputs.type.num_fields):
-            name = inputs.type.field(index).name
+        for field, values in zip(inputs.type, inputs.flatten()):
             data = data.append_column(
-                name if name not in data.column_names else f"inputs.{name}", inputs.field(index)
+                field.name if field.name not in data.column_names else f"inputs.{field.name}", values
             )
     for index, field in enumerate(data.schema):  # text as categories: no Python string per row
         if field.name != "request_id" and pa.types.is_string(field.type):
             data = data.set_column(index, field.name, pc.dictionary_encode(data.column(index)))
-    return Logs(data.to_pandas(), probabilities)
+    return Logs(data.to_pandas(split_blocks=True), probabilities)  # a block per column: no consolidating copy
 
 
 def _read_sql(sink: SQLSink, model: str, since: datetime.datetime | None, fitting: int | None) -> Logs:
