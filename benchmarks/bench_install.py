@@ -207,14 +207,14 @@ def main() -> None:
         lock = first / "requirements.lock"
         for tool in ("pip", "uv"):
             tool_round(tool, work, lock, dist, args.uv, sources)
-        lore_round(work, user, args.extras, "warm-uv", args.uv)
+        lore_round(work, user, args.extras, "warm_uv", args.uv)
         new: dict[str, list[float]] = {"lore": [], "pip": [], "uv": [], "lore-uv": []}
         noop: dict[str, list[float]] = {"lore": [], "pip": [], "uv": []}
         for index in range(args.rounds):
             a_new, a_noop, project = lore_round(work, user, args.extras, f"shop{index}")
             new["lore"].append(a_new)
             noop["lore"].append(a_noop)
-            new["lore-uv"].append(lore_round(work, user, args.extras, f"shop-uv{index}", args.uv)[0])
+            new["lore-uv"].append(lore_round(work, user, args.extras, f"shop_uv{index}", args.uv)[0])
             for tool in ("pip", "uv"):
                 b_new, b_noop = tool_round(tool, work, lock, dist, args.uv, sources)
                 new[tool].append(b_new)
