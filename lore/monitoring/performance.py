@@ -39,8 +39,15 @@ def confidence(probabilities: Any) -> tuple[Any, Any]:
     probabilities = np.asarray(probabilities, dtype=np.float64)
     if probabilities.ndim == 1:  # a binary classifier's probability of class 1
         probabilities = np.column_stack([1 - probabilities, probabilities])
-    predicted = probabilities.argmax(axis=1)
-    return predicted, probabilities[np.arange(len(probabilities)), predicted]
+    # column by column: argmax(axis=1)'s classes (the first of equal ones; probabilities
+    # hold no NaN) at a fraction of its cost on millions of rows and a few classes
+    predicted = np.zeros(len(probabilities), dtype=np.intp)
+    best = probabilities[:, 0].copy()
+    for column in range(1, probabilities.shape[1]):
+        values = probabilities[:, column]
+        predicted[values > best] = column
+        np.maximum(best, values, out=best)
+    return predicted, best
 
 
 def calibration(reference_probabilities: Any, reference_labels: Any) -> Any:

@@ -7,7 +7,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from lore.monitoring import estimate_performance
-from lore.monitoring.performance import PerformanceError, realised_accuracy
+from lore.monitoring.performance import PerformanceError, confidence, realised_accuracy
 
 
 def population(rows: int, rng: np.random.Generator, spread: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -60,3 +60,11 @@ def test_binary_scores_as_one_column_and_empty_current() -> None:
 def test_labels_that_do_not_match_the_scores() -> None:
     with pytest.raises(PerformanceError, match="3 score rows but 2 labels"):
         estimate_performance(np.full((3, 2), 0.5), [0, 1], np.full((1, 2), 0.5))
+
+
+@pytest.mark.parametrize("classes", [1, 2, 3, 7])
+def test_confidence_is_argmax_and_its_probability(classes: int) -> None:
+    scores = np.random.default_rng(classes).random((5000, classes)).round(1)  # many ties
+    predicted, probability = confidence(scores)
+    np.testing.assert_array_equal(predicted, scores.argmax(axis=1))
+    np.testing.assert_array_equal(probability, scores.max(axis=1))
