@@ -11,6 +11,8 @@ integers, floats, text and timestamps, some columns with NULLs. Then measures:
   ``benchmarks/harness.py``; skipped with a reason when absent), ``pandas.read_sql``
   on an ADBC connection, and ``psql \\copy`` to ``/dev/null``; and the numeric column
   asked as float8 against the text parse lore did before;
+- the CPU seconds of that read, client and server process together, against the
+  same for ``psql \\copy`` (what the wall-clock ratio tends to on a busy machine);
 - a cached re-read (``cache=True``, :class:`~lore.io.DiskCache`) against the
   uncached ``Connection.dataframe``;
 - ``Connection.insert`` of that frame against ``DataFrame.to_sql`` on an ADBC
@@ -36,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -189,6 +192,70 @@ def bench_peers(conn, sql: str, rounds_: int) -> None:
     harness.compare("io", "dataframe, numerics asked as float8", times, "numerics as float8")
 
 
+STAT = "SELECT split_part(pg_read_file('/proc/self/stat'), ')', 2)"  # the backend's own CPU ticks
+
+
+def ticks(stat: str) -> float:
+    """CPU seconds (user + system) in the text of a ``/proc/<pid>/stat`` after its ``)``."""
+    fields = stat.split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_cpu(conn, sql: str, rounds_: int) -> None:
+    """CPU seconds of a read, client and server together: lore against ``psql \\copy``.
+
+    On a loaded machine wall times follow the CPU each side needs, so this is the
+    figure the wall-clock ratio tends to. The server's share is read by the backend
+    itself (``pg_read_file('/proc/self/stat')``: a superuser on the same machine);
+    skipped with a reason otherwise.
+    """
+    import resource
+
+    import harness
+
+    from lore.io import postgres_fast
+
+    folder = tempfile.mkdtemp(prefix="bench_io_")
+    before, after = os.path.join(folder, "before"), os.path.join(folder, "after")
+    script = os.path.join(folder, "copy.sql")
+    with open(script, "w") as stream:
+        stream.write(f"\\o {before}\n{STAT};\n\\o\n\\copy ({sql}) TO '/dev/null'\n\\o {after}\n{STAT};\n")
+
+    def backend() -> float:
+        with conn._adbc_connection() as session:
+            cursor = session.cursor()
+            cursor.execute(STAT)
+            stat = cursor.fetchone()[0]
+            cursor.close()
+        return ticks(stat)
+
+    try:
+        backend()
+    except Exception as error:  # not a superuser, or the server is elsewhere
+        print(json.dumps({"skipped": "CPU seconds", "reason": str(error).splitlines()[0]}), flush=True)
+        return
+
+    def lore() -> float:
+        server, client = backend(), time.process_time()
+        conn.dataframe(sql)
+        return time.process_time() - client + backend() - server
+
+    def psql() -> float:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(["psql", postgres_fast.adbc_uri(URL), "-Atqf", script], check=True)
+        done = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with open(before) as first, open(after) as last:
+            server = ticks(last.read()) - ticks(first.read())
+        return server + done.ru_utime + done.ru_stime - children.ru_utime - children.ru_stime
+
+    cpu: dict[str, list[float]] = {"lore": [], "psql \\copy to /dev/null": []}
+    for _ in range(rounds_):
+        cpu["lore"].append(lore())
+        cpu["psql \\copy to /dev/null"].append(psql())
+    harness.compare("io", "CPU seconds of the whole-table read, client + server", cpu, "lore", unit="CPU s")
+    shutil.rmtree(folder)
+
+
 def bench_inserts(conn, frame, rounds_: int) -> None:
     """``insert`` against ``to_sql`` on ADBC and on SQLAlchemy, and the ``psql \\copy`` floor, interleaved.
 
@@ -203,7 +270,8 @@ def bench_inserts(conn, frame, rounds_: int) -> None:
 
     adbc = adbc_driver_postgresql.dbapi.connect(postgres_fast.adbc_uri(URL), autocommit=True)
     conn.insert(f"{TABLE}_seed", frame)
-    rows = os.path.join(tempfile.mkdtemp(prefix="bench_io_"), "rows.txt")
+    folder = tempfile.mkdtemp(prefix="bench_io_")
+    rows = os.path.join(folder, "rows.txt")
     psql = ["psql", postgres_fast.adbc_uri(URL), "-qc"]
     subprocess.run([*psql, f"\\copy {TABLE}_seed TO '{rows}'"], check=True)
     for round_ in range(rounds_):
@@ -226,7 +294,7 @@ def bench_inserts(conn, frame, rounds_: int) -> None:
     )
     harness.compare("io", f"insert of {len(frame):,} rows", times, "lore")
     adbc.close()
-    os.remove(rows)
+    shutil.rmtree(folder)
 
 
 def bench_new_features(conn, rows: int, rounds: int) -> None:
@@ -297,6 +365,7 @@ def main() -> None:
         same = conn.dataframe(sql).dtypes.to_dict() == pd.read_sql(sql, conn.engine).dtypes.to_dict()
         emit("dataframe_same_dtypes", float(same), "bool")
         bench_peers(conn, sql, args.runs)
+        bench_cpu(conn, sql, args.runs)
         if args.reads_only:
             return
 
