@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from lore.monitoring.check import _days, check
 from lore.monitoring.compare import Thresholds
@@ -36,7 +37,16 @@ def test_rows_out_of_day_order_give_the_same_check() -> None:
     pd.testing.assert_frame_equal(ordered.drift, shuffled.drift)
     for name, sketch in ordered.current.items():  # the same counts; sums up to the order of addition
         again = shuffled.current[name]
-        assert {**sketch, "sum": 0} == {**again, "sum": 0} and np.isclose(
-            sketch.get("sum", 0), again.get("sum", 0)
-        )
+        sums = {key: pytest.approx(sketch[key], rel=1e-12) for key in ("sum", "squares") if key in sketch}
+        assert again == {**sketch, **sums}
     assert len(ordered.daily) == 4
+
+
+def test_a_change_in_missing_values_is_an_alert_not_drift() -> None:
+    frame = logged()
+    frame.loc[frame.index[-600:], "city"] = None  # the last day: about 80% missing
+    reference = build(logged(seed=1)[["x", "city"]], logged(seed=1)["prediction"])
+    found = check(frame, None, reference, thresholds=Thresholds())
+    assert not found.drift["drifted"].any() and found.drift["missing_changed"].to_dict()["city"]
+    assert found.crossed and found.alerts[0] == "city missing values: 20.0% of rows, 0.0% in the reference"
+    assert any(alert.startswith("city missing values on ") for alert in found.alerts[1:])
