@@ -3,13 +3,13 @@
 Synthetic scenarios with known changes, each a reference and a current sample:
 none, a shifted number, a change of scale without a change of mean, a reshuffled
 category, a small (0.1 standard deviation) shift, a new category, missing values,
-and small samples (a reference of at most 1,000 rows, where Evidently switches from
-distances to tests). lore's side runs here (:func:`lore.monitoring.drift`, default
-:class:`~lore.monitoring.Thresholds`); Evidently's runs in its throwaway virtualenv
-(``$LORE_BENCH_VENVS/evidently``, see ``benchmarks/harness.py``; Evidently 0.7 needs
-``pandas<3``: ``python -m venv /work/bench-venvs/evidently &&
-/work/bench-venvs/evidently/bin/pip install evidently "pandas<3"``), reading the same
-CSV files.
+the share of a 0/1 number, and small samples (a reference of at most 1,000 rows,
+where Evidently switches from distances to tests). lore's side runs here
+(:func:`lore.monitoring.drift`, default :class:`~lore.monitoring.Thresholds`);
+Evidently's runs in its throwaway virtualenv (``$LORE_BENCH_VENVS/evidently``, see
+``benchmarks/harness.py``; Evidently 0.7 needs ``pandas<3``: ``python -m venv
+/work/bench-venvs/evidently && /work/bench-venvs/evidently/bin/pip install evidently
+"pandas<3"``), reading the same CSV files.
 
 One JSON line per scenario: the columns each side flags as drifted, whether they are
 the same, the columns whose missing values lore alarms on (a separate fact, which
@@ -66,7 +66,7 @@ def sample(
     age: float = 0.0,
     age_sd: float = 10.0,
 ) -> Any:
-    """Rows of five columns; the arguments move their distributions."""
+    """Rows of five columns (see :func:`with_member` for a sixth); the arguments move their distributions."""
     import pandas as pd
 
     return pd.DataFrame(
@@ -80,10 +80,17 @@ def sample(
     )
 
 
+def with_member(frame: Any, rng: Any, share: float = 0.3) -> Any:
+    """``frame`` with ``member``, a 0/1 number (Evidently judges a number of two values like a category)."""
+    frame["member"] = (rng.random(len(frame)) < share).astype(int)
+    return frame
+
+
 def scenarios() -> tuple[dict[str, Any], dict[str, tuple[str, Any]]]:
     """The references by name, and scenario name -> (its reference's name, current sample).
 
-    The first six scenarios draw the same data as the first version of this benchmark.
+    The first six scenarios draw the same data as the first version of this benchmark
+    (``member`` comes from a generator of its own).
     """
     import numpy as np
 
@@ -114,7 +121,14 @@ def scenarios() -> tuple[dict[str, Any], dict[str, tuple[str, Any]]]:
             "small: age spread 1.5x": ("small", sample(rng, 500, age_sd=15.0)),
         }
     )
-    return {"large": large, "small": small}, scenario
+    flags = np.random.default_rng(9)
+    references = {"large": with_member(large, flags), "small": with_member(small, flags)}
+    for _, frame in scenario.values():
+        with_member(frame, flags)
+    for share in (0.4, 0.5):
+        name = f"member share 0.3 -> {share} (a 0/1 number)"
+        scenario[name] = ("large", with_member(sample(rng, 2000), flags, share))
+    return references, scenario
 
 
 #: I.i.d. regimes: name -> (reference, rows of each current sample).
@@ -147,7 +161,7 @@ def main() -> None:
     rng = np.random.default_rng(11)
     for regime, (reference, rows) in REGIMES.items():
         for number in range(args.iid):
-            cases[f"iid {regime} #{number}"] = (reference, sample(rng, rows))
+            cases[f"iid {regime} #{number}"] = (reference, with_member(sample(rng, rows), rng))
     paths = {}
     for number, (name, (reference, frame)) in enumerate(cases.items()):
         paths[name] = (folder / f"reference-{reference}.csv", folder / f"current-{number}.csv")

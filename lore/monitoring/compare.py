@@ -6,14 +6,16 @@ For every column of the reference, :func:`drift` reports
   Wasserstein-1 distance (the area between the two quantile functions) divided by the
   reference's standard deviation, for categories the Jensen-Shannon distance (natural
   logarithm) of the category shares. These are Evidently's defaults for a reference of
-  more than 1,000 rows, computed here from the mergeable sketches;
+  more than 1,000 rows, computed here from the mergeable sketches. A number of at most
+  :data:`FEW_VALUES` values (a flag, a small count) is judged like a category, over
+  its bins (Evidently: at most 5 distinct values);
 - ``psi``, the population stability index over about ten groups of equal reference
   mass (numbers: the sketch's fine bins grouped by the reference's deciles;
   categories: the reference's values and the long tail);
 - a two-sample test: Kolmogorov-Smirnov on the binned numbers (``ks``; the statistic is
   the largest gap between the two cumulative distributions at the reference's
   quantiles, so it never exceeds the exact one) or chi-square on the category counts
-  (``chi2``), with its p-value;
+  and the bins of a number of a few values (``chi2``), with its p-value;
 - the missing rates, whether their change is an alarm (``missing_changed``), and, for
   categories, the share of values the reference never saw.
 
@@ -50,6 +52,9 @@ PSI_GROUPS = 10
 EPSILON = 1e-4
 #: Standard deviations below this count as this in the normed Wasserstein distance.
 SMALLEST_STD = 0.001
+#: A number whose reference sketch has at most this many edges (about as many distinct
+#: values) is judged like a category, over its bins: Jensen-Shannon and chi-square.
+FEW_VALUES = 5
 #: Columns of the table :func:`drift` returns.
 COLUMNS = (
     "kind",
@@ -146,7 +151,7 @@ def compare(
         "kind": reference["kind"],
         "distance": nan,
         "psi": nan,
-        "test": "ks" if reference["kind"] == NUMBER else "chi2",
+        "test": "ks" if reference["kind"] == NUMBER and len(reference["edges"]) > FEW_VALUES else "chi2",
         "statistic": nan,
         "p_value": nan,
         "missing_reference": _share(reference["missing"], reference["count"]),
@@ -171,18 +176,20 @@ def compare(
         )
         moved = abs(row["missing_current"] - row["missing_reference"])
         row["missing_changed"] = bool(moved >= thresholds.missing and missing_p < thresholds.p_value)
+    present = reference["count"] > reference["missing"] and current["count"] > current["missing"]
     if reference["kind"] == NUMBER:
         if current["edges"] != reference["edges"]:
             raise ProfileError(
                 f"column {name!r} was not binned like the reference; profile it with reference="
             )
         expected, observed = np.asarray(reference["counts"]), np.asarray(current["counts"])
-        row["statistic"], row["p_value"] = _ks(expected, observed)
-        if expected.sum() and observed.sum():
-            row["distance"] = wasserstein(reference, current) / max(_std(reference), SMALLEST_STD)
-        groups = _groups(expected)
-        expected = np.bincount(groups, weights=expected)
-        observed = np.bincount(groups, weights=observed)
+        if row["test"] == "ks":
+            row["statistic"], row["p_value"] = _ks(expected, observed)
+            if present:
+                row["distance"] = wasserstein(reference, current) / max(_std(reference), SMALLEST_STD)
+            groups = _groups(expected)
+            expected = np.bincount(groups, weights=expected)
+            observed = np.bincount(groups, weights=observed)
     else:
         names = list(reference["values"])
         expected = np.array([reference["values"][key] for key in names] + [reference["other"]], dtype=float)
@@ -190,10 +197,11 @@ def compare(
             [current["values"].get(key, 0) for key in names] + [current["other"]], dtype=float
         )
         row["unseen"] = _share(current["other"], current["count"] - current["missing"])
+    if row["test"] == "chi2":  # categories, and numbers of a few values: their bins
         row["statistic"], row["p_value"] = _chi2(expected, observed)
-        if expected.sum() and observed.sum():
+        if present:
             row["distance"] = jensen_shannon(expected, observed)
-    if expected.sum() and observed.sum():
+    if present:
         row["psi"] = psi(expected, observed)
     row["drifted"] = bool(row["distance"] >= thresholds.distance and row["p_value"] < thresholds.p_value)
     return row

@@ -170,3 +170,26 @@ def test_small_samples_flag_a_clear_shift_only() -> None:
     rng = np.random.default_rng(9)
     report = drift(sample(500, rng), sample(300, rng, shift=0.5, city_shift=True), THRESHOLDS)
     assert report["drifted"].to_dict() == {"income": True, "age": False, "city": True, "member": False}
+
+
+def test_a_number_of_a_few_values_is_judged_like_a_category() -> None:
+    rng = np.random.default_rng(10)
+
+    def flags(rows: int, share: float) -> pd.DataFrame:
+        return pd.DataFrame({"member": (rng.random(rows) < share).astype(int), "x": rng.normal(0, 1, rows)})
+
+    reference = profile(flags(20_000, 0.3))
+    small, large = (
+        drift(reference, flags(5_000, 0.4), THRESHOLDS),
+        drift(reference, flags(5_000, 0.5), THRESHOLDS),
+    )
+    assert small.loc["member", "test"] == "chi2" and small.loc["x", "test"] == "ks"
+    # Jensen-Shannon of (0.7, 0.3) against (0.6, 0.4) is 0.074: significant, not material
+    assert (
+        small.loc["member", "distance"] == pytest.approx(0.074, abs=0.01)
+        and small.loc["member", "p_value"] < 1e-6
+    )
+    assert not small["drifted"].any() and large["drifted"].to_dict() == {"member": True, "x": False}
+    constant = profile(pd.DataFrame({"x": np.ones(1000)}))  # one value: no standard deviation to norm by
+    constant = drift(constant, pd.DataFrame({"x": [1.0] * 900 + [2.0] * 100}), THRESHOLDS)
+    assert constant.loc["x", "distance"] == pytest.approx(jensen_shannon([1, 0], [0.9, 0.1]))
