@@ -104,9 +104,16 @@ mlflow.xgboost.save_model(booster, sys.argv[2])
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port: any, or one of ``LORE_BENCH_PORTS`` (``FIRST-LAST``) when set (a shared machine)."""
+    first, _, last = os.environ.get("LORE_BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise SystemExit(f"no free port in LORE_BENCH_PORTS={os.environ['LORE_BENCH_PORTS']}")
 
 
 def make_project(root: Path) -> dict[str, str]:
