@@ -52,13 +52,12 @@ import dataclasses
 import datetime
 import logging
 import os
-import queue
 import random
 import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -211,7 +210,10 @@ class PredictionLog:
         self.max_per_second = max_per_second
         self.flush_seconds = flush_seconds
         self.on_batch = on_batch
-        self.queue: queue.Queue[Logged] = queue.Queue(maxsize=queue_size)
+        self.queue_size = queue_size
+        #: what waits for the writer: appended by the server, taken by the writer (both
+        #: thread-safe without a lock), so a request never wakes the writer
+        self.pending: collections.deque[Logged] = collections.deque()
         self.written = 0  # rows
         self.dropped: collections.Counter[str] = collections.Counter()  # requests, by reason
         self.sink_errors = 0
@@ -219,6 +221,8 @@ class PredictionLog:
         self._this_second = 0
         self._last_warning = -WARN_EVERY
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set by close(), and by a batch job waiting for room
+        self._room = threading.Condition()  # notified by the writer each time it took what waited
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -260,52 +264,84 @@ class PredictionLog:
         A served request never waits: a full queue drops it (counted). A batch job
         (``lore predict``) passes ``block=True``: it waits for room instead, so every
         chunk is logged with bounded memory, and the per-second cap does not apply.
+        :meth:`admit` then :meth:`put`.
+        """
+        if not self.admit(block):
+            return False
+        return self.put(model, fitting, inputs, predictions, probabilities, request_id, block=block)
+
+    def admit(self, block: bool = False) -> bool:
+        """Whether one more request is logged: the sampling draw, then the per-second cap (counted).
+
+        A batch job (``block=True``) is only sampled.
         """
         if self.sample < 1.0 and random.random() >= self.sample:
             return False
-        now = time.time()
         if not block:
-            second = int(now)
+            second = int(time.time())
             if second != self._second:
                 self._second, self._this_second = second, 0
             if self._this_second >= self.max_per_second:
                 self.dropped["rate"] += 1
                 return False
             self._this_second += 1
-        item = Logged(model, fitting, request_id or new_request_id(), now, inputs, predictions, probabilities)
-        try:
-            self.queue.put(item, block=block)
-        except queue.Full:
-            self.dropped["queue"] += 1
-            return False
+        return True
+
+    def put(
+        self,
+        model: str,
+        fitting: int | None,
+        inputs: Any,
+        predictions: Any,
+        probabilities: Any = None,
+        request_id: str | Sequence[str] | None = None,
+        sizes: Sequence[int] | None = None,
+        block: bool = False,
+    ) -> bool:
+        """Queue admitted rows and results (references, nothing copied); ``True`` if queued.
+
+        One request, or several predicted together (a micro-batch of ``lore api``):
+        then ``request_id`` holds their ids and ``sizes`` their numbers of rows, in
+        the order of the rows, and they are queued (or dropped, each counted) as one.
+        A full queue drops them; with ``block=True`` it waits for room instead.
+        """
+        if len(self.pending) >= self.queue_size:
+            if not block:
+                self.dropped["queue"] += 1 if sizes is None else len(sizes)
+                return False
+            with self._room:
+                while len(self.pending) >= self.queue_size:
+                    self._wake.set()
+                    self._room.wait(0.1)
+        if sizes is None:
+            request_id = request_id or new_request_id()
+        self.pending.append(
+            Logged(model, fitting, request_id, time.time(), inputs, predictions, probabilities, sizes)
+        )
         return True
 
     def close(self, timeout: float = 10.0) -> None:
         """Write what is queued and stop the writer."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
     def _run(self) -> None:
-        while not (self._stop.is_set() and self.queue.empty()):
-            deadline = time.monotonic() + self.flush_seconds
-            batch: list[Logged] = []
-            while not self._stop.is_set():
-                wait = deadline - time.monotonic()
-                if wait <= 0:
-                    break
-                try:
-                    batch.append(self.queue.get(timeout=min(wait, 0.1)))
-                except queue.Empty:
-                    continue
-            while True:  # whatever is queued now goes in this batch
-                try:
-                    batch.append(self.queue.get_nowait())
-                except queue.Empty:
-                    break
+        while True:
+            if not self._stop.is_set():
+                self._wake.wait(self.flush_seconds)
+            self._wake.clear()
+            stopping = self._stop.is_set()
+            # what waits now, and no more: a batch is at most queue_size requests
+            batch = [self.pending.popleft() for _ in range(len(self.pending))]
+            with self._room:
+                self._room.notify_all()
             if batch:
                 self.write(batch)
+            if stopping and not self.pending:
+                break
 
     def write(self, batch: list[Logged]) -> None:
         """Write ``batch`` (grouped by model, fitting and day); a failing sink is counted, not raised."""
@@ -322,8 +358,9 @@ class PredictionLog:
             try:
                 self.sink.write(model, fitting, data)
             except Exception as error:  # sink down: a warning and a counter, never a failed prediction
+                requests = sum(item.requests for item in items)
                 self._failed(
-                    f"prediction log {self.sink!r} failed, {len(items)} requests not logged: {error}", items
+                    f"prediction log {self.sink!r} failed, {requests} requests not logged: {error}", items
                 )
             else:
                 self.written += data.num_rows
@@ -335,7 +372,7 @@ class PredictionLog:
 
     def _failed(self, message: str, items: list[Logged]) -> None:
         self.sink_errors += 1
-        self.dropped["sink"] += len(items)
+        self.dropped["sink"] += sum(item.requests for item in items)
         if time.monotonic() - self._last_warning >= WARN_EVERY:
             self._last_warning = time.monotonic()
             logger.warning("%s", message)

@@ -38,15 +38,25 @@ TABLE = "predictions"
 
 
 class Logged(NamedTuple):
-    """One logged request, as the server hands it over: references only, nothing copied."""
+    """One logged request (or several predicted together), as the server hands it over.
+
+    References only, nothing copied. Several requests (a micro-batch of ``lore
+    api``) have their ids in ``request_id`` and their numbers of rows in ``sizes``.
+    """
 
     model: str
     fitting: int | None
-    request_id: str
+    request_id: str | Sequence[str]
     predicted_at: float  # seconds since the epoch
     inputs: Any  # the raw rows: a DataFrame, or column -> values (what lore api checked)
     predictions: Any  # 1-D array
     probabilities: Any = None  # (rows, classes) array or None
+    sizes: Sequence[int] | None = None  # rows of each request, when request_id holds several
+
+    @property
+    def requests(self) -> int:
+        """How many requests this holds."""
+        return 1 if self.sizes is None else len(self.sizes)
 
 
 def table(metadata: Any) -> Any:
@@ -81,13 +91,21 @@ def arrow(batch: Sequence[Logged]) -> Any:
     import pyarrow as pa
 
     lengths = np.fromiter((len(item.predictions) for item in batch), dtype=np.int64, count=len(batch))
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    ids: list[str] = []
+    sizes: list[int] = []  # rows of each request
+    for item in batch:
+        if item.sizes is None:
+            ids.append(str(item.request_id))
+            sizes.append(len(item.predictions))
+        else:
+            ids.extend(item.request_id)
+            sizes.extend(item.sizes)
+    counts = np.asarray(sizes, dtype=np.int64)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
     seconds = np.repeat(np.fromiter((item.predicted_at for item in batch), np.float64, len(batch)), lengths)
     predictions = np.concatenate([np.asarray(item.predictions) for item in batch])
     columns = {
-        "request_id": pa.array(
-            np.repeat(np.array([item.request_id for item in batch], dtype=object), lengths)
-        ),
+        "request_id": pa.array(np.repeat(np.array(ids, dtype=object), counts), pa.string()),
         "row": pa.array((np.arange(lengths.sum()) - starts).astype(np.int32)),
         "predicted_at": pa.array((seconds * 1e6).astype("datetime64[us]"), pa.timestamp("us", tz="UTC")),
         "inputs": _inputs(batch),

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 import pkgutil
@@ -152,8 +153,40 @@ class Server:
         if settings.batching:
             for model in served:
                 self.batchers[model.short_name] = MicroBatcher(
-                    lambda rows, model=model: predict(model.current, rows)
+                    lambda rows, model=model: predict(model.current, rows),
+                    predicted=None if log is None else functools.partial(self.log_batch, model.name),
                 )
+
+    def log_batch(
+        self, name: str, columns: Any, result: dict[str, Any], tags: list[Any], sizes: list[int]
+    ) -> None:
+        """Queue what one micro-batch predicted: one entry for its requests, references only.
+
+        ``tags`` are the ``(request id, fitting)`` of the requests admitted to the log,
+        ``None`` for the others; when some are not logged (sampling, the rate cap) or
+        fittings differ (a reload), each logged request is queued with its own rows
+        (views, nothing copied).
+        """
+        assert self.log is not None
+        predictions, probabilities = result["predictions"], result.get("probabilities")
+        first = tags[0]
+        if first is not None and all(tag is not None and tag[1] == first[1] for tag in tags):
+            ids = [tag[0] for tag in tags]
+            self.log.put(name, first[1], columns, predictions, probabilities, ids, sizes)
+            return
+        start = 0
+        for tag, size in zip(tags, sizes):
+            stop = start + size
+            if tag is not None:
+                self.log.put(
+                    name,
+                    tag[1],
+                    {column: values[start:stop] for column, values in columns.items()},
+                    predictions[start:stop],
+                    None if probabilities is None else probabilities[start:stop],
+                    tag[0],
+                )
+            start = stop
 
     def reference(self, name: str, fitting: int | None) -> Any:
         """The reference of the fitting ``name`` serves, if it is ``fitting`` (live drift's source)."""
@@ -244,16 +277,17 @@ class Server:
             why = model.error or "still loading; try again when GET /ready says so"
             raise BadRequest(f"{model.short_name} is not loaded: {why}", status=503)
         body = await self.read_body(scope, receive, held)
+        request_id = _request_id(scope)
+        batcher = self.batchers.get(model.short_name) if len(body) <= SMALL_BODY else None
         if len(body) <= SMALL_BODY:
-            rows = validation.checked_columns(
+            inputs = validation.checked_columns(
                 body, loaded.schema, self.settings.max_rows, self.settings.max_values
             )
-            batcher = self.batchers.get(model.short_name)
             if batcher is None:
-                result = predict(loaded, rows)
-            else:
-                result = await batcher.submit(rows)
-            inputs = rows
+                result = predict(loaded, inputs)
+            else:  # a request admitted to the log is queued with its micro-batch (log_batch)
+                tag = (request_id, loaded.fitting) if self.log is not None and self.log.admit() else None
+                result = await batcher.submit(inputs, tag)
         else:
             work = self.check_and_predict(loaded, body)
             del body  # the coroutine holds it while needed, and lets go once it is decoded
@@ -266,11 +300,10 @@ class Server:
                     status=504,
                 ) from None
             inputs = result["inputs"]
-        rows = len(result["predictions"])
-        self.metrics.predictions.labels(model.short_name).inc(rows)
-        request_id = _request_id(scope)
-        if self.log is not None:  # references only; the writer thread serializes
-            self.log.log(
+        self.metrics.predictions.labels(model.short_name).inc(len(result["predictions"]))
+        if batcher is None and self.log is not None and self.log.admit():
+            # references only; the writer thread serializes
+            self.log.put(
                 model.name,
                 loaded.fitting,
                 inputs,

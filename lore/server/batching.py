@@ -28,10 +28,18 @@ fails its neighbours.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 Predict = Callable[[Any], dict[str, Any]]
+#: ``(columns, result, tags, sizes)``: the rows one call of ``predict`` had, what it
+#: returned, and the tag and number of rows of each request in it, in order.
+Predicted = Callable[[Mapping[str, Any], dict[str, Any], list[Any], list[int]], None]
+#: A request waiting for its turn's prediction: its columns, its future, its tag.
+Pending = tuple[Mapping[str, Any], "asyncio.Future[dict[str, Any]]", Any]
+
+logger = logging.getLogger(__name__)
 
 
 def merge_columns(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -77,20 +85,29 @@ class MicroBatcher:
         the event loop: give it only a few rows per request.
     max_rows
         The most rows merged into one call.
+    predicted
+        Called after each successful call of ``predict`` with the rows it had, its
+        result, and the tag (given to :meth:`submit`) and number of rows of each
+        request in it: the server logs a micro-batch as one entry. An error it raises
+        is logged, never the requests'.
     """
 
-    def __init__(self, predict: Predict, max_rows: int = 512) -> None:
+    def __init__(self, predict: Predict, max_rows: int = 512, predicted: Predicted | None = None) -> None:
         self.predict = predict
         self.max_rows = max_rows
-        self._pending: list[tuple[Mapping[str, Any], asyncio.Future[dict[str, Any]]]] = []
+        self.predicted = predicted
+        self._pending: list[Pending] = []
 
-    async def submit(self, columns: Mapping[str, Any]) -> dict[str, Any]:
-        """The prediction for ``columns``, computed with the others submitted in this turn."""
+    async def submit(self, columns: Mapping[str, Any], tag: Any = None) -> dict[str, Any]:
+        """The prediction for ``columns``, computed with the others submitted in this turn.
+
+        ``tag`` goes to ``predicted`` with this request's rows.
+        """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[dict[str, Any]] = loop.create_future()
         if not self._pending:
             loop.call_soon(self._flush)
-        self._pending.append((columns, future))
+        self._pending.append((columns, future, tag))
         return await future
 
     async def close(self) -> None:
@@ -100,7 +117,7 @@ class MicroBatcher:
 
     def _flush(self) -> None:
         pending, self._pending = self._pending, []
-        group: list[tuple[Mapping[str, Any], asyncio.Future[dict[str, Any]]]] = []
+        group: list[Pending] = []
         rows = 0
         for item in pending:
             if group and rows + rows_of(item[0]) > self.max_rows:
@@ -111,22 +128,39 @@ class MicroBatcher:
         if group:
             self._answer(group)
 
-    def _answer(self, group: list[tuple[Mapping[str, Any], asyncio.Future[dict[str, Any]]]]) -> None:
-        group = [(columns, future) for columns, future in group if not future.done()]
+    def _answer(self, group: list[Pending]) -> None:
+        group = [item for item in group if not item[1].done()]
         if len(group) > 1:
             try:
-                result = self.predict(merge_columns([columns for columns, _ in group]))
+                merged = merge_columns([columns for columns, _, _ in group])
+                result = self.predict(merged)
             except Exception:  # one bad row: answer each request on its own below
                 pass
             else:
                 start = 0
-                for columns, future in group:
+                sizes = []
+                for columns, future, _ in group:
                     stop = start + rows_of(columns)
                     future.set_result({key: value[start:stop] for key, value in result.items()})
+                    sizes.append(stop - start)
                     start = stop
+                self._report(merged, result, [tag for _, _, tag in group], sizes)
                 return
-        for columns, future in group:
+        for columns, future, tag in group:
             try:
-                future.set_result(self.predict(columns))
+                result = self.predict(columns)
             except Exception as error:
                 future.set_exception(error)
+            else:
+                future.set_result(result)
+                self._report(columns, result, [tag], [rows_of(columns)])
+
+    def _report(
+        self, columns: Mapping[str, Any], result: dict[str, Any], tags: list[Any], sizes: list[int]
+    ) -> None:
+        if self.predicted is None:
+            return
+        try:
+            self.predicted(columns, result, tags, sizes)
+        except Exception:  # a prediction answered is never failed by what watches it
+            logger.exception("after a prediction, %r failed", self.predicted)

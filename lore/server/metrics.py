@@ -102,7 +102,7 @@ class _Watched:
         errors = CounterMetricFamily("lore_prediction_log_sink_errors", "Batches the sink failed to write")
         errors.add_metric([], self.log.sink_errors)
         queued = GaugeMetricFamily("lore_prediction_log_queued", "Requests waiting to be logged")
-        queued.add_metric([], self.log.queue.qsize())
+        queued.add_metric([], len(self.log.pending))
         gauges = {  # score key -> gauge, from the same sketches and rules as lore monitor
             "distance": GaugeMetricFamily(
                 "lore_model_drift_distance",

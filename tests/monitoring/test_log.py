@@ -12,6 +12,7 @@ import pytest
 
 from lore.errors import ConfigError
 from lore.monitoring.log import LogSettings, ParquetSink, PredictionLog, SQLSink, fittings, read
+from lore.monitoring.record import Logged, arrow
 
 
 def rows(count: int, start: int = 0) -> pd.DataFrame:
@@ -108,6 +109,52 @@ def test_a_sink_that_is_down_is_a_warning_and_a_counter(caplog) -> None:
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1  # once a minute at most, not once a batch
     assert "prediction log Down() failed" in warnings[0] and "connection refused" in warnings[0]
+
+
+def test_requests_predicted_together_are_one_entry_and_the_same_rows() -> None:
+    columns = {"age": np.array([1.0, 2.0, 3.0, 4.0]), "city": ["oslo", None, "lima", "oslo"]}
+    predictions = np.array(["a", "b", "a", "a"], dtype=object)
+    probabilities = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.6, 0.4]])
+    bounds = {"r1": (0, 1), "r2": (1, 3), "r3": (3, 4)}
+    apart = [
+        Logged(
+            "demo.Model",
+            2,
+            name,
+            0.0,
+            {column: values[start:stop] for column, values in columns.items()},
+            predictions[start:stop],
+            probabilities[start:stop],
+        )
+        for name, (start, stop) in bounds.items()
+    ]
+    together = Logged("demo.Model", 2, list(bounds), 0.0, columns, predictions, probabilities, [1, 2, 1])
+    assert together.requests == 3
+    assert arrow([together]).equals(arrow(apart))
+    assert arrow([apart[0], together]).column("row").to_pylist() == [0, 0, 0, 1, 0]
+
+
+def test_an_entry_of_several_requests_is_dropped_and_counted_as_each() -> None:
+    columns = {"age": np.array([1.0, 2.0, 3.0])}
+    sink = Stuck()
+    log = PredictionLog(sink, queue_size=1)
+    assert log.put("demo.Model", 1, columns, np.array([1, 0, 1]), None, ["a", "b"], [1, 2])
+    assert not log.put("demo.Model", 1, columns, np.array([1, 0, 1]), None, ["c", "d"], [2, 1])
+    assert log.dropped["queue"] == 2
+    down = PredictionLog(Down())
+    down.write([Logged("demo.Model", 1, ["a", "b"], 0.0, columns, np.array([1, 0, 1]), None, [1, 2])])
+    assert down.dropped["sink"] == 2 and down.sink_errors == 1
+
+
+def test_a_batch_job_waits_for_room_and_every_chunk_is_written(tmp_path) -> None:
+    log = PredictionLog(ParquetSink(tmp_path), queue_size=2, flush_seconds=30).start()
+    started = time.perf_counter()
+    for index in range(10):  # a full queue wakes the writer: no waiting for flush_seconds
+        assert log.log("demo.Model", 1, rows(2, start=2 * index), np.array([1, 0]), block=True)
+    assert time.perf_counter() - started < 20
+    log.close()
+    assert log.written == 20 and not log.dropped
+    assert sorted(read(ParquetSink(tmp_path), "demo.Model").frame["age"]) == list(range(20))
 
 
 def test_sampling_and_the_rate_cap() -> None:

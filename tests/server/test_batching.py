@@ -82,3 +82,39 @@ def test_close_without_use_is_harmless():
     asyncio.run(MicroBatcher(lambda rows: {}).close())
     with pytest.raises(TypeError):
         MicroBatcher()  # type: ignore[call-arg]
+
+
+def test_each_prediction_is_reported_with_its_requests_tags_and_sizes():
+    reports: list[tuple] = []
+
+    def predict(rows: dict) -> dict:
+        if (rows["x"] < 0).any():
+            raise ValueError("negative")
+        return {"predictions": rows["x"] * 2}
+
+    def predicted(columns, result, tags, sizes) -> None:
+        reports.append((columns["x"].tolist(), result["predictions"].tolist(), tags, sizes))
+
+    async def main() -> None:
+        batcher = MicroBatcher(predict, predicted=predicted)
+        parts = [({"x": np.array([1.0])}, "a"), ({"x": np.array([2.0, 3.0])}, None)]
+        await asyncio.gather(*(batcher.submit(part, tag) for part, tag in parts))
+        failing = [({"x": np.array([4.0])}, "c"), ({"x": np.array([-1.0])}, "d")]
+        await asyncio.gather(*(batcher.submit(part, tag) for part, tag in failing), return_exceptions=True)
+
+    asyncio.run(main())
+    # merged: one report for both requests; after a failed merge, only the request that was answered
+    assert reports == [([1.0, 2.0, 3.0], [2.0, 4.0, 6.0], ["a", None], [1, 2]), ([4.0], [8.0], ["c"], [1])]
+
+
+def test_a_failing_report_never_fails_the_request(caplog):
+    def predicted(columns, result, tags, sizes) -> None:
+        raise RuntimeError("the log is broken")
+
+    async def main() -> list:
+        batcher = MicroBatcher(lambda rows: {"predictions": rows["x"]}, predicted=predicted)
+        return await asyncio.gather(*(batcher.submit({"x": np.array([i])}) for i in range(3)))
+
+    results = asyncio.run(main())
+    assert [r["predictions"].tolist() for r in results] == [[0], [1], [2]]
+    assert "the log is broken" in caplog.text

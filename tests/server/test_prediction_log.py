@@ -15,7 +15,9 @@ from typing import Any
 import httpx
 import numpy as np
 
-from lore.monitoring.log import ParquetSink, read
+from lore.monitoring.log import ParquetSink, PredictionLog, read
+from lore.server.app import Server
+from lore.server.settings import Settings
 
 PREDICT = "/models/subscribers.Subscribers/predict"
 MODEL = "shop.models.subscribers.Subscribers"
@@ -70,6 +72,45 @@ def test_predictions_are_logged_with_the_request_id_the_api_returns(launch, rows
     assert (batch["fitting"] == answer.json()["fitting"]).all()
     assert frame.loc[frame["request_id"] == "order-17", "age"].tolist() == [rows[0]["age"]]
     assert metric(server, "lore_prediction_log_rows_total") == 4
+
+
+def test_concurrent_requests_are_logged_each_with_its_rows(launch, rows, tmp_path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = launch("concurrent", LORE_PREDICTION_LOG_PATH=str(tmp_path), LORE_PREDICTION_LOG_FLUSH="0.1")
+    bodies = {f"c{index}": rows[index % 3 :] for index in range(24)}  # 1 to 3 rows each
+    with ThreadPoolExecutor(8) as pool:  # several requests arrive together: micro-batched
+        answers = dict(
+            zip(
+                bodies,
+                pool.map(lambda item: post(server, item[1], **{"X-Request-ID": item[0]}), bodies.items()),
+            )
+        )
+    assert all(answer.status_code == 200 for answer in answers.values())
+    total = sum(len(body) for body in bodies.values())
+    eventually(lambda: len(logged(tmp_path)) == total)
+    frame = logged(tmp_path)
+    for request_id, body in bodies.items():
+        mine = frame[frame["request_id"] == request_id].sort_values("row")
+        assert mine["row"].tolist() == list(range(len(body)))
+        assert mine["city"].tolist() == [row["city"] for row in body]
+        assert mine["prediction"].tolist() == answers[request_id].json()["predictions"]
+
+
+def test_a_micro_batch_is_one_entry_unless_some_requests_are_not_logged() -> None:
+    log = PredictionLog(None)  # not started: what is queued stays in log.pending
+    server = Server([], Settings(), log)
+    columns = {"age": np.array([30.0, 40.0, 50.0]), "city": ["oslo", "lima", "rome"]}
+    result = {"predictions": np.array([True, False, True]), "probabilities": np.eye(3)[:, :2]}
+    server.log_batch("demo.Model", columns, result, [("r1", 4), ("r2", 4)], [1, 2])
+    (entry,) = log.pending
+    assert entry.request_id == ["r1", "r2"] and entry.sizes == [1, 2] and entry.inputs is columns
+    log.pending.clear()
+    server.log_batch("demo.Model", columns, result, [None, ("r2", 4)], [1, 2])  # r1 sampled out
+    (entry,) = log.pending
+    assert (entry.request_id, entry.fitting, entry.sizes) == ("r2", 4, None)
+    assert entry.inputs["city"] == ["lima", "rome"] and entry.predictions.tolist() == [False, True]
+    assert entry.probabilities.tolist() == [[0.0, 1.0], [0.0, 0.0]]
 
 
 def test_live_drift_gauges_follow_the_traffic(launch, rows, tmp_path) -> None:
