@@ -17,12 +17,15 @@
   model of ``bench_api.py`` served with the log off and on (every request logged to
   Parquet, the rate cap lifted), alternating for ROUNDS rounds; single rows at
   concurrency 32 from ``wrk`` for ``--duration`` seconds; requests/s and p99, median
-  of the rounds, as ratios on / off, and the rows the log wrote.
+  of the rounds, as ratios on / off, the server's CPU time per request (user and
+  system, all threads: the cost itself, steadier than times on a busy machine), and
+  the rows the log wrote. ``--against FOLDER`` adds a third side in the rotation: the
+  log on with another checkout's lore (``FOLDER/lore``), say before a change.
 
 Prints JSON lines with the load average.
 
     python benchmarks/bench_monitoring.py [--rows 200000] [--logged 10000000] [--rounds 2]
-    python benchmarks/bench_monitoring.py --api 3 --duration 8
+    python benchmarks/bench_monitoring.py --api 3 --duration 8 [--against /tmp/lore-before]
     python benchmarks/bench_monitoring.py --rounds 5 --against /tmp/lore-before
 """
 
@@ -96,6 +99,7 @@ def emit(metric: str, values: list[float], unit: str, **extra: object) -> None:
         "median": round(statistics.median(values), 4),
         "rounds": [round(value, 4) for value in values],
         "loadavg_1m": round(os.getloadavg()[0], 2),
+        "load": [round(value, 2) for value in os.getloadavg()],
         **extra,
     }
     print(json.dumps(record), flush=True)
@@ -165,8 +169,18 @@ def monitor_against(root: Path, other: Path, rounds: int, logged: int) -> None:
     harness.compare("monitoring", f"lore monitor over {logged:,} logged rows, CPU time", cpu, "lore")
 
 
-def api_logging(rounds: int, seconds: int) -> None:
-    """lore api at concurrency 32 with the prediction log off and on, A B A B."""
+#: What --api compares, and in what unit.
+METRICS = (("rps", "requests/s"), ("p99", "ms latency"), ("cpu", "server CPU us a request"))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system, all threads) ``pid`` has used: steadier than times under load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def api_logging(rounds: int, seconds: int, against: Path | None) -> None:
+    """lore api at concurrency 32 with the prediction log off and on, in turn (rotated each round)."""
     import numpy as np
     import pyarrow.parquet as pq
 
@@ -178,39 +192,45 @@ def api_logging(rounds: int, seconds: int) -> None:
     row = json.dumps(
         dict(zip(bench_api.FEATURES, np.random.default_rng(1).normal(size=20).round(4).tolist()))
     )
-    modes = {
-        "off": {"LORE_PREDICTION_LOG": "off"},
-        "on": {"LORE_PREDICTION_LOG": "parquet", "LORE_PREDICTION_LOG_RATE": "1000000"},
-    }
+    on = {"LORE_PREDICTION_LOG": "parquet", "LORE_PREDICTION_LOG_RATE": "1000000"}
+    modes: dict[str, tuple[dict[str, str], Path | None]] = {"off": ({"LORE_PREDICTION_LOG": "off"}, None)}
+    modes["on"] = (on, None)
+    if against is not None:
+        modes["on, before"] = (on, against)
+    names = list(modes)
     figures: dict[str, list[dict]] = {mode: [] for mode in modes}
     for number in range(rounds):
-        for mode, settings in modes.items():
-            logs = folder / f"predictions-{number}"
+        for mode in names[number % len(names) :] + names[: number % len(names)]:
+            settings, checkout = modes[mode]
+            logs = folder / f"predictions-{number}-{len(figures[mode])}-{mode}"
             process, url = bench_api.start_lore(
-                folder / "bench", {**env, **settings, "LORE_PREDICTION_LOG_PATH": str(logs)}, True
+                folder / "bench", {**env, **settings, "LORE_PREDICTION_LOG_PATH": str(logs)}, True, checkout
             )
             try:
                 bench_api.wrk(url, row.encode(), 4, 2, folder)  # warm up
-                figures[mode].append(bench_api.wrk(url, row.encode(), 32, seconds, folder))
+                before = cpu_seconds(process.pid)
+                figure = bench_api.wrk(url, row.encode(), 32, seconds, folder)
+                figure["cpu"] = (cpu_seconds(process.pid) - before) / figure["requests"] * 1e6
             finally:
                 bench_api.stop(process)  # SIGTERM: the log writes what is queued
-            figures[mode][-1]["logged"] = sum(
-                pq.ParquetFile(f).metadata.num_rows for f in logs.rglob("*.parquet")
+            figure["logged"] = sum(pq.ParquetFile(f).metadata.num_rows for f in logs.rglob("*.parquet"))
+            figures[mode].append(figure)
+    off = figures["off"]
+    for mode in names[1:]:
+        for metric, unit in METRICS:
+            mine = [figure[metric] for figure in figures[mode]]
+            theirs = [figure[metric] for figure in off]
+            emit(
+                f"lore api, single rows at concurrency 32, prediction log {mode}/off: {metric}",
+                [a / b for a, b in zip(mine, theirs)],
+                f"ratio of {unit}, per round",
+                on=[round(value, 2) for value in mine],
+                off=[round(value, 2) for value in theirs],
+                median_ratio=round(statistics.median(mine) / statistics.median(theirs), 3),
+                logged_rows=[figure["logged"] for figure in figures[mode]],
+                answered=[figure["requests"] for figure in figures[mode]],
+                errors=sum(figure["errors"] for figure in figures[mode] + off),
             )
-    for metric, unit in (("rps", "requests/s"), ("p99", "ms latency")):
-        on = [figure[metric] for figure in figures["on"]]
-        off = [figure[metric] for figure in figures["off"]]
-        emit(
-            f"lore api, single rows at concurrency 32, prediction log on/off: {metric}",
-            [a / b for a, b in zip(on, off)],
-            f"ratio on/off of {unit}, per round",
-            on=on,
-            off=off,
-            median_ratio=round(statistics.median(on) / statistics.median(off), 3),
-            logged_rows=[figure["logged"] for figure in figures["on"]],
-            answered=[figure["requests"] for figure in figures["on"]],
-            errors=sum(figure["errors"] for figure in figures["on"] + figures["off"]),
-        )
 
 
 def main() -> None:
@@ -220,10 +240,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--api", type=int, metavar="ROUNDS", help="only the prediction log in lore api")
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run (--api)")
-    parser.add_argument("--against", type=Path, metavar="FOLDER", help="lore monitor against this checkout")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="FOLDER",
+        help="another checkout: lore monitor against it; with --api, the log on with it as a third side",
+    )
     args = parser.parse_args()
     if args.api:
-        api_logging(args.api, args.duration)
+        api_logging(args.api, args.duration, args.against)
         return
 
     root = Path(tempfile.mkdtemp(prefix="bench-monitoring-")) / "bench"

@@ -1,14 +1,19 @@
 """Logging served predictions off the request path: a bounded queue and one writer thread.
 
-The server calls :meth:`PredictionLog.log` with references to what it already has
-(the parsed rows, the predictions, the probabilities): a sampling decision and a
-non-blocking ``put`` on a bounded queue, nothing serialized. A background thread
-takes what is queued every ``flush_seconds``, builds the :mod:`~lore.monitoring.record`
-rows column-wise and writes them to the sink. When the queue is full the request
-is dropped from the log and counted (``dropped["queue"]``), never waited for; when
-the sink fails the batch is dropped, counted (``dropped["sink"]``) and logged as a
-warning, and predictions go on. Killing the process loses what is queued (at most
-``flush_seconds`` of traffic, and never more than ``queue_size`` requests).
+The server hands :class:`PredictionLog` references to what it already has (the
+checked rows, the predictions, the probabilities), nothing serialized: a sampling
+draw and the per-second cap (:meth:`~PredictionLog.admit`), then an append to a
+bounded deque (:meth:`~PredictionLog.put`), which wakes nobody. ``lore api`` queues
+what one micro-batch predicted as one entry (the merged rows, the request ids and
+the rows of each), so under load the request path costs a microsecond or so and
+the writer handles a few large arrays instead of one small entry per request. A
+background thread empties the deque every ``flush_seconds``, builds the
+:mod:`~lore.monitoring.record` rows column-wise and writes them to the sink. When
+the queue is full the request is dropped from the log and counted
+(``dropped["queue"]``), never waited for; when the sink fails the batch is dropped,
+counted (``dropped["sink"]``) and logged as a warning, and predictions go on.
+Killing the process loses what is queued (at most ``flush_seconds`` of traffic, and
+never more than ``queue_size`` entries).
 
 Settings come from ``[LOG]`` of ``config/monitoring.cfg``; an environment variable
 wins over the file:
@@ -28,7 +33,8 @@ key                    variable                           default         meanin
 ``sample``             ``LORE_PREDICTION_LOG_SAMPLE``     ``1``           share of requests logged
 ``max_per_second``     ``LORE_PREDICTION_LOG_RATE``       ``1000``        requests logged per second, at
                                                                           most
-``queue``              ``LORE_PREDICTION_LOG_QUEUE``      ``10000``       requests waiting, at most
+``queue``              ``LORE_PREDICTION_LOG_QUEUE``      ``10000``       entries waiting (a request or
+                                                                          a micro-batch), at most
 ``flush_seconds``      ``LORE_PREDICTION_LOG_FLUSH``      ``1``           how often the writer writes
 ``keep_days``          ``LORE_PREDICTION_LOG_KEEP_DAYS``  (keep all)      Parquet day partitions older
                                                                           are deleted, once a day
@@ -187,7 +193,8 @@ class PredictionLog:
     max_per_second
         Requests logged per second at most; the rest are sampled out.
     queue_size
-        Requests waiting at most; beyond, a request is dropped and counted.
+        Entries waiting at most (a request, or the requests of one micro-batch);
+        beyond, an entry is dropped and each of its requests counted.
     flush_seconds
         How often the writer writes what is queued.
     on_batch

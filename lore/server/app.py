@@ -27,8 +27,9 @@ type (:data:`ERRORS`), registered on the app.
 Every answer carries a request id (the client's ``X-Request-ID`` header, else a new
 one) in the ``X-Request-ID`` header and the ``request_id`` field. Predictions are
 logged with it (:mod:`lore.monitoring.log`, configured in ``config/monitoring.cfg``):
-the request path only queues references; a writer thread serializes and writes them,
-and profiles them against the fitting's reference for the live drift gauges.
+the request path only queues references (one entry per micro-batch,
+:meth:`Server.log_batch`); a writer thread serializes and writes them, and profiles
+them against the fitting's reference for the live drift gauges.
 
 >>> app = create_app(models=[])
 >>> sorted(route.path for route in app.routes if "models" in route.path)
