@@ -9,9 +9,10 @@ missing, and:
   ``TAIL * bins`` values, the two outer bins are cut ``TAIL`` times finer, so the
   tails' quantiles are known too); the profile of new data reuses the reference's
   edges, so two profiles with the same edges merge by adding counts, and the edges
-  double as the reference's quantiles. The sum of the values and of their squared
-  differences from the middle edge (``squares``) give the exact mean and standard
-  deviation;
+  double as the reference's quantiles. A reference also keeps the sum of squared
+  differences from its middle edge (``squares``): with the sum, its exact mean and
+  standard deviation (:func:`spread`), which norms drift distances. New data's
+  profiles skip it (about a tenth of the time of their binning);
 - for categories (strings, booleans, pandas categoricals): the counts of the
   ``max_categories`` most frequent values, and one ``other`` count for the long tail.
   New data profiled against a reference counts only the reference's values; what
@@ -228,18 +229,20 @@ def _numeric(series: Any, reference: dict[str, Any] | None, bins: int) -> dict[s
     else:
         edges = np.empty(0)
     counts = np.bincount(bin_numbers(edges, present), minlength=len(edges) + 1)
-    deviation = present - _pivot(edges)
-    return {
+    found = {
         "kind": NUMBER,
         "count": len(values),
         "missing": int(len(values) - len(present)),
         "edges": edges.tolist(),
         "counts": counts.tolist(),
         "sum": float(present.sum()),
-        "squares": float(np.dot(deviation, deviation)),
         "min": float(present.min()) if len(present) else None,
         "max": float(present.max()) if len(present) else None,
     }
+    if reference is None:
+        deviation = present - _pivot(edges)
+        found["squares"] = float(np.dot(deviation, deviation))
+    return found
 
 
 def bin_numbers(edges: Any, values: Any) -> Any:
@@ -300,7 +303,7 @@ def _pivot(edges: Any) -> float:
 
 
 def spread(sketch: dict[str, Any]) -> tuple[float, float]:
-    """Mean and standard deviation (``ddof=0``) of a numeric sketch's present values.
+    """Mean and standard deviation (``ddof=0``) of the values a reference's numeric sketch saw.
 
     >>> import pandas as pd
     >>> spread(profile(pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, None]}))["x"])
@@ -350,10 +353,11 @@ def _merge(a: dict[str, Any], b: dict[str, Any], name: str) -> dict[str, Any]:
             edges=a["edges"],
             counts=[x + y for x, y in zip(a["counts"], b["counts"])],
             sum=a["sum"] + b["sum"],
-            squares=a["squares"] + b["squares"],
             min=min(lows) if lows else None,
             max=max(highs) if highs else None,
         )
+        if "squares" in a and "squares" in b:
+            merged["squares"] = a["squares"] + b["squares"]
     else:
         values = dict(a["values"])
         for key, count in b["values"].items():
