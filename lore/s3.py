@@ -291,6 +291,21 @@ class Remote:
                     f"{error.get('Code')} {error.get('Message')}"
                 )
 
+    def folders(self, remote: str) -> list[str]:
+        """The remote paths of the "folders" one level under ``remote/`` (common key prefixes).
+
+        One request per 1,000 folders, whatever the number of objects in them.
+        """
+        client = self.client
+        strip = len(self.key("")) + 1
+        found: list[str] = []
+        with translated(self.settings, f"list {self.url(remote)}/"):
+            for page in client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.settings.bucket, Prefix=f"{self.key(remote)}/", Delimiter="/"
+            ):
+                found.extend(item["Prefix"][strip:].rstrip("/") for item in page.get("CommonPrefixes", []))
+        return found
+
     def list(self, remote: str) -> list[str]:
         """The remote paths of the object ``remote`` and of every object under ``remote/``."""
         client = self.client

@@ -404,6 +404,7 @@ class ParquetSink:
         self.s3 = s3
         self.keep_days = keep_days
         self.pruned = ""  # the day of the last prune
+        self.pruning: threading.Thread | None = None
 
     def __repr__(self) -> str:
         return f"ParquetSink({str(self.path)!r}{', s3=True' if self.s3 else ''})"
@@ -444,11 +445,21 @@ class ParquetSink:
         return prune(self.path, self.keep_days, s3=self.s3) if self.keep_days else []
 
     def prune_daily(self) -> None:
-        """:meth:`prune` on the first call of each day (UTC); a failure is a warning, never raised."""
+        """:meth:`prune` in a thread of its own on the first call of each day (UTC).
+
+        The writer goes on meanwhile (a large S3 log takes a while to list); a failure
+        is a warning, never raised. ``self.pruning`` is the thread.
+        """
         today = time.strftime("%Y-%m-%d", time.gmtime())
         if not self.keep_days or self.pruned == today:
             return
         self.pruned = today
+        self.pruning = threading.Thread(
+            target=self._prune_logged, name="lore-prediction-log-prune", daemon=True
+        )
+        self.pruning.start()
+
+    def _prune_logged(self) -> None:
         try:
             removed = self.prune()
         except Exception as error:  # retention must never stop the log

@@ -6,12 +6,13 @@ unset: keep everything) keeps at least the last ``keep_days`` days: a partition
 every row younger than ``keep_days`` days stays, and today's and yesterday's
 partitions (the only ones the writer can still be adding to, around midnight) are
 never deleted. The writer of :class:`~lore.monitoring.log.PredictionLog` prunes once a
-day; ``lore monitor --prune`` prunes on demand.
+day, in a thread of its own; ``lore monitor --prune`` prunes on demand.
 
 A local partition is first renamed to a hidden name (which readers skip), then
-removed, so a reader sees a day whole or not at all. In S3 the partition's objects
-are deleted 1,000 per request, and so are the days of the local copy
-(``data/predictions-cache``) that ``lore monitor`` downloads.
+removed, so a reader sees a day whole or not at all. In S3 the log is listed folder
+by folder (models, fittings, days: the kept days' objects are never listed), the old
+days' objects are deleted 1,000 per request, and so are the same days of the local
+copy (``data/predictions-cache``) that ``lore monitor`` downloads.
 
 >>> import datetime, pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -74,17 +75,21 @@ def prune(
     import lore.s3
 
     remote = lore.s3.remote()
-    old: dict[str, list[str]] = {}
-    for key in remote.list(str(path)):
-        found = DAY.search(key)
-        if found and found.group(2) < first:
-            old.setdefault(found.group(1), []).append(key)
-    remote.delete([key for keys in old.values() for key in keys])
+    old: dict[str, str] = {}  # partition -> its remote folder
+    for model in remote.folders(str(path)):  # folder by folder: the kept days' objects are never listed
+        for fitting in remote.folders(model):
+            for day in remote.folders(fitting):
+                found = DAY.search(f"{day}/")
+                if found and found.group(2) < first:
+                    old[found.group(1)] = day
+    remote.delete([key for day in old.values() for key in remote.list(day)])
     _prune_local(lore.env.current().data_dir / "predictions-cache", first)
     return sorted(old)
 
 
 def _prune_local(folder: Path, first: str) -> list[str]:
+    for left in folder.glob("model=*/fitting=*/.pruned-*"):  # a prune killed halfway
+        shutil.rmtree(left, ignore_errors=True)
     removed = []
     for partition in sorted(folder.glob("model=*/fitting=*/day=*")):
         found = DAY.search(f"{partition.relative_to(folder).as_posix()}/")

@@ -36,7 +36,9 @@ def test_keep_days_keeps_the_last_days_of_every_model(tmp_path) -> None:
         f"model={model}.Model/fitting=1/day={day}" for model in "ab" for day in DAYS[2:]
     ]
     assert not list(tmp_path.rglob(".pruned-*"))  # nothing hidden left behind
-    assert prune(tmp_path, 7, today=TODAY) == []
+    left = tmp_path / "model=a.Model" / "fitting=1" / ".pruned-day=2026-10-01-0a1b2c3d"
+    left.mkdir()  # a prune killed halfway: removed by the next
+    assert prune(tmp_path, 7, today=TODAY) == [] and not left.exists()
 
 
 def test_today_and_yesterday_always_stay(tmp_path) -> None:
@@ -57,6 +59,7 @@ def test_the_writer_prunes_once_a_day(tmp_path) -> None:
     log = PredictionLog(sink, flush_seconds=0.05).start()
     log.log("demo.Model", 1, pd.DataFrame({"age": [30]}), [True])
     log.close()
+    sink.pruning.join(30)
     assert [path.split("/")[-1] for path in partitions(tmp_path)] == [
         f"day={time.strftime('%Y-%m-%d', time.gmtime())}"
     ]
@@ -70,6 +73,7 @@ def test_a_failing_prune_is_a_warning(tmp_path, monkeypatch, caplog) -> None:
     sink = ParquetSink(tmp_path, keep_days=3)
     monkeypatch.setattr(sink, "prune", lambda: 1 / 0)
     sink.prune_daily()
+    sink.pruning.join(30)
     assert "pruning the prediction log" in caplog.text and sink.pruned
 
 
@@ -108,4 +112,8 @@ def test_prune_in_s3_and_its_local_copy(s3_endpoint: str, project, monkeypatch) 
     left = remote.list("predictions")
     assert len(left) == 6 and not any("2026-11-19" in key or "2026-11-01" in key for key in left)
     assert remote.list("predictions-other")  # another log, not under this path
+    assert remote.folders("predictions") == ["predictions/model=a.Model", "predictions/model=b.Model"]
+    assert remote.folders("predictions/model=a.Model/fitting=1") == [
+        f"predictions/model=a.Model/fitting=1/day={day}" for day in DAYS[2:]
+    ]
     assert partitions(cache) == [f"model=a.Model/fitting=1/day={day}" for day in DAYS[2:]]
