@@ -390,6 +390,7 @@ def main() -> None:
                 conn.execute(f"DROP TABLE {name}")
         conn.cache.clear()
         conn.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
