@@ -67,6 +67,33 @@ def calibration(reference_probabilities: Any, reference_labels: Any) -> Any:
     return IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(confident, right)
 
 
+def interpolate(values: Any, x: Any, y: Any) -> Any:
+    """``numpy.interp(values, x, y)`` for values within ``[x[0], x[-1]]``, number for number, faster.
+
+    ``x`` is strictly increasing, ``values`` hold no NaN. The segment of each value is
+    found by :func:`~lore.monitoring.sketches.bin_numbers` instead of a binary search
+    per value (a third of the CPU on millions of values), then ``interp``'s own
+    arithmetic: ``slope * (value - x[j]) + y[j]``, ``y[j]`` on a point.
+
+    >>> import numpy as np
+    >>> x, y = np.array([0.5, 0.7, 1.0]), np.array([0.4, 0.6, 0.9])
+    >>> values = np.array([0.5, 0.6, 0.7, 0.95, 1.0])
+    >>> interpolate(values, x, y).tolist() == np.interp(values, x, y).tolist()
+    True
+    """
+    import numpy as np
+
+    from lore.monitoring.sketches import bin_numbers
+
+    segment = bin_numbers(x, values, side="right").astype(np.intp)
+    segment -= 1  # x[segment] <= value < x[segment + 1]
+    slopes = np.append(np.diff(y) / np.diff(x), 0.0)
+    found = slopes[segment] * (values - x[segment]) + y[segment]
+    on_point = (segment == len(x) - 1) | (x[segment] == values)
+    found[on_point] = y[segment[on_point]]
+    return found
+
+
 def estimate_performance(
     reference_probabilities: Any, reference_labels: Any, current_probabilities: Any
 ) -> dict[str, float]:

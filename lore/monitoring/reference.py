@@ -5,8 +5,9 @@ split), the profile of the predictions (on the test split), and, for a classifie
 the test split's class probabilities and true class indices (at most
 :data:`MAX_SCORED` rows, a random sample beyond), which
 :func:`~lore.monitoring.estimate_performance` calibrates on, and that calibration
-itself (the isotonic map's points), so that ``lore monitor`` applies it with
-``numpy.interp`` instead of importing scikit-learn to fit it again. ``lore.models.Base.fit``
+itself (the isotonic map's points), so that ``lore monitor`` applies it
+(:func:`~lore.monitoring.performance.interpolate`) instead of importing scikit-learn
+to fit it again. ``lore.models.Base.fit``
 writes it into every fitting; ``Model.load`` reads it back as ``model.reference``.
 
 >>> import numpy as np, pandas as pd, tempfile, pathlib
@@ -25,7 +26,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from lore.monitoring.performance import calibration
+from lore.monitoring.performance import calibration, interpolate
 from lore.monitoring.sketches import Profile, profile
 from lore.util import atomic_write
 
@@ -114,7 +115,7 @@ class Reference:
         x, y = self.calibration
         if len(x) == 1:
             return np.repeat(y, len(confidences))
-        return np.interp(np.clip(confidences, x[0], x[-1]), x, y)
+        return interpolate(np.clip(confidences, x[0], x[-1]), x, y)
 
     def save(self, folder: str | Path) -> None:
         """Write ``reference.json`` into ``folder`` (atomically)."""

@@ -245,8 +245,8 @@ def _numeric(series: Any, reference: dict[str, Any] | None, bins: int) -> dict[s
     return found
 
 
-def bin_numbers(edges: Any, values: Any) -> Any:
-    """The bin of each value: ``numpy.searchsorted(edges, values, side="left")``, about 10x faster.
+def bin_numbers(edges: Any, values: Any, side: str = "left") -> Any:
+    """The bin of each value: ``numpy.searchsorted(edges, values, side)``, about 10x faster.
 
     ``edges`` are sorted; ``values`` hold no NaN. Each value is first put in one cell of
     a uniform grid of :data:`GRID` cells over the edges' range, whose table gives the
@@ -277,10 +277,11 @@ def bin_numbers(edges: Any, values: Any) -> Any:
         edge_cells = cells(edges, np.empty(len(edges))).astype(np.intp)
         most = int(np.bincount(edge_cells).max())
     if not scale or most > 4:
-        return np.searchsorted(edges, values, side="left")
+        return np.searchsorted(edges, values, side=side)  # type: ignore[call-overload]
     code = np.uint8 if len(edges) < 255 else np.int32
     below = np.searchsorted(edge_cells, np.arange(GRID), side="left").astype(code)  # edges in cells below
-    padded = np.append(edges, np.inf)
+    padded = np.append(edges, np.nan)  # below no value and equal to none
+    compare = np.less if side == "left" else np.less_equal
     found = np.empty(len(values), dtype=code)
     where = np.empty(CHUNK)
     index = np.empty(CHUNK, dtype=np.intp)
@@ -291,8 +292,8 @@ def bin_numbers(edges: Any, values: Any) -> Any:
         index[:size] = cells(chunk, where[:size])
         bins = found[start : start + size]
         np.take(below, index[:size], out=bins)
-        for _ in range(most):  # the edges of the value's own cell that are below it
-            np.less(padded[bins], chunk, out=above[:size])
+        for _ in range(most):  # the edges of the value's own cell below it (or equal, side="right")
+            compare(padded[bins], chunk, out=above[:size])
             np.add(bins, above[:size], out=bins)
     return found
 

@@ -7,7 +7,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from lore.monitoring import estimate_performance
-from lore.monitoring.performance import PerformanceError, confidence, realised_accuracy
+from lore.monitoring.performance import PerformanceError, confidence, interpolate, realised_accuracy
 
 
 def population(rows: int, rng: np.random.Generator, spread: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -68,3 +68,16 @@ def test_confidence_is_argmax_and_its_probability(classes: int) -> None:
     predicted, probability = confidence(scores)
     np.testing.assert_array_equal(predicted, scores.argmax(axis=1))
     np.testing.assert_array_equal(probability, scores.max(axis=1))
+
+
+def test_interpolate_is_numpy_interp_exactly() -> None:
+    rng = np.random.default_rng(0)
+    for case in range(50):
+        x = np.unique(rng.random(rng.integers(2, 400)) * 0.5 + 0.5)
+        y = np.sort(rng.random(len(x)))
+        if case % 3 == 0:
+            y = y.round(2)  # flat steps, as an isotonic map has
+        values = np.clip(
+            np.concatenate([rng.random(5000), x, np.nextafter(x, 2), np.nextafter(x, 0)]), x[0], x[-1]
+        )
+        np.testing.assert_array_equal(interpolate(values, x, y), np.interp(values, x, y))

@@ -115,7 +115,10 @@ def test_bins_are_searchsorted_exactly(values: np.ndarray) -> None:
             [np.inf, -np.inf, 1e308, -1e308, 0.0, -0.0],
         ]
     )
-    np.testing.assert_array_equal(bin_numbers(edges, probes), np.searchsorted(edges, probes, side="left"))
+    for side in ("left", "right"):
+        np.testing.assert_array_equal(
+            bin_numbers(edges, probes, side), np.searchsorted(edges, probes, side=side)
+        )
 
 
 def test_bins_without_edges() -> None:
