@@ -19,7 +19,8 @@
   concurrency 32 from ``wrk`` for ``--duration`` seconds; requests/s and p99, median
   of the rounds, as ratios on / off, the server's CPU time per request (user and
   system, all threads: the cost itself, steadier than times on a busy machine), and
-  the rows the log wrote. ``--against FOLDER`` adds a third side in the rotation: the
+  the rows the log wrote. A third side has the log on but samples out every request
+  (its thread and imports without its work); ``--against FOLDER`` adds a fourth: the
   log on with another checkout's lore (``FOLDER/lore``), say before a change.
 
 Prints JSON lines with the load average.
@@ -195,6 +196,9 @@ def api_logging(rounds: int, seconds: int, against: Path | None) -> None:
     on = {"LORE_PREDICTION_LOG": "parquet", "LORE_PREDICTION_LOG_RATE": "1000000"}
     modes: dict[str, tuple[dict[str, str], Path | None]] = {"off": ({"LORE_PREDICTION_LOG": "off"}, None)}
     modes["on"] = (on, None)
+    # the log started (its thread, its imports) but sampling out every request: what
+    # logging costs apart from having the log at all
+    modes["on, none sampled"] = ({**on, "LORE_PREDICTION_LOG_SAMPLE": "1e-9"}, None)
     if against is not None:
         modes["on, before"] = (on, against)
     names = list(modes)
@@ -215,21 +219,23 @@ def api_logging(rounds: int, seconds: int, against: Path | None) -> None:
                 bench_api.stop(process)  # SIGTERM: the log writes what is queued
             figure["logged"] = sum(pq.ParquetFile(f).metadata.num_rows for f in logs.rglob("*.parquet"))
             figures[mode].append(figure)
-    off = figures["off"]
-    for mode in names[1:]:
+    pairs = [("on", "off"), ("on, none sampled", "off"), ("on", "on, none sampled")]
+    if against is not None:
+        pairs += [("on, before", "off"), ("on", "on, before")]
+    for mode, base in pairs:
         for metric, unit in METRICS:
             mine = [figure[metric] for figure in figures[mode]]
-            theirs = [figure[metric] for figure in off]
+            theirs = [figure[metric] for figure in figures[base]]
             emit(
-                f"lore api, single rows at concurrency 32, prediction log {mode}/off: {metric}",
+                f"lore api, single rows at concurrency 32, prediction log {mode} / {base}: {metric}",
                 [a / b for a, b in zip(mine, theirs)],
                 f"ratio of {unit}, per round",
-                on=[round(value, 2) for value in mine],
-                off=[round(value, 2) for value in theirs],
+                mine=[round(value, 2) for value in mine],
+                base=[round(value, 2) for value in theirs],
                 median_ratio=round(statistics.median(mine) / statistics.median(theirs), 3),
                 logged_rows=[figure["logged"] for figure in figures[mode]],
                 answered=[figure["requests"] for figure in figures[mode]],
-                errors=sum(figure["errors"] for figure in figures[mode] + off),
+                errors=sum(figure["errors"] for figure in figures[mode] + figures[base]),
             )
 
 

@@ -418,6 +418,9 @@ class ParquetSink:
 
         import pyarrow.parquet as pq
 
+        # text (categories, labels) is dictionary-encoded; numbers and the unique request ids
+        # are written plain: encoding them cost 5 times the rest of the write, for no smaller files
+        text = [path for path, kind in _leaves(data.schema) if kind == "string" and path != "request_id"]
         first = data.column("predicted_at")[0].as_py()
         folder = self.partition(model, fitting, first.strftime("%Y-%m-%d"))
         name = f"{folder}/{first.strftime('%H%M%S%f')}-{uuid.uuid4().hex[:8]}.parquet"
@@ -425,7 +428,7 @@ class ParquetSink:
             import lore.s3
 
             buffer = io.BytesIO()
-            pq.write_table(data, buffer)
+            pq.write_table(data, buffer, use_dictionary=text)
             lore.s3.remote().put_bytes(f"{self.path}/{name}", buffer.getvalue())
             self.prune_daily()
             return f"{self.path}/{name}"
@@ -434,7 +437,7 @@ class ParquetSink:
         target = self.path / name
         target.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(target) as temporary:
-            pq.write_table(data, temporary)
+            pq.write_table(data, temporary, use_dictionary=text)
         self.prune_daily()
         return str(target)
 
@@ -487,6 +490,21 @@ class ParquetSink:
         missing = [(key, cache / key.split(f"model={model}/", 1)[1]) for key in wanted]
         remote.download_files([(key, path) for key, path in missing if not path.exists()])
         return cache
+
+
+def _leaves(schema: Any) -> list[tuple[str, str]]:
+    """``(column path, type)`` of every leaf column of an Arrow schema (``inputs.city``)."""
+    import pyarrow as pa
+
+    found = []
+    fields = [(field.name, field) for field in schema]
+    while fields:
+        path, field = fields.pop(0)
+        if pa.types.is_struct(field.type):
+            fields += [(f"{path}.{child.name}", child) for child in field.type]
+        else:
+            found.append((path, str(field.type)))
+    return found
 
 
 class SQLSink:

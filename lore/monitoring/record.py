@@ -30,6 +30,7 @@ place that defines the SQL table (the metadata database's migrations use it too)
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -121,10 +122,12 @@ def _inputs(batch: Sequence[Logged]) -> Any:
     import pyarrow as pa
 
     names = [str(name) for name in batch[0].inputs]  # a DataFrame's columns or a dict's keys
+    inputs = [item.inputs for item in batch]
     columns = []
     for name in names:
-        parts = [np.asarray(item.inputs[name]) for item in batch]
-        values = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        # the column of every entry, gathered and joined in C (no Python step per entry)
+        parts = list(map(operator.itemgetter(name), inputs))
+        values = np.concatenate(parts) if len(parts) > 1 else np.asarray(parts[0])
         columns.append(pa.array(values, from_pandas=True))  # None and NaN are nulls
     return pa.StructArray.from_arrays(columns, names) if names else pa.nulls(0, pa.struct([]))
 

@@ -49,6 +49,22 @@ def test_parquet_round_trip(tmp_path) -> None:
     assert (frame["fitting"] == 2).all()
 
 
+def test_parquet_files_dictionary_encode_only_text(tmp_path) -> None:
+    import pyarrow.parquet as pq
+
+    log = PredictionLog(ParquetSink(tmp_path), flush_seconds=0.05).start()
+    log.log("demo.Model", 2, rows(4), np.array(["yes", "no", "no", "yes"]), request_id="r1")
+    log.close()
+    (path,) = tmp_path.rglob("*.parquet")
+    metadata = pq.ParquetFile(path).metadata.row_group(0)
+    encodings = {
+        metadata.column(index).path_in_schema: metadata.column(index).encodings
+        for index in range(metadata.num_columns)
+    }
+    dictionary = {name for name, found in encodings.items() if "RLE_DICTIONARY" in found}
+    assert dictionary == {"inputs.city", "prediction"}  # not the numbers, dates or request ids
+
+
 def test_read_since_filters_days_and_times(tmp_path) -> None:
     log = PredictionLog(ParquetSink(tmp_path), flush_seconds=0.05).start()
     log_some(log, 2)
