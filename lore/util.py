@@ -239,20 +239,52 @@ def atomic_folder(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
-def quiet_tensorflow() -> None:
-    """Before TensorFlow loads: Keras on its TensorFlow backend, start-up notices silenced.
+#: TensorFlow's start-up notices: absl writes them to stderr before its logging is set up,
+#: whatever ``TF_CPP_MIN_LOG_LEVEL`` says.
+_TF_NOTICES = re.compile(
+    r"absl::InitializeLog|oneDNN custom operations|cpu_feature_guard|TensorFlow binary is optimized"
+    r"|To enable the following instructions|Unable to register cu|TF-TRT Warning|computation_placer"
+)
+
+
+@contextmanager
+def quiet_tensorflow() -> Iterator[None]:
+    """Around the first import of Keras: its TensorFlow backend, start-up notices silenced.
 
     TensorFlow's C++ start-up lines (oneDNN, CPU features, CUDA) are hidden unless
     ``$LORE_TF_LOG`` asks for them: ``LORE_TF_LOG=0`` shows everything, ``1`` hides
     INFO, ``2`` warnings too (TensorFlow's own ``TF_CPP_MIN_LOG_LEVEL``, when set, wins).
+    Some of those lines ignore that level, so while TensorFlow first loads, stderr is
+    caught and given back without them (anything else it printed is kept).
 
     >>> import os
-    >>> quiet_tensorflow(); os.environ["KERAS_BACKEND"] in {"tensorflow", "jax", "torch"}
+    >>> with quiet_tensorflow():
+    ...     pass
+    >>> os.environ["KERAS_BACKEND"] in {"tensorflow", "jax", "torch"}
     True
     """
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     asked = os.environ.get("LORE_TF_LOG", "").strip()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", asked if asked in {"0", "1", "2", "3"} else "2")
+    if asked or "tensorflow" in sys.modules:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            lines = caught.read().decode(errors="replace").splitlines(keepends=True)
+            kept = "".join(line for line in lines if not _TF_NOTICES.search(line))
+            if kept:
+                sys.stderr.write(kept)
+                sys.stderr.flush()
 
 
 def optional(module: str, extra: str, purpose: str = "") -> Any:

@@ -148,6 +148,15 @@ def test_tensorflow_starts_quietly_unless_lore_tf_log_asks(without):
     assert lore.util.quiet_tensorflow.__doc__ and "LORE_TF_LOG" in lore.util.quiet_tensorflow.__doc__
 
 
+def test_what_else_reaches_stderr_while_tensorflow_loads_is_kept(without):
+    code = (
+        "import os\nfrom lore.util import quiet_tensorflow\nwith quiet_tensorflow():\n"
+        "    os.write(2, b'I0000 port.cc:153] oneDNN custom operations are on\\nmine\\n')"
+    )
+    done = without(["tensorflow"], code)
+    assert done.returncode == 0 and done.stderr == "mine\n", done.stderr
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [

@@ -53,8 +53,8 @@ _cleanup_registered = False
 def keras_module() -> Any:
     """Import Keras on the TensorFlow backend, and clear its session at exit."""
     global _cleanup_registered
-    quiet_tensorflow()
-    keras = optional("keras", "keras", "Keras models")
+    with quiet_tensorflow():
+        keras = optional("keras", "keras", "Keras models")
     if not _cleanup_registered:
         atexit.register(keras.backend.clear_session)
         _cleanup_registered = True

@@ -31,6 +31,6 @@ def write(obj: Any, folder: Path, name: str) -> tuple[list[str], dict[str, Any]]
 
 
 def read(folder: Path, name: str, record: dict[str, Any]) -> Any:
-    quiet_tensorflow()
-    keras = optional("keras", "keras", f"loading {name}")
+    with quiet_tensorflow():
+        keras = optional("keras", "keras", f"loading {name}")
     return keras.saving.load_model(folder / record["files"][0], safe_mode=True)
