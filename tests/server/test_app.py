@@ -389,3 +389,47 @@ def test_large_bodies_held_at_once_are_bounded_and_given_back(launch, rows):
             sock.close()
     assert b"503" in answers and set(answers) <= {b"503", b"408"}, answers
     assert post(running, PREDICT, rows * 2000).status_code == 200  # a large body: nothing is still held
+
+
+# -- the garbage collector -----------------------------------------------------------------------
+
+
+def test_a_serving_process_freezes_its_heap_once_the_models_are_loaded():
+    import asyncio
+    import gc
+
+    from lore.server.app import Server
+    from lore.server.settings import Settings
+
+    for freeze in (False, True):
+        server = Server([], Settings(), freeze=freeze)
+        try:
+            asyncio.run(server.load_all())
+            assert (gc.get_freeze_count() > 0) is freeze
+        finally:
+            gc.unfreeze()
+            asyncio.run(server.close())
+
+
+def test_settling_again_frees_a_cycle_that_was_frozen():
+    """After a reload the previous fitting's cycles are found: the heap is thawed, collected, refrozen."""
+    import gc
+    import weakref
+
+    from lore.server.app import settle_heap
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node  # a reference cycle: only the cyclic collector frees it
+    gone = weakref.ref(node)
+    gc.freeze()
+    del node
+    try:
+        gc.collect()
+        assert gone() is not None  # frozen: no collection sees it
+        settle_heap()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
