@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from lore.errors import BadRequest
-from lore.server.validation import parse
+from lore.server.validation import check_column, checked_columns, columns_of, number_records, parse
 
 SCHEMA = {"age": "number", "name": "string", "visits": "integer", "member": "boolean", "seen": "datetime"}
 ROW = {"age": 31.5, "name": "Ann", "visits": 3, "member": True, "seen": "2024-01-31T12:00:00Z"}
@@ -194,3 +195,64 @@ def test_the_structure_scan_counts_rows_like_the_decoder(value):
     elif isinstance(value, dict):
         lists = [len(v) for v in value.values() if isinstance(v, list)]
         assert rows == max(lists, default=1)
+
+
+NUMBERS = {"x": "number", "y": "number"}
+
+
+def general_path(content: bytes, schema: dict[str, str]) -> dict:
+    """What the column checks give, without the one-pass path for records of numbers."""
+    import orjson
+
+    columns = columns_of(orjson.loads(content), list(schema), 100)
+    return {column: check_column(values, column, schema[column]) for column, values in columns.items()}
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"x": 1, "y": 2.5}, {"x": -3, "y": 4.0}],
+        [{"x": 1, "y": 2}, {"x": 2**63 - 1, "y": 2**64 - 1}],
+        [{"y": 1e300, "x": -0.0, "z": "unused"}],
+        [{"x": 1.5, "y": 2.5}] * 50,
+    ],
+)
+def test_records_of_numbers_take_one_pass_with_the_answers_of_the_column_checks(records):
+    content = body(records)
+    fast = checked_columns(content, NUMBERS, max_rows=100)
+    assert number_records(json.loads(content), list(NUMBERS), 100) is not None
+    expected = general_path(content, NUMBERS)
+    assert list(fast) == list(expected)
+    for column, values in expected.items():
+        assert fast[column].dtype == values.dtype and fast[column].flags.c_contiguous
+        assert fast[column].tobytes() == values.tobytes()
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{"x": 1, "y": None}],
+        [{"x": True, "y": 1.0}],
+        [{"x": "1", "y": 1.0}],
+        [{"x": [1], "y": [2]}],
+        [{"x": [1, 2], "y": 3}],
+        [{"x": {"a": 1}, "y": 3}],
+        [{"x": 1}],
+        [{"x": 1, "y": 2}, [1, 2]],
+        [],
+    ],
+)
+def test_records_the_one_pass_cannot_vouch_for_get_the_column_checks(records):
+    content = body(records)
+    if records:
+        assert number_records(json.loads(content), list(NUMBERS), 100) is None
+    try:
+        expected = general_path(content, NUMBERS)
+    except BadRequest as error:
+        with pytest.raises(BadRequest, match=re.escape(str(error))):
+            checked_columns(content, NUMBERS, max_rows=100)
+    else:
+        got = checked_columns(content, NUMBERS, max_rows=100)
+        assert {key: value.tobytes() for key, value in got.items()} == {
+            key: value.tobytes() for key, value in expected.items()
+        }
