@@ -72,6 +72,10 @@ class LiveDrift:
             return
         frame = inputs.copy() if isinstance(inputs, pd.DataFrame) else pd.DataFrame(inputs)
         frame[PREDICTION] = np.asarray(predictions)
+        self._add(model, fitting, frame, reference)
+
+    def _add(self, model: str, fitting: int | None, frame: Any, reference: Reference) -> None:
+        """Profile ``frame`` (inputs and the prediction column, the caller's to keep) into the window."""
         against = Profile(
             {**reference.inputs.columns, **reference.predictions.columns}, reference.inputs.rows
         )
@@ -105,10 +109,14 @@ class LiveDrift:
         """:meth:`update` from a batch of the prediction log (an Arrow table of the record)."""
         import pyarrow as pa
 
+        reference = self.references(model, fitting)
+        if reference is None:
+            return
         inputs = data.column("inputs").combine_chunks().flatten()
         names = [field.name for field in data.schema.field("inputs").type]
-        frame = pa.table(dict(zip(names, inputs))).to_pandas()
-        self.update(model, fitting, frame, data.column(PREDICTION).to_numpy(zero_copy_only=False))
+        frame = pa.table(dict(zip(names, inputs))).to_pandas()  # a new frame: no copy for the prediction
+        frame[PREDICTION] = data.column(PREDICTION).to_numpy(zero_copy_only=False)
+        self._add(model, fitting, frame, reference)
 
     def snapshot(self) -> dict[str, dict[str, dict[str, float]]]:
         """``{model: {column: {"distance", "psi", "missing", "unseen", "rows"}}}``, as of the last batch."""
