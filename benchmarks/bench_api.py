@@ -540,6 +540,8 @@ def main() -> None:
     parser.add_argument(
         "--soak", type=int, default=0, help="seconds of a concurrency-32 soak of lore (0: none)"
     )
+    parser.add_argument("--against", type=Path, help="another checkout: its lore against this one, alone")
+    parser.add_argument("--flood", type=int, default=0, help="seconds of rejected bodies, beside rows")
     args = parser.parse_args()
 
     import numpy as np
@@ -547,6 +549,12 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
     root = folder / "bench"
     env = make_project(root)
+    if args.against:
+        against(root, env, args.against.resolve(), args.rounds, args.duration, folder)
+        return
+    if args.flood:
+        flood(root, env, args.flood, folder)
+        return
     booster = root / "booster.ubj"
 
     rng = np.random.default_rng(1)
