@@ -85,6 +85,11 @@ def show(found: Any) -> None:
     if found.realised:
         shown = ", ".join(f"{key} {value:.4g}" for key, value in found.realised.items() if key != "rows")
         click.echo(f"  realised on {found.realised['rows']} labelled rows: {shown}")
+    if found.rows < found.thresholds.min_rows:
+        click.echo(
+            f"  {found.rows} rows are too few to judge (fewer than {found.thresholds.min_rows:g}; "
+            "[DRIFT] min_rows in config/monitoring.cfg): nothing is flagged yet"
+        )
     for alert in found.alerts:
         click.echo(f"  ALERT {alert}")
 

@@ -138,14 +138,15 @@ def check(
             daily["labelled"] = counted
 
     alerts = _alerts(table)
+    enough = thresholds.min_rows  # fewer rows than this are too few to judge
     accuracies = {
-        "estimated": performance["estimated"] if performance else None,
-        "realised": realised.get("accuracy") if realised else None,
+        "estimated": performance["estimated"] if performance and performance["rows"] >= enough else None,
+        "realised": realised.get("accuracy") if realised and realised.get("rows", 0) >= enough else None,
     }
     if len(tables) > 1:  # the latest day alone: a recent shift is diluted in the whole period
         latest = f"{unique_days[-1]:%Y-%m-%d}"
         alerts += _alerts(tables[-1], f" on {latest}")
-        if "estimated" in daily:
+        if "estimated" in daily and daily["rows"].iloc[-1] >= enough:
             accuracies[f"{latest}'s estimated"] = float(daily["estimated"].iloc[-1])
     for what, accuracy in accuracies.items():
         if accuracy is not None and baseline is not None and accuracy < baseline - thresholds.accuracy_drop:

@@ -80,13 +80,16 @@ class Thresholds:
     is below ``p_value``; its missing values alarm when their share moved by at least
     ``missing`` (absolute) and the chi-square test of that share is below ``p_value``.
     ``accuracy_drop`` is the absolute drop of estimated (or realised) accuracy from the
-    reference's that ``lore monitor`` reports as crossed.
+    reference's that ``lore monitor`` reports as crossed. Fewer than ``min_rows`` rows
+    (present values, for drift) are too few to judge: their numbers are reported, but
+    nothing is flagged, so the first requests after a deployment raise no alarm.
     """
 
     distance: float = 0.1
     p_value: float = 0.01
     missing: float = 0.05
     accuracy_drop: float = 0.05
+    min_rows: float = 100
 
     @classmethod
     def from_config(cls) -> Thresholds:
@@ -175,7 +178,11 @@ def compare(
             np.array([current["count"] - current["missing"], current["missing"]]),
         )
         moved = abs(row["missing_current"] - row["missing_reference"])
-        row["missing_changed"] = bool(moved >= thresholds.missing and missing_p < thresholds.p_value)
+        row["missing_changed"] = bool(
+            moved >= thresholds.missing
+            and missing_p < thresholds.p_value
+            and current["count"] >= thresholds.min_rows
+        )
     present = reference["count"] > reference["missing"] and current["count"] > current["missing"]
     if reference["kind"] == NUMBER:
         if current["edges"] != reference["edges"]:
@@ -203,7 +210,11 @@ def compare(
             row["distance"] = jensen_shannon(expected, observed)
     if present:
         row["psi"] = psi(expected, observed)
-    row["drifted"] = bool(row["distance"] >= thresholds.distance and row["p_value"] < thresholds.p_value)
+    row["drifted"] = bool(
+        row["distance"] >= thresholds.distance
+        and row["p_value"] < thresholds.p_value
+        and current["count"] - current["missing"] >= thresholds.min_rows
+    )
     return row
 
 

@@ -100,6 +100,23 @@ def test_a_shift_exits_3(served, project) -> None:
     assert status == CROSSED and "ALERT age drifted" in output
 
 
+def test_a_few_shifted_requests_are_too_few_to_judge(served, project) -> None:
+    model, _ = served
+    status, output = run("monitor", "demo_app.models.Subscribers", "--since", "1d")
+    assert status == 0 and "too few to judge" not in output, output  # 200 rows are judged
+    with open(project / "config" / "monitoring.cfg", "a") as stream:
+        stream.write("\n[DRIFT]\nmin_rows: 500\n")
+    from lore.monitoring.log import ParquetSink, PredictionLog
+
+    log = PredictionLog(ParquetSink(project / "data" / "predictions")).start()
+    old = pd.DataFrame({"age": np.full(100, 90.0), "plan": "pro"})
+    log.log(model.name(), model.fitting, old, model.predict(old), model.predict_proba(old), "old")
+    log.close()
+    status, output = run("monitor", "demo_app.models.Subscribers", "--since", "1d")
+    assert status == 0 and "ALERT" not in output, output
+    assert "300 rows are too few to judge (fewer than 500; [DRIFT] min_rows" in output
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

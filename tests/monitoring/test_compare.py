@@ -193,3 +193,12 @@ def test_a_number_of_a_few_values_is_judged_like_a_category() -> None:
     constant = profile(pd.DataFrame({"x": np.ones(1000)}))  # one value: no standard deviation to norm by
     constant = drift(constant, pd.DataFrame({"x": [1.0] * 900 + [2.0] * 100}), THRESHOLDS)
     assert constant.loc["x", "distance"] == pytest.approx(jensen_shannon([1, 0], [0.9, 0.1]))
+
+
+def test_fewer_rows_than_min_rows_are_reported_but_not_judged() -> None:
+    rng = np.random.default_rng(4)
+    reference = profile(sample(20_000, rng))
+    shifted = sample(60, rng, shift=3.0, city_shift=True)
+    few = drift(reference, shifted, THRESHOLDS)
+    assert not few["drifted"].any() and few.loc["income", "p_value"] < 1e-10  # numbers kept, no verdict
+    assert drift(reference, shifted, Thresholds(min_rows=50)).loc["income", "drifted"]
