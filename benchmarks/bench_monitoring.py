@@ -193,7 +193,11 @@ def api_logging(rounds: int, seconds: int, against: Path | None) -> None:
     row = json.dumps(
         dict(zip(bench_api.FEATURES, np.random.default_rng(1).normal(size=20).round(4).tolist()))
     )
-    on = {"LORE_PREDICTION_LOG": "parquet", "LORE_PREDICTION_LOG_RATE": "1000000"}
+    on = {
+        "LORE_PREDICTION_LOG": "parquet",
+        "LORE_PREDICTION_LOG_RATE": "1000000",
+        "LORE_PREDICTION_LOG_ROWS": "1000000000",
+    }
     modes: dict[str, tuple[dict[str, str], Path | None]] = {"off": ({"LORE_PREDICTION_LOG": "off"}, None)}
     modes["on"] = (on, None)
     # the log started (its thread, its imports) but sampling out every request: what

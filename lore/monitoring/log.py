@@ -18,28 +18,29 @@ never more than ``queue_size`` entries).
 Settings come from ``[LOG]`` of ``config/monitoring.cfg``; an environment variable
 wins over the file:
 
-=====================  =================================  ==============  ==============================
-key                    variable                           default         meaning
-=====================  =================================  ==============  ==============================
-``sink``               ``LORE_PREDICTION_LOG``            ``parquet``     ``parquet``, ``postgres`` or
-                                                                          ``off``
-``path``               ``LORE_PREDICTION_LOG_PATH``       ``predictions`` Parquet folder (under ``data/``
-                                                                          when relative; in S3 with
-                                                                          ``s3: 1``)
-``s3``                 ``LORE_PREDICTION_LOG_S3``         ``0``           Parquet files go to lore's S3
-                                                                          bucket (``config/aws.cfg``)
-``url``                ``LORE_PREDICTION_LOG_URL``        ``[METADATA]``  database of the ``predictions``
-                                                                          table
-``sample``             ``LORE_PREDICTION_LOG_SAMPLE``     ``1``           share of requests logged
-``max_per_second``     ``LORE_PREDICTION_LOG_RATE``       ``1000``        requests logged per second, at
-                                                                          most
-``queue``              ``LORE_PREDICTION_LOG_QUEUE``      ``10000``       entries waiting (a request or
-                                                                          a micro-batch), at most
-``flush_seconds``      ``LORE_PREDICTION_LOG_FLUSH``      ``1``           how often the writer writes
-``keep_days``          ``LORE_PREDICTION_LOG_KEEP_DAYS``  (keep all)      Parquet day partitions older
-                                                                          are deleted, once a day
-                                                                          (:mod:`~lore.monitoring.retention`)
-=====================  =================================  ==============  ==============================
+=======================  =================================  ==============  ==============================
+key                      variable                           default         meaning
+=======================  =================================  ==============  ==============================
+``sink``                 ``LORE_PREDICTION_LOG``            ``parquet``     ``parquet``, ``postgres`` or
+                                                                            ``off``
+``path``                 ``LORE_PREDICTION_LOG_PATH``       ``predictions`` Parquet folder (under ``data/``
+                                                                            when relative; in S3 with
+                                                                            ``s3: 1``)
+``s3``                   ``LORE_PREDICTION_LOG_S3``         ``0``           Parquet files go to lore's S3
+                                                                            bucket (``config/aws.cfg``)
+``url``                  ``LORE_PREDICTION_LOG_URL``        ``[METADATA]``  database of the ``predictions``
+                                                                            table
+``sample``               ``LORE_PREDICTION_LOG_SAMPLE``     ``1``           share of requests logged
+``max_per_second``       ``LORE_PREDICTION_LOG_RATE``       ``1000``        requests logged per second, at
+                                                                            most
+``max_rows_per_second``  ``LORE_PREDICTION_LOG_ROWS``       ``10000``       rows logged per second, at most
+``queue``                ``LORE_PREDICTION_LOG_QUEUE``      ``10000``       entries waiting (a request or
+                                                                            a micro-batch), at most
+``flush_seconds``        ``LORE_PREDICTION_LOG_FLUSH``      ``1``           how often the writer writes
+``keep_days``            ``LORE_PREDICTION_LOG_KEEP_DAYS``  (keep all)      Parquet day partitions older
+                                                                            are deleted, once a day
+                                                                            (:mod:`~lore.monitoring.retention`)
+=======================  =================================  ==============  ==============================
 
 >>> import pandas as pd, tempfile
 >>> folder = tempfile.mkdtemp()
@@ -81,6 +82,7 @@ KEYS = {
     "url": ("LORE_PREDICTION_LOG_URL", ""),
     "sample": ("LORE_PREDICTION_LOG_SAMPLE", "1"),
     "max_per_second": ("LORE_PREDICTION_LOG_RATE", "1000"),
+    "max_rows_per_second": ("LORE_PREDICTION_LOG_ROWS", "10000"),
     "queue": ("LORE_PREDICTION_LOG_QUEUE", "10000"),
     "flush_seconds": ("LORE_PREDICTION_LOG_FLUSH", "1"),
     "keep_days": ("LORE_PREDICTION_LOG_KEEP_DAYS", ""),
@@ -99,6 +101,7 @@ class LogSettings:
     url: str = ""
     sample: float = 1.0
     max_per_second: float = 1000.0
+    max_rows_per_second: float = 10_000.0
     queue: int = 10_000
     flush_seconds: float = 1.0
     keep_days: int | None = None  # None: keep every day
@@ -148,6 +151,9 @@ class LogSettings:
             url=text["url"],
             sample=_number(text["sample"], "sample", 1.0, "the share to log"),
             max_per_second=_number(text["max_per_second"], "max_per_second", None, "requests per second"),
+            max_rows_per_second=_number(
+                text["max_rows_per_second"], "max_rows_per_second", None, "rows per second"
+            ),
             queue=int(_number(text["queue"], "queue", None, "requests")),
             flush_seconds=_number(text["flush_seconds"], "flush_seconds", None, "seconds"),
             keep_days=keep_days,
@@ -192,6 +198,8 @@ class PredictionLog:
         Share of requests logged (at random).
     max_per_second
         Requests logged per second at most; the rest are sampled out.
+    max_rows_per_second
+        Rows logged per second at most (a request that starts a second is logged whole).
     queue_size
         Entries waiting at most (a request, or the requests of one micro-batch);
         beyond, an entry is dropped and each of its requests counted.
@@ -208,6 +216,7 @@ class PredictionLog:
         *,
         sample: float = 1.0,
         max_per_second: float = 1000.0,
+        max_rows_per_second: float = 10_000.0,
         queue_size: int = 10_000,
         flush_seconds: float = 1.0,
         on_batch: Callable[[str, int | None, Any], None] | None = None,
@@ -215,6 +224,7 @@ class PredictionLog:
         self.sink = sink
         self.sample = sample
         self.max_per_second = max_per_second
+        self.max_rows_per_second = max_rows_per_second
         self.flush_seconds = flush_seconds
         self.on_batch = on_batch
         self.queue_size = queue_size
@@ -226,6 +236,7 @@ class PredictionLog:
         self.sink_errors = 0
         self._second = 0
         self._this_second = 0
+        self._rows_this_second = 0
         self._last_warning = -WARN_EVERY
         self._stop = threading.Event()
         self._wake = threading.Event()  # set by close(), and by a batch job waiting for room
@@ -245,6 +256,7 @@ class PredictionLog:
         configured = {
             "sample": settings.sample,
             "max_per_second": settings.max_per_second,
+            "max_rows_per_second": settings.max_rows_per_second,
             "queue_size": settings.queue,
             "flush_seconds": settings.flush_seconds,
         }
@@ -273,25 +285,29 @@ class PredictionLog:
         chunk is logged with bounded memory, and the per-second cap does not apply.
         :meth:`admit` then :meth:`put`.
         """
-        if not self.admit(block):
+        if not self.admit(block, rows=len(predictions)):
             return False
         return self.put(model, fitting, inputs, predictions, probabilities, request_id, block=block)
 
-    def admit(self, block: bool = False) -> bool:
-        """Whether one more request is logged: the sampling draw, then the per-second cap (counted).
+    def admit(self, block: bool = False, rows: int = 1) -> bool:
+        """Whether one more request of ``rows`` rows is logged: the sampling draw, then the caps.
 
-        A batch job (``block=True``) is only sampled.
+        A request is over the caps when this second already logged ``max_per_second``
+        requests or ``max_rows_per_second`` rows (counted in ``dropped["rate"]``); so the
+        first request of a second is logged whatever its size. A batch job
+        (``block=True``) is only sampled.
         """
         if self.sample < 1.0 and random.random() >= self.sample:
             return False
         if not block:
             second = int(time.time())
             if second != self._second:
-                self._second, self._this_second = second, 0
-            if self._this_second >= self.max_per_second:
+                self._second, self._this_second, self._rows_this_second = second, 0, 0
+            if self._this_second >= self.max_per_second or self._rows_this_second >= self.max_rows_per_second:
                 self.dropped["rate"] += 1
                 return False
             self._this_second += 1
+            self._rows_this_second += rows
         return True
 
     def put(

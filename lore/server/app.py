@@ -322,7 +322,9 @@ class Server:
             if batcher is None:
                 result = predict(loaded, inputs)
             else:  # a request admitted to the log is queued with its micro-batch (log_batch)
-                tag = (request_id, loaded.fitting) if self.log is not None and self.log.admit() else None
+                rows = len(next(iter(inputs.values()))) if inputs else 0
+                logged = self.log is not None and self.log.admit(rows=rows)
+                tag = (request_id, loaded.fitting) if logged else None
                 result = await batcher.submit(inputs, tag)
         else:
             work = self.check_and_predict(loaded, body)
@@ -337,7 +339,7 @@ class Server:
                 ) from None
             inputs = result["inputs"]
         self.metrics.predictions.labels(model.short_name).inc(len(result["predictions"]))
-        if batcher is None and self.log is not None and self.log.admit():
+        if batcher is None and self.log is not None and self.log.admit(rows=len(result["predictions"])):
             # references only; the writer thread serializes
             self.log.put(
                 model.name,

@@ -94,7 +94,7 @@ class _Watched:
         written.add_metric([], self.log.written)
         dropped = CounterMetricFamily(
             "lore_prediction_log_dropped",
-            "Requests not logged: queue (full), sink (down) or rate (above max_per_second)",
+            "Requests not logged: queue (full), sink (down) or rate (above either per-second cap)",
             labels=("reason",),
         )
         for reason in ("queue", "sink", "rate"):

@@ -182,6 +182,9 @@ def test_sampling_and_the_rate_cap() -> None:
     capped = PredictionLog(sink, max_per_second=10)
     assert sum(capped.log("m", 1, rows(1), [1.0]) for _ in range(50)) <= 20  # two seconds at most
     assert capped.dropped["rate"] >= 30
+    by_rows = PredictionLog(sink, max_rows_per_second=2_500)
+    kept = sum(by_rows.log("m", 1, rows(1_000), [1.0] * 1_000) for _ in range(30))
+    assert 3 <= kept <= 6 and by_rows.dropped["rate"] == 30 - kept  # three a second, two seconds at most
 
 
 def test_postgres_sink(postgres_url: str) -> None:
