@@ -53,7 +53,7 @@ from lore.errors import BadRequest, LoreError, MissingDependency, NotInProject
 from lore.monitoring.log import PredictionLog, new_request_id
 from lore.server import schema as schemas
 from lore.server import validation
-from lore.server.batching import MicroBatcher
+from lore.server.batching import MicroBatcher, rows_of
 from lore.server.metrics import Metrics
 from lore.server.middleware import Observe
 from lore.server.registry import Loaded, ServedModel, discover, to_list
@@ -322,8 +322,7 @@ class Server:
             if batcher is None:
                 result = predict(loaded, inputs)
             else:  # a request admitted to the log is queued with its micro-batch (log_batch)
-                rows = len(next(iter(inputs.values()))) if inputs else 0
-                logged = self.log is not None and self.log.admit(rows=rows)
+                logged = self.log is not None and self.log.admit(rows=rows_of(inputs))
                 tag = (request_id, loaded.fitting) if logged else None
                 result = await batcher.submit(inputs, tag)
         else:
