@@ -43,6 +43,7 @@ PROTOCOL = "lore.server.protocol:Guarded"
 def api(host: str, port: int, workers: int, reload: bool, graceful_timeout: int) -> None:
     """Serve the project's models over HTTP (predict, models, health, ready, metrics, docs)."""
     from lore.cli import project
+    from lore.monitoring.compare import Thresholds
 
     try:
         import uvicorn
@@ -55,6 +56,9 @@ def api(host: str, port: int, workers: int, reload: bool, graceful_timeout: int)
     env = project.enter()
     root = env.require_root()
     settings = lore.server.app.Settings.from_environment(environment=env.name)
+    # the live drift gauges judge by lore monitor's [DRIFT]: a bad value is one line here,
+    # not a traceback from each worker
+    Thresholds.from_config()
     # one library thread per worker: OpenMP threads fighting over the cores cost a
     # single-row XGBoost prediction 50x (measured); scale with --workers instead
     os.environ.setdefault("OMP_NUM_THREADS", "1")

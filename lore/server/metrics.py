@@ -125,11 +125,23 @@ class _Watched:
                 "Share of a categorical input's values the reference never saw, over the last hour",
                 labels=("model", "feature"),
             ),
+            "drifted": GaugeMetricFamily(
+                "lore_model_drifted",
+                "1 when an input (or the predictions) drifted over the last hour, by lore monitor's "
+                "rules ([DRIFT] of config/monitoring.cfg: distance, p_value, min_rows), else 0",
+                labels=("model", "feature"),
+            ),
+            "missing_changed": GaugeMetricFamily(
+                "lore_model_missing_changed",
+                "1 when an input's share of missing values changed over the last hour, by lore "
+                "monitor's rules ([DRIFT] missing, p_value, min_rows), else 0",
+                labels=("model", "feature"),
+            ),
         }
         for model, scores in self.live.snapshot().items():
             name = self.short_names.get(model, model)
             for feature, score in scores.items():
                 for key, gauge in gauges.items():
                     if not math.isnan(score[key]):
-                        gauge.add_metric([name, feature], score[key])
+                        gauge.add_metric([name, feature], float(score[key]))
         yield from (written, dropped, errors, queued, *gauges.values())

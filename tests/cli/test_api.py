@@ -33,3 +33,11 @@ def test_without_the_api_extra_it_names_the_extra(monkeypatch, capsys):
     monkeypatch.delitem(sys.modules, "lore.server.app", raising=False)
     assert main(["api"]) == 1
     assert 'pip install "lore-ml[api]"' in capsys.readouterr().err
+
+
+def test_a_bad_drift_threshold_is_one_line_before_serving(project, capsys):
+    (project / "config" / "monitoring.cfg").write_text("[DRIFT]\ndistance: high\n")
+    assert main(["api", "--port", "0"]) == 1
+    error = capsys.readouterr().err
+    assert "[DRIFT] distance='high' is not a number" in error and "Traceback" not in error
+    assert len(error.strip().splitlines()) == 1

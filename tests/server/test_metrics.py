@@ -31,3 +31,30 @@ def test_multiprocess_mode_reads_every_workers_values(tmp_path):
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert 'lore_api_predictions_total{model="a"} 5.0' in output.stdout
+
+
+def test_the_live_drift_gauges_follow_lore_monitors_rules_and_wait_for_traffic():
+    import numpy as np
+    import pandas as pd
+
+    from lore.monitoring.compare import Thresholds
+    from lore.monitoring.live import LiveDrift
+    from lore.monitoring.log import PredictionLog
+    from lore.monitoring.reference import build
+
+    rng = np.random.default_rng(0)
+    reference = build(pd.DataFrame({"x": rng.normal(0, 1, 2000)}), rng.random(2000) > 0.5)
+    metrics = Metrics()
+    live = LiveDrift(lambda model, fitting: reference, Thresholds(min_rows=300))
+    metrics.watch(PredictionLog(None), live, {"demo.models.Demo": "Demo"})
+    body = metrics.render()[0].decode()  # no traffic yet: the log's counters, no drift gauge
+    assert "lore_prediction_log_rows_total 0.0" in body and 'feature="x"' not in body
+    live.update("demo.models.Demo", 1, pd.DataFrame({"x": rng.normal(3, 1, 200)}), rng.random(200) > 0.5)
+    body = metrics.render()[0].decode()
+    assert 'lore_model_drift_distance{feature="x",model="Demo"}' in body
+    assert 'lore_model_drifted{feature="x",model="Demo"} 0.0' in body  # 200 rows: fewer than min_rows
+    live.update("demo.models.Demo", 1, pd.DataFrame({"x": rng.normal(3, 1, 200)}), rng.random(200) > 0.5)
+    body = metrics.render()[0].decode()
+    assert 'lore_model_drifted{feature="x",model="Demo"} 1.0' in body
+    assert 'lore_model_drifted{feature="prediction",model="Demo"} 0.0' in body
+    assert 'lore_model_missing_changed{feature="x",model="Demo"} 0.0' in body

@@ -124,6 +124,11 @@ def test_live_drift_gauges_follow_the_traffic(launch, rows, tmp_path) -> None:
     assert metric(server, "lore_model_unseen_share", **labels, feature="city") == 1.0
     assert metric(server, "lore_model_missing_share", **labels, feature="city") == 0.0
     assert metric(server, "lore_model_drift_psi", **labels, feature="plan") < 0.2
+    # lore monitor's rules: 90 rows are fewer than [DRIFT] min_rows (100), not judged yet
+    assert metric(server, "lore_model_drifted", **labels, feature="age") == 0.0
+    assert post(server, old).status_code == 200
+    eventually(lambda: metric(server, "lore_model_drifted", **labels, feature="age") == 1.0)
+    assert metric(server, "lore_model_drifted", **labels, feature="plan") == 0.0
 
 
 def test_killing_the_server_loses_at_most_the_queue(launch, rows, tmp_path) -> None:
