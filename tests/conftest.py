@@ -8,6 +8,7 @@ Tests that need PostgreSQL, Redis or S3 ask for ``postgres_url``, ``redis_url`` 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import socket
@@ -249,14 +250,31 @@ def fitted_project(_fitted_template: Path, tmp_path: Path, monkeypatch: pytest.M
 
 
 @contextlib.contextmanager
+def own_modules(app: str, folder: Path | None = None) -> Iterator[None]:
+    """Import the package ``app`` afresh in this block, and leave nothing of it behind.
+
+    ``sys.path`` is restored on leaving (with ``folder``, it goes first on it meanwhile),
+    and the ``app`` modules are forgotten on entering and leaving. Restoring ``sys.path``
+    alone is not enough: a module left in ``sys.modules`` makes a later ``lore init`` of
+    that name refuse it as shadowing an imported module, and a later import find stale code.
+    """
+    saved = list(sys.path)
+    if folder is not None:
+        sys.path.insert(0, str(folder))
+    importlib.invalidate_caches()
+    _forget_modules(app)
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+        _forget_modules(app)
+
+
+@contextlib.contextmanager
 def current(root: Path, monkeypatch: pytest.MonkeyPatch, app: str = "shop") -> Iterator[Path]:
     """Make ``root`` the current project (working directory, fresh environment, its own ``app`` modules)."""
     monkeypatch.chdir(root)
-    monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.delenv("LORE_ENV", raising=False)
     lore.env.reset()
-    _forget_modules(app)
-    try:
+    with own_modules(app):
         yield root
-    finally:
-        _forget_modules(app)

@@ -3,30 +3,41 @@
 from __future__ import annotations
 
 import shutil
+import sys
 
 import httpx
 import pytest
 
 from lore.errors import NotInProject
 from lore.server.registry import ServedModel, discover
+from tests.conftest import own_modules
 
 
-def test_discover_finds_the_models_defined_in_the_app(shop, monkeypatch):
-    monkeypatch.syspath_prepend(str(shop))
-    names = [cls.__qualname__ for cls in discover("shop")]
-    assert names == ["Spend", "Subscribers"]  # not lore.models.Base, imported there
-    served = ServedModel(discover("shop")[1], "shop")
-    assert served.short_name == "subscribers.Subscribers"
-    assert served.candidates() == ["production", None]
-    assert ServedModel(discover("shop")[1], "shop", alias="7").candidates() == ["7"]
+def test_discover_finds_the_models_defined_in_the_app(shop):
+    with own_modules("shop", shop):
+        names = [cls.__qualname__ for cls in discover("shop")]
+        assert names == ["Spend", "Subscribers"]  # not lore.models.Base, imported there
+        served = ServedModel(discover("shop")[1], "shop")
+        assert served.short_name == "subscribers.Subscribers"
+        assert served.candidates() == ["production", None]
+        assert ServedModel(discover("shop")[1], "shop", alias="7").candidates() == ["7"]
 
 
-def test_an_app_without_models_says_where_to_put_them(tmp_path, monkeypatch):
+def test_an_app_without_models_says_where_to_put_them(tmp_path):
     (tmp_path / "empty_app").mkdir()
     (tmp_path / "empty_app" / "__init__.py").write_text("")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(NotInProject, match="empty_app/models"):
+    with own_modules("empty_app", tmp_path), pytest.raises(NotInProject, match="empty_app/models"):
         discover("empty_app")
+
+
+def test_the_app_discovered_here_is_forgotten_after(shop):
+    """A later ``lore init shop`` (tests/cli) must not find ``shop`` already imported."""
+    from lore.cli.init import check_name
+
+    with own_modules("shop", shop):
+        discover("shop")
+    assert not [name for name in sys.modules if name.split(".")[0] == "shop"]
+    assert check_name("shop") == "shop"
 
 
 @pytest.mark.s3
