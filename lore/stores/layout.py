@@ -2,9 +2,10 @@
 
 ``models/<model name>/<number>/`` with a ``manifest.json`` written last, aliases in
 ``models/<model name>/aliases.json``; fittings are staged in a private temporary
-folder beside them and renamed into place under the next free number. Both
-:mod:`lore.stores.modelstore` and :mod:`lore.stores.s3` use these; neither imports
-the other's internals.
+folder under ``models/<model name>/.staging/`` and renamed into place under the next
+free number, which ``models/<model name>/.counter`` (the last number handed out)
+saves listing every fitting to find. Both :mod:`lore.stores.modelstore` and
+:mod:`lore.stores.s3` use these; neither imports the other's internals.
 
 >>> check_alias("production"), check_model_name("demo.Model")
 ('production', 'demo.Model')
@@ -33,6 +34,14 @@ LATEST = "latest"
 #: The fitting's own record (what it is: parameters, metrics, data signature, versions...):
 #: the one place that says so. The manifest vouches for it like for any other file.
 RECORD = "model.json"
+#: The last fitting number handed out in a model's folder: where the next save starts
+#: looking, so that it lists no fittings. Only a hint: the rename into place is the claim.
+COUNTER = ".counter"
+#: The folder, inside a model's, of its temporary folders (new fittings, downloads,
+#: deletions): sweeping it lists only those, never the fittings.
+STAGING = ".staging"
+#: Numbers found taken after the counter's before the model's folder is listed again.
+_GUESSES = 8
 _MODEL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 
@@ -122,19 +131,83 @@ def locked(folder: Path) -> Iterator[None]:
 def commit_folder(source: Path, model_folder: Path, number: int | None = None) -> int:
     """Rename ``source`` into ``model_folder`` as ``number``, or the next free number.
 
-    Renaming a folder onto an existing non-empty one fails, so two processes
-    committing at once each get their own number.
+    The next free number is looked for after the one in :data:`COUNTER`, so a save
+    lists no fittings. Renaming a folder onto an existing non-empty one fails, so two
+    processes committing at once each get their own number whatever the counter says
+    (it may lag: it is written after the rename, without a lock). A missing or
+    damaged counter (a store written by an older lore) is rebuilt from one listing of
+    the folder, and so is one found more than a few numbers behind.
     """
-    start = number if number is not None else max(numbers(model_folder), default=0) + 1
-    candidate = start
+    if number is not None:
+        os.rename(source, model_folder / str(number))
+        _advance(model_folder, number)
+        return number
+    last = read_counter(model_folder)
+    candidate = (highest_number(model_folder) if last is None else last) + 1
+    taken = 0
     while True:
         try:
             os.rename(source, model_folder / str(candidate))
-            return candidate
         except OSError as error:
-            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or number is not None:
+            if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
                 raise
-            candidate += 1
+            taken += 1
+            candidate = (highest_number(model_folder) if taken == _GUESSES else candidate) + 1
+            continue
+        _advance(model_folder, candidate)
+        return candidate
+
+
+def read_counter(model_folder: Path) -> int | None:
+    """The number in the model's :data:`COUNTER`; ``None`` when it is missing or damaged.
+
+    The file holds the number twice, at a fixed width (:func:`_advance`): a read that
+    raced a write sees two different numbers and counts as damaged.
+    """
+    try:
+        first, second = (model_folder / COUNTER).read_bytes().split()
+    except (FileNotFoundError, ValueError):
+        return None
+    return int(first) if first == second and first.isdigit() else None
+
+
+def _advance(model_folder: Path, number: int) -> None:
+    """Move the :data:`COUNTER` up to ``number``.
+
+    Written in place, without ``fsync``: replacing the file by a rename costs about a
+    millisecond (the file system flushes a file renamed over another), and a counter
+    that is wrong costs no correctness (see :func:`commit_folder`): behind, a save tries
+    a few taken numbers or lists the folder; ahead, numbers are skipped.
+    """
+    last = read_counter(model_folder)
+    if last is not None and last >= number:
+        return
+    descriptor = os.open(model_folder / COUNTER, os.O_WRONLY | os.O_CREAT, 0o666)
+    try:
+        os.write(descriptor, f"{number:020d} {number:020d}\n".encode())
+    finally:
+        os.close(descriptor)
+
+
+def highest_number(model_folder: Path) -> int:
+    """The highest number taken in ``model_folder`` (complete or not; 0 for none), from one listing.
+
+    Temporary folders that an older lore kept beside the fittings, and dead processes of
+    this host left, are swept on the way (see :func:`sweep`).
+    """
+    highest, host = 0, _host()
+    with os.scandir(model_folder) as entries:
+        for entry in entries:
+            if entry.name.isdigit():
+                highest = max(highest, int(entry.name))
+            elif _leftover(entry.name, host):
+                shutil.rmtree(entry.path, ignore_errors=True)
+    return highest
+
+
+def complete(model_folder: Path, number: int) -> bool:
+    """Whether fitting ``number`` in ``model_folder`` is complete (has its manifest)."""
+    return (model_folder / str(number) / manifests.MANIFEST).is_file()
 
 
 def numbers(model_folder: Path) -> list[int]:
@@ -144,7 +217,7 @@ def numbers(model_folder: Path) -> list[int]:
     return sorted(
         int(entry.name)
         for entry in model_folder.iterdir()
-        if entry.name.isdigit() and (entry / manifests.MANIFEST).is_file()
+        if entry.name.isdigit() and complete(model_folder, int(entry.name))
     )
 
 
@@ -161,17 +234,24 @@ def read_aliases(path: Path) -> dict[str, int]:
     return aliases
 
 
-def _owner() -> str:
-    """``<pid>-<host tag>``: who made a temporary folder, so only this host sweeps it."""
+def _host() -> str:
+    """A tag of this host's name, in the names of its temporary folders."""
     import hashlib
     import socket
 
-    return f"{os.getpid()}-{hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]}"
+    return hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _owner() -> str:
+    """``<pid>-<host tag>``: who made a temporary folder, so only this host sweeps it."""
+    return f"{os.getpid()}-{_host()}"
 
 
 def discard(folder: Path) -> None:
-    """Remove ``folder`` by first renaming it aside, so nobody sees it half deleted."""
-    aside = folder.with_name(f".deleting-{_owner()}-{folder.name}")
+    """Remove the fitting ``folder`` by first renaming it aside, so nobody sees it half deleted."""
+    staging = folder.parent / STAGING
+    staging.mkdir(exist_ok=True)
+    aside = staging / f".deleting-{_owner()}-{folder.name}"
     try:
         os.rename(folder, aside)
     except FileNotFoundError:
@@ -189,27 +269,34 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def sweep(model_folder: Path) -> None:
-    """Remove temporary folders left by dead processes of this host (killed, power loss).
+def _leftover(name: str, host: str) -> bool:
+    """Whether ``name`` is a temporary folder of a dead process of this host (tag ``host``).
 
-    Folders made on another host sharing the volume are left alone: their process
-    ids mean nothing here.
+    Folders made on another host sharing the volume are not: their process ids mean
+    nothing here.
     """
-    if not model_folder.is_dir():
-        return
-    host = _owner().split("-")[1]
-    for entry in model_folder.iterdir():
-        kind, pid, tag, *_ = [*entry.name.split("-"), "", ""]
-        if (
-            kind in (".new", ".download", ".deleting")
-            and tag == host
-            and pid.isdigit()
-            and not _alive(int(pid))
-        ):
-            shutil.rmtree(entry, ignore_errors=True)
+    kind, pid, tag, *_ = [*name.split("-"), "", ""]
+    return (
+        kind in (".new", ".download", ".deleting") and tag == host and pid.isdigit() and not _alive(int(pid))
+    )
+
+
+def sweep(folder: Path) -> None:
+    """Remove the temporary folders in ``folder`` left by dead processes of this host (killed, power loss)."""
+    host = _host()
+    with os.scandir(folder) as entries:
+        doomed = [entry.path for entry in entries if _leftover(entry.name, host)]
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def staging_folder(model_folder: Path, kind: str) -> Path:
-    """A temporary folder beside the fittings, named after this process (modes from the umask)."""
-    sweep(model_folder)
-    return shared(tempfile.mkdtemp(prefix=f".{kind}-{_owner()}-", dir=model_folder))
+    """A temporary folder in the model's :data:`STAGING`, named after this process (modes from the umask).
+
+    The staging folder holds only temporary folders, so sweeping it on the way costs
+    a listing of those (as many as saves under way), not of the fittings.
+    """
+    staging = model_folder / STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    sweep(staging)
+    return shared(tempfile.mkdtemp(prefix=f".{kind}-{_owner()}-", dir=staging))

@@ -42,6 +42,7 @@ from lore.stores.layout import (
     check_alias,
     check_model_name,
     commit_folder,
+    complete,
     discard,
     locked,
     numbers,
@@ -91,9 +92,11 @@ class ModelStore:
     def new_fitting(self, model_name: str, metadata: dict[str, Any] | None = None) -> Iterator[Fitting]:
         """Yield a :class:`Fitting` to write files into; on a clean exit, number and keep it.
 
-        The files go to a private temporary folder. On exit ``fitting.metadata`` is
-        written as the fitting's record (``model.json``), then the manifest, and the
-        folder is renamed to the next free number; an exception removes it, so nothing
+        The files go to a private temporary folder (in ``.staging/``). On exit
+        ``fitting.metadata`` is written as the fitting's record (``model.json``), then
+        the manifest, and the folder is renamed to the next free number, found after
+        the model's ``.counter`` without listing the fittings (see
+        :func:`~lore.stores.layout.commit_folder`); an exception removes it, so nothing
         half-written can ever be resolved.
         """
         model_folder = self.folder(model_name)
@@ -215,8 +218,8 @@ class ModelStore:
     def number(self, model_name: str, fitting: int | str | None = None) -> int:
         """The number of the latest fitting, of a number, or of an alias (no verification)."""
         model_folder = self.folder(model_name)
-        existing = numbers(model_folder)
         if fitting is None or fitting == LATEST:
+            existing = numbers(model_folder)
             if not existing:
                 raise self._missing(model_name, LATEST)
             return existing[-1]
@@ -226,7 +229,7 @@ class ModelStore:
             number = self.aliases(model_name).get(fitting, -1)
         else:
             raise StoreError(f"fitting must be a number, an alias or None, not {fitting!r}")
-        if number not in existing:
+        if not complete(model_folder, number):
             raise self._missing(model_name, fitting)
         return number
 
@@ -255,7 +258,7 @@ class ModelStore:
         Raises :class:`~lore.errors.FittingNotFound` when neither has the fitting.
         """
         folder = self.folder(model_name) / str(number)
-        if number in numbers(self.folder(model_name)):
+        if complete(self.folder(model_name), number):
             path = folder / name
             data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
             return manifests.checked(manifests.read(folder), name, data, str(path))

@@ -10,6 +10,7 @@ import pytest
 import lore.serializers
 import lore.stores
 from lore.errors import CorruptArtifact, FittingNotFound, StoreError
+from lore.stores.layout import read_counter
 from lore.stores.modelstore import ModelStore
 
 NAME = "demo_app.models.Churn"
@@ -126,6 +127,56 @@ def test_concurrent_processes_get_distinct_numbers(store):
     assert [f.number for f in store.fittings(NAME)] == list(range(1, 16))
 
 
+def _older_lore_store(store, fittings, counter):
+    """``store`` as if an older lore had written some of its fittings: ``counter`` is
+    ``"missing"`` (no counter at all), ``"damaged"``, ``"torn"`` or ``"behind"`` (the newest fittings
+    were written without moving it)."""
+    import shutil
+
+    folder = store.root / NAME
+    fit(store)
+    for number in range(2, fittings + 1):
+        shutil.copytree(folder / "1", folder / str(number))
+    if counter == "missing":
+        (folder / ".counter").unlink()
+    elif counter == "damaged":
+        (folder / ".counter").write_bytes(b"\xff\x00")
+    elif counter == "torn":  # read while being written: the two copies differ
+        (folder / ".counter").write_text(f"{1:020d} {99:020d}\n")
+    return folder
+
+
+@pytest.mark.parametrize("counter", ["missing", "damaged", "torn", "behind"])
+def test_the_counter_is_rebuilt_from_a_listing_when_missing_damaged_or_behind(store, counter):
+    folder = _older_lore_store(store, 12, counter)
+    assert fit(store).number == 13
+    assert read_counter(folder) == 13
+    assert fit(store).number == 14
+
+
+@pytest.mark.parametrize("counter", ["missing", "behind"])
+def test_concurrent_processes_rebuilding_the_counter_get_distinct_numbers(store, counter):
+    _older_lore_store(store, 3, counter)
+    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+    workers = [context.Process(target=_fit_in_process, args=(store.root, 5)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [worker.exitcode for worker in workers] == [0] * 3
+    assert [f.number for f in store.fittings(NAME)] == list(range(1, 19))
+    assert read_counter(store.root / NAME) == 18
+
+
+def test_a_save_starts_after_the_counter_without_listing_the_fittings(store):
+    import shutil
+
+    fit(store), fit(store)
+    shutil.rmtree(store.root / NAME / "2")  # deleted by hand: its number is not handed out again
+    assert fit(store).number == 3
+    assert [f.number for f in store.fittings(NAME)] == [1, 3]
+
+
 def test_model_store_of_the_project_and_list_fittings(project):
     store = lore.stores.model_store()
     assert store.root == project / "models" and store.remote is None
@@ -139,7 +190,9 @@ def test_model_store_of_the_project_and_list_fittings(project):
     assert [(f.number, f.metrics) for f in lore.stores.list_fittings(Churn)] == [(1, {"auc": 0.7})]
 
 
-def test_temporary_folders_of_dead_processes_on_this_host_are_swept(store):
+@pytest.mark.parametrize("where", [".staging", "."])
+def test_temporary_folders_of_dead_processes_on_this_host_are_swept(store, where):
+    """In ``.staging/`` by every save; beside the fittings (an older lore's) when the counter is rebuilt."""
     import subprocess
 
     from lore.stores.layout import _owner
@@ -148,7 +201,7 @@ def test_temporary_folders_of_dead_processes_on_this_host_are_swept(store):
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
     pid, host = int(dead.stdout), _owner().split("-")[1]
-    folder = store.root / NAME
+    folder = store.root / NAME / where
     mine, elsewhere, alive = (
         folder / f".new-{pid}-{host}-abc",
         folder / f".download-{pid}-0badc0de-abc",

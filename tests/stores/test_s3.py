@@ -74,6 +74,7 @@ def test_round_trip_with_layout_and_aliases(laptop, server, s3_client, bucket):
     assert server.resolve(NAME, "production").name == "1"  # the alias came along
     assert lore.serializers.load(server.resolve(NAME, 1), "weights").tolist() == [0.5] * 3
     assert server.download(NAME, 1) == server.resolve(NAME, 1)  # again: a no-op
+    assert fit(server).number == 3  # after the downloaded ones
 
 
 def test_large_file_goes_up_in_parts(laptop, server, s3_client, bucket):
@@ -113,7 +114,8 @@ def test_corrupted_object_is_named_and_nothing_is_kept(laptop, server, s3_client
     s3_client.put_object(Bucket=bucket, Key=f"team/test/{NAME}/1/weights.npy", Body=b"tampered")
     with pytest.raises(CorruptArtifact, match=r"weights\.npy is \d+ bytes but the manifest says"):
         server.download(NAME)
-    assert not (server.root / NAME).exists() or list((server.root / NAME).iterdir()) == []
+    left = [p.relative_to(server.root / NAME) for p in (server.root / NAME).rglob("*")]
+    assert [str(path) for path in left] == [".staging"]  # the (empty) folder of temporaries
     with pytest.raises(FittingNotFound):
         server.resolve(NAME)
 
@@ -265,22 +267,20 @@ def test_interrupted_download_leaves_nothing_that_loads(laptop, server, s3_endpo
         [sys.executable, "-c", DOWNLOADER, str(server.root), bucket, s3_endpoint, NAME],
         env={**os.environ},
     )
-    model_folder = server.root / NAME
+    staging = server.root / NAME / ".staging"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until the download is under way
-        partial = (
-            [p for p in model_folder.glob(".download-*/**/*") if p.is_file()] if model_folder.exists() else []
-        )
+        partial = [p for p in staging.glob(".download-*/**/*") if p.is_file()] if staging.exists() else []
         if partial and sum(p.stat().st_size for p in partial) > 0:
             break
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    assert any(model_folder.glob(".download-*"))  # killed half way: the staging folder is left
+    assert any(staging.glob(".download-*"))  # killed half way: the staging folder is left
     with pytest.raises(FittingNotFound):
         server.resolve(NAME)
     folder = server.download(NAME)  # a new download sweeps the dead one's folder and succeeds
-    assert not any(model_folder.glob(".download-*"))
+    assert not any(staging.glob(".download-*"))
     assert lore.serializers.load(folder, "weights").tolist() == [1.0] * 3
 
 
