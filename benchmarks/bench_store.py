@@ -10,18 +10,25 @@ Starts moto's S3 server (``ThreadedMotoServer``) on 127.0.0.1 in this process, t
   and the median of ``--runs`` is reported, as MB/s and as CPU seconds of this process
   (client plus moto server), which other jobs on the machine disturb less;
 - loads a fitted scikit-learn, XGBoost and Keras model, cold (the first load in a
-  fresh Python process, imports included) and warm (the next load in that process).
+  fresh Python process, imports included) and warm (the next load in that process);
+- with ``--before DIR`` (a checkout of the code to compare with, e.g. ``git worktree add
+  /tmp/before main``), saves small fittings beside 10 and 1,000 others with this tree's
+  store and with that one's, each in its own Python process, the two in turn for
+  ``--rounds`` rounds (see ``harness.py``): the milliseconds per save, ratio new / old.
 
 Prints one JSON line per figure.
 
     python benchmarks/bench_store.py [--megabytes 200] [--runs 3]
+    python benchmarks/bench_store.py --only saves --before /tmp/before [--rounds 5] [--saves 20]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -222,24 +229,113 @@ def loads(work: Path, runs: int) -> None:
         emit(f"Model.load() {label}, warm (second load in the process)", warm, "s")
 
 
+SAVE = textwrap.dedent(
+    """
+    import json, sys, time
+    import lore
+    from lore.stores.modelstore import ModelStore
+
+    store, saves = ModelStore(sys.argv[1]), int(sys.argv[2])
+
+    def save():
+        with store.new_fitting("bench.models.Many", {"metrics": {"auc": 0.5}}) as fitting:
+            (fitting.path / "weights.txt").write_text("0.5")
+
+    save()  # the process's first (on a store without a counter: its one listing of the fittings)
+    times = []
+    for _ in range(saves):
+        start = time.perf_counter()
+        save()
+        times.append(time.perf_counter() - start)
+    print(json.dumps({"lore": lore.__file__, "times": times}))
+    """
+)
+HERE = Path(__file__).resolve().parents[1]
+
+
+def timed_saves(tree: Path, folder: Path, saves: int, count: int, into: list[float]) -> None:
+    """Append the median seconds per save with the lore of ``tree`` (a fresh process) to ``into``.
+
+    Then the fittings it made are deleted, leaving ``count`` for the next round.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", SAVE, str(folder.parent), str(saves)],
+        cwd=tree,  # ``-c`` puts the working folder first on sys.path
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        check=True,
+        capture_output=True,
+    )
+    result = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    assert result["lore"].startswith(str(tree)), result["lore"]
+    for entry in folder.iterdir():  # the same number of fittings for the next round
+        if entry.name.isdigit() and int(entry.name) > count:
+            shutil.rmtree(entry)
+    into.append(statistics.median(result["times"]))
+
+
+def save_costs(args: argparse.Namespace, work: Path) -> None:
+    """Milliseconds per save beside ``10`` and ``1,000`` fittings: this tree against ``--before``."""
+    import harness
+
+    from lore.stores.modelstore import ModelStore
+
+    if args.before is None:
+        print(json.dumps({"skipped": "saves", "reason": "no --before DIR to compare with"}), flush=True)
+        return
+    trees = {"new": HERE, "old": Path(args.before).resolve()}
+    with ModelStore(work / "template").new_fitting("bench.models.Many") as fitting:
+        (fitting.path / "weights.txt").write_text("0.5")
+    for count in (10, 1000):
+        folders = {side: work / side / str(count) / "bench.models.Many" for side in trees}
+        for folder in folders.values():  # a store as an older lore left it: fittings 1..count, no counter
+            for number in range(1, count + 1):
+                shutil.copytree(fitting.path, folder / str(number))
+        times: dict[str, list[float]] = {side: [] for side in trees}
+        runs = {
+            side: functools.partial(timed_saves, trees[side], folders[side], args.saves, count, times[side])
+            for side in trees
+        }
+        harness.interleave(runs, rounds=args.rounds)
+        harness.compare(
+            "store",
+            f"save a fitting beside {count:,} others: ms per save (median of {args.saves} in a process)",
+            harness.milliseconds(times),
+            "new",
+            unit="ms",
+            rounds=args.rounds,
+            old_tree=str(trees["old"]),
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--part-size", type=int, default=0, help="MB per part (default: lore's)")
     parser.add_argument("--skip-loads", action="store_true")
+    parser.add_argument(
+        "--only", choices=["transfers", "loads", "saves"], help="run one part (default: all that apply)"
+    )
+    parser.add_argument("--before", help="a checkout of the code to compare saves with")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the saves comparison")
+    parser.add_argument("--saves", type=int, default=20, help="saves timed per process and round")
     args = parser.parse_args()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    server, endpoint = start_moto()
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            transfers(args, endpoint, Path(folder))
-            if not args.skip_loads:
-                loads(Path(folder), args.runs)
-    finally:
-        server.stop()
+    wanted = {args.only} if args.only else {"transfers", "saves"} | (set() if args.skip_loads else {"loads"})
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("XDG_CONFIG_HOME", folder)  # lore's per-user signing key, not the real one
+        if "saves" in wanted:
+            save_costs(args, Path(folder) / "saves")
+        if "transfers" in wanted:
+            server, endpoint = start_moto()
+            try:
+                transfers(args, endpoint, Path(folder))
+            finally:
+                server.stop()
+        if "loads" in wanted:
+            loads(Path(folder), args.runs)
 
 
 if __name__ == "__main__":

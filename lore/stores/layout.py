@@ -152,7 +152,7 @@ def commit_folder(source: Path, model_folder: Path, number: int | None = None) -
             if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
                 raise
             taken += 1
-            candidate = (highest_number(model_folder) if taken == _GUESSES else candidate) + 1
+            candidate = (max(candidate, highest_number(model_folder)) if taken == _GUESSES else candidate) + 1
             continue
         _advance(model_folder, candidate)
         return candidate
