@@ -15,8 +15,11 @@ Writes go the same way in reverse: :func:`ingest` sends Arrow columns with binar
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
+import os
+import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 #: Bytes per row assumed when sizing ADBC's batches for a chunked read (1 MB to 16 MB).
 BYTES_PER_ROW_HINT = 64
+
+#: Every ADBC connection :func:`connect` made and not yet freed -> the process that made it.
+_OPENED: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 
 
 @functools.cache
@@ -60,10 +66,36 @@ def adbc_uri(url: str) -> str:
 
 
 def connect(url: str) -> Any:
-    """An autocommit ADBC connection to ``url``."""
+    """An autocommit ADBC connection to ``url``, closed at exit if still open (:func:`close_all`)."""
     import adbc_driver_postgresql.dbapi
 
-    return adbc_driver_postgresql.dbapi.connect(adbc_uri(url), autocommit=True)
+    connection = adbc_driver_postgresql.dbapi.connect(adbc_uri(url), autocommit=True)
+    _close_all_at_exit()
+    _OPENED[connection] = os.getpid()
+    return connection
+
+
+@functools.cache
+def _close_all_at_exit() -> None:
+    atexit.register(close_all)
+
+
+def close_all() -> None:
+    """Close every ADBC connection this process opened and still holds (run at exit).
+
+    ADBC's ``close()`` closes the connection's cursors, then the connection, then its
+    database. Left to the garbage collector at interpreter exit, a connection is closed
+    by its ``__del__`` after the modules it needs are torn down, which prints
+    ``TypeError: 'NoneType' object is not callable``. Connections inherited through
+    ``fork`` are left alone: they are the parent's sessions.
+    """
+    for connection, pid in list(_OPENED.items()):
+        if pid != os.getpid():
+            continue
+        try:
+            connection.close()
+        except Exception as error:  # a dead connection may refuse to close cleanly
+            logger.debug("closing an ADBC connection at exit: %s", error)
 
 
 def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
