@@ -16,6 +16,10 @@ from lore.monitoring.sketches import NUMBER
 
 #: Columns whose distributions the page draws (those that drifted most).
 DISTRIBUTIONS = 4
+#: The drift-by-day axis is linear below this distance and logarithmic above it.
+DISTANCE_LINEAR_BELOW = 0.1
+#: Share of the drift-by-day axis left free above the highest point (its markers and the legend).
+DISTANCE_HEADROOM = 0.3
 
 
 def report(found: Check, formats: tuple[str, ...] = ("png",)) -> Any:
@@ -104,19 +108,31 @@ def _stem(name: str) -> str:
 
 
 def _distance_by_day(found: Check) -> Any:
+    import numpy as np
+
     from lore.reports import new_figure
 
     figure, axes = new_figure(7, 3.6)
     days = found.daily.index
-    for column in [column for column in found.daily if column.startswith("distance_")]:
+    columns = [column for column in found.daily if column.startswith("distance_")]
+    for column in columns:
         axes.plot(days, found.daily[column].to_numpy(), marker="o", label=column.removeprefix("distance_"))
     axes.axhline(found.thresholds.distance, linestyle="--", color="grey")
     axes.set_ylabel("drift distance")
-    axes.set_yscale("symlog", linthresh=0.1)
-    axes.set_ylim(bottom=0)
+    axes.set_yscale("symlog", linthresh=DISTANCE_LINEAR_BELOW)
+    values = found.daily[columns].to_numpy(dtype=float)
+    peak = max(np.nanmax(values, initial=0.0), found.thresholds.distance, DISTANCE_LINEAR_BELOW)
+    axes.set_ylim(0, _above(axes, peak, DISTANCE_HEADROOM))
     axes.legend(fontsize=8, ncols=2)
     figure.autofmt_xdate()
     return figure
+
+
+def _above(axes: Any, value: float, share: float) -> float:
+    """The y that leaves ``share`` of the axis's height free above ``value`` (axis from 0, in its scale)."""
+    scale = axes.yaxis.get_transform()
+    bottom, peak = scale.transform([0.0, value])
+    return float(scale.inverted().transform(bottom + (peak - bottom) / (1 - share)))
 
 
 def _accuracy_by_day(found: Check) -> Any:
