@@ -28,7 +28,11 @@ Two other modes leave the peers out:
   to single-row traffic from wrk at concurrency 4: the server's resident memory every
   half second, and the p99 of the normal requests against a run without the flood.
 
-    python benchmarks/bench_api.py [--duration 3] [--rounds 3] [--soak 0]
+``--pin`` puts every thread of ``lore api`` and of the floor on CPU 0 and wrk on CPU 1
+(peers of several processes stay unpinned): on a shared 2-core machine, threads moving
+between cores made one server's rounds differ by 30%; pinned, by a few percent.
+
+    python benchmarks/bench_api.py [--duration 3] [--rounds 3] [--soak 0] [--pin]
     python benchmarks/bench_api.py --against /tmp/lore-before --rounds 3 --duration 5
     python benchmarks/bench_api.py --flood 60
 """
@@ -360,6 +364,11 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def pin(process: subprocess.Popen) -> None:
+    """Every thread of ``process`` on CPU 0 (``--pin``; wrk, a child of this script, runs on CPU 1)."""
+    subprocess.run(["taskset", "-a", "-p", "-c", "0", str(process.pid)], check=True, capture_output=True)
+
+
 def emit(
     metric: str, value: float, unit: str, vs: str | None = None, ratio: float | None = None, **extra
 ) -> None:
@@ -375,13 +384,19 @@ def measure(name: str, url: str, row: bytes, batch: bytes, seconds: int, folder:
     }
 
 
-def against(root: Path, env: dict[str, str], other: Path, rounds: int, seconds: int, folder: Path) -> None:
+def against(
+    root: Path, env: dict[str, str], other: Path, rounds: int, seconds: int, folder: Path, pinned: bool
+) -> None:
     """This lore (A) against the checkout ``other`` (B), interleaved, batching on (the default)."""
     row, batch = bodies()
     figures: dict[str, dict[str, list[float]]] = {"A": {}, "B": {}}
+    if pinned:
+        os.sched_setaffinity(0, {1})  # this script, and so wrk; each server goes to CPU 0
     for _ in range(rounds):
         for side, lore in (("A", None), ("B", other)):
             process, url = start_lore(root, env, True, lore)
+            if pinned:
+                pin(process)
             try:
                 got = measure(side, url, row, batch, seconds, folder)
             finally:
@@ -401,6 +416,7 @@ def against(root: Path, env: dict[str, str], other: Path, rounds: int, seconds: 
             other_min=min(before),
             other_median=statistics.median(before),
             rounds=rounds,
+            pinned=pinned,
             loadavg=[round(load, 2) for load in os.getloadavg()],
         )
 
@@ -542,6 +558,11 @@ def main() -> None:
     )
     parser.add_argument("--against", type=Path, help="another checkout: its lore against this one, alone")
     parser.add_argument("--flood", type=int, default=0, help="seconds of rejected bodies, beside rows")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="lore and the floor on CPU 0, wrk on CPU 1 (peers of several processes stay unpinned)",
+    )
     args = parser.parse_args()
 
     import numpy as np
@@ -550,7 +571,7 @@ def main() -> None:
     root = folder / "bench"
     env = make_project(root)
     if args.against:
-        against(root, env, args.against.resolve(), args.rounds, args.duration, folder)
+        against(root, env, args.against.resolve(), args.rounds, args.duration, folder, args.pin)
         return
     if args.flood:
         flood(root, env, args.flood, folder)
@@ -595,6 +616,10 @@ def main() -> None:
             )
             print(json.dumps({"server": name, "answer to one row": check.stdout.decode()[:200]}), flush=True)
             wrk(url, row, 4, 1, folder)  # warm up
+        if args.pin:
+            pin(servers["lore"][0])
+            pin(servers["floor"][0])
+            os.sched_setaffinity(0, {1})  # this script, and so the wrk it starts from now on
         figures: dict[str, dict[str, list[float]]] = {name: {} for name in servers}
         names = list(servers)
         for round_ in range(args.rounds):
@@ -614,7 +639,7 @@ def main() -> None:
                     ("errors", one["errors"] + many["errors"] + big["errors"]),
                 ):
                     figures[name].setdefault(key, []).append(value)
-        report(figures)
+        report(figures, args.pin)
         if args.soak:
             soak(servers["lore"], bodies["lore"][0], args.soak, folder)
     finally:
@@ -657,7 +682,7 @@ FIGURES = {
 }
 
 
-def report(figures: dict[str, dict[str, list[float]]]) -> None:
+def report(figures: dict[str, dict[str, list[float]]], pinned: bool = False) -> None:
     """One line per figure and server: medians and bests, and lore's ratio to it."""
     lore = figures["lore"]
     for key, higher in FIGURES.items():
@@ -676,6 +701,7 @@ def report(figures: dict[str, dict[str, list[float]]]) -> None:
                 vs_best=best(theirs_all[key]),
                 ratio=ours / theirs,
                 errors=sum(theirs_all["errors"]),
+                pinned=pinned and name in ("lore", "floor"),
             )
 
 

@@ -62,6 +62,7 @@ from lore.server.settings import Settings
 logger = logging.getLogger(__name__)
 
 try:
+    import msgspec  # noqa: F401  (checks records of numbers, lore.server.validation; fails here, at start)
     import orjson
     from fastapi import APIRouter, FastAPI, Request
     from fastapi.exceptions import RequestValidationError
