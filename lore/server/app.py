@@ -46,7 +46,7 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from lore.errors import BadRequest, LoreError, MissingDependency, NotInProject
@@ -373,20 +373,19 @@ class Server:
     async def check_and_predict(self, loaded: Loaded, body: bytes | bytearray) -> dict[str, Any]:
         """Check a large ``body`` in the checking thread, then predict in the prediction thread.
 
-        The checked columns come back as ``inputs``, for the prediction log.
+        The checking thread queues the prediction itself, as soon as the rows pass, so
+        no turn of the event loop comes in between. The checked columns come back as
+        ``inputs``, for the prediction log.
         """
-        loop = asyncio.get_running_loop()
         settings = self.settings
-        rows = await loop.run_in_executor(
-            self.checker,
-            validation.checked_columns,
-            body,
-            loaded.schema,
-            settings.max_rows,
-            settings.max_values,
-        )
-        del body
-        return {**await loop.run_in_executor(self.executor, predict, loaded, rows), "inputs": rows}
+
+        def check(content: bytes | bytearray) -> tuple[dict[str, Any], Future[dict[str, Any]]]:
+            rows = validation.checked_columns(content, loaded.schema, settings.max_rows, settings.max_values)
+            return rows, self.executor.submit(predict, loaded, rows)
+
+        rows, predicted = await asyncio.get_running_loop().run_in_executor(self.checker, check, body)
+        del body  # (the coroutine lets go of it once it is decoded)
+        return {**await asyncio.wrap_future(predicted), "inputs": rows}
 
     async def close(self) -> None:
         for batcher in self.batchers.values():
