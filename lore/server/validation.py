@@ -219,9 +219,35 @@ def _bad_record(records: list[Any], columns: list[str]) -> BadRequest:
         if not isinstance(record, dict):
             return BadRequest(f"record {number} is a JSON {type(record).__name__}, not an object of columns")
         missing = [column for column in columns if column not in record]
+        if len(missing) == len(columns) and record:
+            return _no_columns(record, columns, number)
         if missing:
             return _missing(missing, columns, f" in record {number}")
     return BadRequest("the records do not match the columns this model needs")
+
+
+def _no_columns(record: dict[str, Any], columns: list[str], number: int) -> BadRequest:
+    """The 422 for a record holding none of the model's columns: what it holds instead, and a hint.
+
+    >>> str(_no_columns({"rows": [{"age": 31}]}, ["age"], 0))
+    'record 0 has none of the columns this model needs (age); it has rows. Send the records themselves, \
+[{"age": ...}, ...], not wrapped in {"rows": [...]}'
+    """
+    fields = list(record)
+    shown = ", ".join(quote(field)[1:-1] if isinstance(field, str) else str(field) for field in fields[:5])
+    shown += ", ..." if len(fields) > 5 else ""
+    message = (
+        f"record {number} has none of the columns this model needs ({', '.join(columns)}); it has {shown}"
+    )
+    wrapped = [field for field, value in record.items() if isinstance(value, list | dict)]
+    if len(fields) == 1 and wrapped:
+        example = f'{{"{columns[0]}": ...}}'
+        shape = "[...]" if isinstance(record[wrapped[0]], list) else "{...}"
+        message += (
+            f". Send the records themselves, [{example}, ...], not wrapped in "
+            f'{{"{quote(wrapped[0])[1:-1]}": {shape}}}'
+        )
+    return BadRequest(message)
 
 
 def checked_columns(

@@ -325,3 +325,22 @@ number = st.one_of(
 )
 def test_records_of_numbers_match_the_general_path(rows, one):
     same_answer(json.dumps(rows[0] if one else rows).encode(), NUMBERS)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            {"rows": [{"x": 1, "y": 2}]},
+            "record 0 has none of the columns this model needs (x, y); it has rows. Send the records "
+            'themselves, [{"x": ...}, ...], not wrapped in {"rows": [...]}',
+        ),
+        ({"a": 1, "b": 2}, "record 0 has none of the columns this model needs (x, y); it has a, b"),
+        ([{"x": 1, "y": 2}, {"z": 1}], "record 1 has none of the columns this model needs (x, y); it has z"),
+        ({"x": 1}, "missing column(s) 'y' in record 0; send every one of: x, y"),
+    ],
+)
+def test_a_record_without_the_model_columns_says_what_it_holds(content, expected):
+    with pytest.raises(BadRequest) as raised:
+        checked_columns(body(content), NUMBERS, max_rows=10)
+    assert str(raised.value) == expected
