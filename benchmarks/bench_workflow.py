@@ -1,11 +1,15 @@
 """The recommender example's stage 1 on 2,000,000 mock events: lore's overhead and skips.
 
-Prints JSON lines:
-- wall time and peak memory (ru_maxrss of a fresh process) of stage 1 run by lore
-  (``Stage1(config).execute()``) and of the same steps called by hand;
-- lore's overhead over the hand-run steps (goal: under 5%);
-- the time to skip the unchanged, persisted stage on a re-run (goal: under 0.5 s),
-  and that plus reading its result back.
+Each run is a fresh process; the sides run in turn (A B C A B C ..., rotating who goes
+first) for ``--runs`` rounds: stage 1 run by lore (``Stage1(config).execute()``), the
+same steps called by hand, and a re-run of the unchanged, persisted stage that lore
+skips. Prints JSON lines (:mod:`harness`), each with min and median of each side, the
+ratio and the load average:
+
+- wall time and peak memory (ru_maxrss of the fresh process) of stage 1 by lore
+  against by hand, and lore's overhead over the hand-run steps (goal: under 5%);
+- the time to skip the unchanged, persisted stage (verify + fingerprint; goal: under
+  0.5 s), and that plus reading its result back, against running stage 1 by lore.
 
     python benchmarks/bench_workflow.py [--events 2000000] [--runs 3]
 """
@@ -15,11 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from harness import compare, emit, interleave, summary  # benchmarks/, the script's own folder
 
 LORE = str(Path(__file__).resolve().parents[1])
 
@@ -84,15 +91,10 @@ def measure(code: str, root: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def emit(metric: str, value: float, unit: str, **extra: object) -> None:
-    entry = {"benchmark": "workflow", "metric": metric, "value": round(value, 4), "unit": unit, **extra}
-    print(json.dumps(entry), flush=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2_000_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="interleaved rounds")
     args = parser.parse_args()
 
     sys.path.insert(0, LORE)
@@ -100,36 +102,39 @@ def main() -> None:
     from lore.workflow.scaffold import generate_workflow
 
     root = Path(tempfile.mkdtemp(prefix="bench-workflow-"))
-    generate_workflow(root, "bench", "recommender")
-    write_events(root / "bench" / "recommender" / "mock_data" / "events.csv", args.events)
+    try:
+        generate_workflow(root, "bench", "recommender")
+        write_events(root / "bench" / "recommender" / "mock_data" / "events.csv", args.events)
+        skip = SKIP.replace("PATH", repr(str(root / "flow")))
+        measure(skip.replace("FIRST", "True"), root)  # run and persist once
 
-    hand, lore_runs = [], []
-    for _ in range(args.runs):  # interleaved, so drift on a shared machine hits both alike
-        hand.append(measure(HAND, root))
-        lore_runs.append(measure(LORE_RUN, root))
-    hand_s = statistics.median(r["seconds"] for r in hand)
-    lore_s = statistics.median(r["seconds"] for r in lore_runs)
-    emit("stage 1 by hand: wall time", hand_s, "s", events=args.events)
-    emit("stage 1 by lore: wall time", lore_s, "s", events=args.events, vs="by hand")
-    emit("lore overhead over hand-run steps", (lore_s / hand_s - 1) * 100, "%", goal="< 5")
-    emit("stage 1 by hand: peak memory", statistics.median(r["peak_mb"] for r in hand), "MB")
-    emit("stage 1 by lore: peak memory", statistics.median(r["peak_mb"] for r in lore_runs), "MB")
+        codes = {"lore": LORE_RUN, "by hand": HAND, "skip": skip.replace("FIRST", "False")}
+        found: dict[str, list[dict]] = {name: [] for name in codes}
 
-    path = root / "flow"
-    skip = SKIP.replace("PATH", repr(str(path)))
-    measure(skip.replace("FIRST", "True"), root)  # run and persist once
-    skips = [measure(skip.replace("FIRST", "False"), root) for _ in range(args.runs)]
-    emit(
-        "skip unchanged persisted stage (verify + fingerprint)",
-        statistics.median(r["check"] for r in skips),
-        "s",
-        goal="< 0.5",
-    )
-    emit(
-        "skip unchanged stage and read its result back (first use of pyarrow/skops in the process)",
-        statistics.median(r["seconds"] for r in skips),
-        "s",
-    )
+        def side(name: str) -> Callable[[], None]:
+            return lambda: found[name].append(measure(codes[name], root))
+
+        interleave({name: side(name) for name in codes}, rounds=args.runs)
+        runs = {name: found[name] for name in ("lore", "by hand")}
+        figures = {"events": args.events, "rounds": args.runs}
+        wall = {name: [r["seconds"] for r in results] for name, results in runs.items()}
+        compare("workflow", "stage 1 wall time", wall, ours="lore", **figures)
+        ratios = [lore / hand for lore, hand in zip(wall["lore"], wall["by hand"])]
+        overhead = summary([(ratio - 1) * 100 for ratio in ratios])
+        emit("workflow", "lore overhead over hand-run steps (per round)", overhead["median"], "%",
+             min=overhead["min"], goal="< 5", **figures)  # fmt: skip
+        peak = {name: [r["peak_mb"] for r in results] for name, results in runs.items()}
+        compare("workflow", "stage 1 peak memory", peak, ours="lore", unit="MB", **figures)
+
+        lore_run = {"stage 1 by lore": wall["lore"]}
+        check = {"skip": [r["check"] for r in found["skip"]], **lore_run}
+        compare("workflow", "skip unchanged persisted stage (verify + fingerprint)", check, ours="skip",
+                goal="< 0.5", **figures)  # fmt: skip
+        read = {"skip": [r["seconds"] for r in found["skip"]], **lore_run}
+        metric = "skip unchanged stage and read its result back (first use of pyarrow/skops in the process)"
+        compare("workflow", metric, read, ours="skip", **figures)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
