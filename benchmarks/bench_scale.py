@@ -1,6 +1,10 @@
 """One process against a 2-worker Dask cluster: encoding + XGBoost, and a 32-trial search.
 
-Side by side, in one run, each case in its own subprocess (so each peak RSS is its own):
+Side by side, in one run, each case in its own subprocess (so each peak RSS is its own),
+the two sides of a comparison in turn (A B A B ..., rotating who goes first) for
+``--rounds`` rounds, each cluster run on a new ``LocalCluster`` (so each worker's peak
+is that run's). Prints JSON lines (:mod:`harness`): min and median of each side, the
+ratio cluster / single process (parallel / serial for the search) and the load average.
 
 - **scale**: a generated data set written as Parquet partitions whose in-memory size
   is 3x a stated single-process memory budget (``--budget-mib``). ``single``: a
@@ -19,21 +23,25 @@ Side by side, in one run, each case in its own subprocess (so each peak RSS is i
 Then, from these figures, the projected wall time at 10x and 100x the data on N
 workers, assuming the work per row stays what it was (``time * scale / (N * efficiency)``,
 where efficiency is the measured speed-up per worker): a linear model, optimistic for
-the shuffle-free parts lore runs and blind to network limits.
+the shuffle-free parts lore runs and blind to network limits; from the medians.
 
-    python benchmarks/bench_scale.py [--budget-mib 200] [--partitions 12] [--trials 32]
+    python benchmarks/bench_scale.py [--budget-mib 200] [--partitions 12] [--trials 32] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from harness import compare, emit, interleave, summary  # benchmarks/, the script's own folder
 
 import lore.estimators
 import lore.models
@@ -42,11 +50,13 @@ from lore.pipelines import LowMemory
 
 BENCHMARK = "scale"
 COLUMNS = 8  # float features, plus a city and the target
+WORKERS = 2
 
 
-def emit(metric: str, value: float, unit: str, **extra: object) -> None:
-    record = {"benchmark": BENCHMARK, "metric": metric, "value": round(value, 4), "unit": unit, **extra}
-    print(json.dumps(record), flush=True)
+def level(metric: str, values: list[float], unit: str, **extra: object) -> None:
+    """A figure with no alternative to run beside it (a peak, a loss): median and min over the rounds."""
+    found = summary(values)
+    emit(BENCHMARK, metric, found["median"], unit, min=found["min"], **extra)
 
 
 def rows_for(budget_mib: int) -> int:
@@ -221,6 +231,7 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=12)
     parser.add_argument("--trials", type=int, default=32)
     parser.add_argument("--search-rows", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per comparison")
     parser.add_argument("--child", choices=["scale", "search"], help=argparse.SUPPRESS)
     for hidden in ("--project", "--data", "--address"):
         parser.add_argument(hidden, help=argparse.SUPPRESS)
@@ -231,7 +242,9 @@ def main() -> None:
 
     import distributed
 
-    workers = 2
+    rounds = known.rounds
+    scale: dict[str, list[dict]] = {"cluster": [], "single process": []}
+    search: dict[str, list[dict]] = {"parallel": [], "serial": []}
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         rows = rows_for(known.budget_mib)
@@ -240,58 +253,84 @@ def main() -> None:
         small.mkdir()
         write_data(big, rows, known.partitions)
         write_data(small, known.search_rows, 4)
-        emit("rows", rows, "rows", budget_mib=known.budget_mib, data_mib=round(rows * 132 / 2**20))
-        cluster = distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit=0
-        )
-        try:
-            address = cluster.scheduler_address
-            single = spawn("scale", project_in(folder / "single"), big, None)
-            cluster_run = spawn("scale", project_in(folder / "cluster"), big, address)
-            serial = spawn("search", project_in(folder / "serial"), small, None, known.trials)
-            parallel = spawn("search", project_in(folder / "parallel"), small, address, known.trials)
-        finally:
-            cluster.close()
-    for phase in ("encode_s", "fit_s", "total_s"):
-        ratio = single[phase] / cluster_run[phase]
-        name = phase.removesuffix("_s")
-        emit(f"{name}_wall_cluster", cluster_run[phase], "s", vs="single process", ratio=round(ratio, 3))
-        emit(f"{name}_wall_single", single[phase], "s")
-    emit("rss_after_imports_single_process", single["baseline_mib"], "MiB")
-    emit(
-        "peak_rss_single_process_encoding",
-        single["driver_encode_peak_mib"],
-        "MiB",
-        budget_mib=known.budget_mib,
-    )
-    emit("peak_rss_cluster_driver_encoding", cluster_run["driver_encode_peak_mib"], "MiB")
-    for index, peak in enumerate(cluster_run["worker_encode_peak_mib"]):
-        emit(f"peak_rss_cluster_worker_{index}_encoding", peak, "MiB", budget_mib=known.budget_mib)
-    emit("peak_rss_single_process", single["driver_peak_mib"], "MiB", budget_mib=known.budget_mib)
-    emit("peak_rss_cluster_driver", cluster_run["driver_peak_mib"], "MiB")
-    for index, peak in enumerate(cluster_run["worker_peak_mib"]):
-        emit(f"peak_rss_cluster_worker_{index}", peak, "MiB", budget_mib=known.budget_mib)
-    emit("test_loss_single", single["test_loss"], "loss")
-    emit("test_loss_cluster", cluster_run["test_loss"], "loss")
-    efficiency = single["total_s"] / (workers * cluster_run["total_s"])
-    emit("scaling_efficiency", efficiency, "fraction", workers=workers, cores=os.cpu_count())
-    search_ratio = serial["total_s"] / parallel["total_s"]
-    emit("search_wall_parallel", parallel["total_s"], "s", vs="serial", ratio=round(search_ratio, 3),
-         trials=parallel["trials"])  # fmt: skip
-    emit("search_wall_serial", serial["total_s"], "s", trials=serial["trials"])
-    emit("search_best_loss_serial", serial["best_loss"], "loss")
-    emit("search_best_loss_parallel", parallel["best_loss"], "loss")
-    emit("unreachable_scheduler_error", unreachable_seconds(), "s", timeout_s=1)
+        emit(BENCHMARK, "rows", rows, "rows", budget_mib=known.budget_mib, data_mib=round(rows * 132 / 2**20))
+        projects = itertools.count()
 
-    emit("search_scaling_efficiency", search_ratio / workers, "fraction", workers=workers)
+        def side(found: list[dict], kind: str, data: Path, on_cluster: bool) -> Callable[[], None]:
+            def run() -> None:
+                project = project_in(folder / f"project-{next(projects)}")
+                if not on_cluster:
+                    found.append(spawn(kind, project, data, None, known.trials))
+                    return
+                with distributed.LocalCluster(
+                    n_workers=WORKERS,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    memory_limit=0,
+                ) as cluster:
+                    found.append(spawn(kind, project, data, cluster.scheduler_address, known.trials))
+
+            return run
+
+        interleave(
+            {name: side(runs, "scale", big, name == "cluster") for name, runs in scale.items()}, rounds
+        )
+        interleave(
+            {name: side(runs, "search", small, name == "parallel") for name, runs in search.items()}, rounds
+        )
+
+    def each(results: list[dict], key: str) -> list[float]:
+        return [result[key] for result in results]
+
+    single, cluster_runs = scale["single process"], scale["cluster"]
+    extra = {"rounds": rounds, "rows": rows}
+    for phase in ("encode_s", "fit_s", "total_s"):
+        times = {name: each(results, phase) for name, results in scale.items()}
+        compare(BENCHMARK, f"{phase.removesuffix('_s')}_wall", times, ours="cluster", **extra)
+    level("rss_after_imports_single_process", each(single, "baseline_mib"), "MiB")
+    budget = {"budget_mib": known.budget_mib}
+    level("peak_rss_single_process_encoding", each(single, "driver_encode_peak_mib"), "MiB", **budget)
+    level("peak_rss_cluster_driver_encoding", each(cluster_runs, "driver_encode_peak_mib"), "MiB")
+    for index, peaks in enumerate(zip(*each(cluster_runs, "worker_encode_peak_mib"))):
+        level(f"peak_rss_cluster_worker_{index}_encoding", list(peaks), "MiB", **budget)
+    level("peak_rss_single_process", each(single, "driver_peak_mib"), "MiB", **budget)
+    level("peak_rss_cluster_driver", each(cluster_runs, "driver_peak_mib"), "MiB")
+    for index, peaks in enumerate(zip(*each(cluster_runs, "worker_peak_mib"))):
+        level(f"peak_rss_cluster_worker_{index}", list(peaks), "MiB", **budget)
+    level("test_loss_single", each(single, "test_loss"), "loss")
+    level("test_loss_cluster", each(cluster_runs, "test_loss"), "loss")
+    single_s, cluster_s = (summary(each(results, "total_s")) for results in (single, cluster_runs))
+    efficiency = single_s["median"] / (WORKERS * cluster_s["median"])
+    lowest = single_s["min"] / (WORKERS * cluster_s["min"])
+    emit(
+        BENCHMARK,
+        "scaling_efficiency",
+        efficiency,
+        "fraction",
+        from_mins=lowest,
+        workers=WORKERS,
+        cores=os.cpu_count(),
+    )
+
+    trials = {"rounds": rounds, "trials": search["parallel"][0]["trials"]}
+    compare(BENCHMARK, "search_wall", {name: each(found, "total_s") for name, found in search.items()},
+            ours="parallel", **trials)  # fmt: skip
+    level("search_best_loss_serial", each(search["serial"], "best_loss"), "loss")
+    level("search_best_loss_parallel", each(search["parallel"], "best_loss"), "loss")
+    serial_s, parallel_s = (summary(each(search[name], "total_s")) for name in ("serial", "parallel"))
+    emit(BENCHMARK, "search_scaling_efficiency", serial_s["median"] / (WORKERS * parallel_s["median"]),
+         "fraction", from_mins=serial_s["min"] / (WORKERS * parallel_s["min"]), workers=WORKERS)  # fmt: skip
+    level("unreachable_scheduler_error", [unreachable_seconds() for _ in range(rounds)], "s", timeout_s=1)
+
     # projections: time at k times the data on N workers, from the single-process rate
     # and the efficiency measured here (a worker holds a core of its own at scale)
-    rate = single["total_s"] / rows
-    for scale in (10, 100):
+    rate = single_s["median"] / rows
+    for data_scale in (10, 100):
         for nodes in (2, 8, 32):
-            projected = rate * rows * scale / (nodes * min(max(efficiency, 0.05), 1.0))
-            emit("projected_total_wall", projected, "s", data_scale=scale, workers=nodes,
-                 rows=rows * scale, assumes="linear in rows, measured efficiency")  # fmt: skip
+            projected = rate * rows * data_scale / (nodes * min(max(efficiency, 0.05), 1.0))
+            emit(BENCHMARK, "projected_total_wall", projected, "s", data_scale=data_scale, workers=nodes,
+                 rows=rows * data_scale, assumes="linear in rows, measured efficiency (medians)")  # fmt: skip
 
 
 if __name__ == "__main__":
