@@ -86,8 +86,8 @@ def without_lore(lock: str) -> str:
     return "".join(f"{line}\n" for line in lock.splitlines() if not _LORE_PIN.match(line.strip()))
 
 
-def _run(command: list[str], what: str) -> str:
-    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env=env)
     if done.returncode != 0:
         raise LoreError(f"{what} failed (exit {done.returncode}); see the messages above")
     return done.stdout
@@ -97,7 +97,7 @@ def _install(
     installer: Installer, root: Path, requirements: list[Path], constraints: Path | None, upgrade: bool
 ) -> None:
     command = installer.install(virtualenv.python(root), requirements, constraints, upgrade)
-    done = subprocess.run(command)
+    done = subprocess.run(command, env=installer.environment(virtualenv.folder(root)))
     if done.returncode != 0:
         hint = "" if constraints is None else f" (if {LOCK} no longer fits, `lore install --upgrade`)"
         raise LoreError(f"{installer.name} could not install {REQUIREMENTS} (exit {done.returncode}){hint}")
@@ -150,7 +150,8 @@ def install_project(
     created = not venv.exists()
     try:
         if created:
-            _run(installer.venv(python, venv, system_site_packages), f"making {venv} with {installer.name}")
+            making = f"making {venv} with {installer.name}"
+            _run(installer.venv(python, venv, system_site_packages), making, installer.environment(venv))
         (venv / virtualenv.STATE).unlink(missing_ok=True)
         with tempfile.TemporaryDirectory(prefix="lore-install-") as scratch:
             names = [REQUIREMENTS] + (
@@ -165,7 +166,8 @@ def install_project(
         if not created and url and options["lore_build"] and before != options["lore_build"]:
             # an installer keeps an installed lore of the same version; a rebuilt one replaces it
             requirement = f"{source.DISTRIBUTION} @ {url}"
-            _run(installer.reinstall(virtualenv.python(root), requirement), "re-installing lore")
+            again = installer.reinstall(virtualenv.python(root), requirement)
+            _run(again, "re-installing lore", installer.environment(venv))
         freeze(root, installer)
         record = {"fingerprint": fingerprint(root, python, options), "python": str(python), **options}
         with atomic_write(venv / virtualenv.STATE, "w") as stream:

@@ -7,9 +7,9 @@ uv links packages from its cache instead of unpacking wheels, which makes a new
 project's virtualenv many times faster.
 
 ``$LORE_INSTALLER`` chooses: ``auto`` (the default: uv when ``uv`` is on ``PATH``,
-else pip), ``pip`` or ``uv``. uv does not read pip's configuration files: a project
-whose packages come from a private index names it for uv too (``UV_INDEX_URL`` or
-``uv.toml``), or sets ``LORE_INSTALLER=pip``.
+else pip), ``pip`` or ``uv``. uv does not read pip's configuration, so its commands
+run with pip's index settings named for uv (:mod:`lore.cli.pip_config`): a private
+index in ``pip.conf`` or ``$PIP_INDEX_URL`` serves both.
 
 >>> Installer("pip", None).install(Path("py"), [Path("requirements.txt")], None, upgrade=True)[3:]
 ['install', '--quiet', '--disable-pip-version-check', '-r', 'requirements.txt', '--upgrade']
@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lore.cli import pip_config
 from lore.errors import ConfigError
 
 CHOICES = ("auto", "pip", "uv")
@@ -69,6 +70,17 @@ class Installer:
     def freeze(self, python: Path) -> list[str]:
         """List what the virtualenv of ``python`` holds, one ``name==version`` a line."""
         return self._pip(python, "freeze")
+
+    def environment(self, venv: Path, environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
+        """The environment to run this installer's commands in (``None``: this process's).
+
+        uv's is this process's plus pip's index settings named for uv, pip's in the
+        virtualenv ``venv`` included (:func:`lore.cli.pip_config.for_uv`).
+        """
+        if not self.uv:
+            return None
+        environ = dict(os.environ if environ is None else environ)
+        return {**environ, **pip_config.for_uv(environ, venv)}
 
     def _pip(self, python: Path, verb: str) -> list[str]:
         if self.uv:
