@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -321,6 +322,32 @@ class Encoder:
         if not isinstance(self.column, str) or not len(values):
             return None
         return self._encode_small(values)
+
+    @classmethod
+    def transform_block(cls, encoders: Sequence[Encoder], values: Any) -> Any:
+        """Encode the columns of several encoders of this class at once, or ``None`` if it cannot.
+
+        The serving path for many number columns encoded alike (20 :class:`Norm`
+        columns are one numpy expression instead of 20): ``encoders`` are fitted
+        encoders of exactly this class, each of one plain column, and ``values`` the
+        float64 matrix of their columns (one per encoder, in order; NaN for missing),
+        as :mod:`lore.server.validation` checked them. A class whose codes are one
+        number per value, computed elementwise from each encoder's parameters,
+        returns their matrix of codes: exactly what :meth:`transform_values` gives
+        column by column (the tests compare the two). Every other class returns
+        ``None``, and the caller encodes column by column.
+
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from lore.encoders import Norm, Unique
+        >>> frame = pd.DataFrame({"x": [1.0, 3.0], "y": [0.0, 10.0]})
+        >>> pair = [Norm("x").fit(frame), Norm("y").fit(frame)]
+        >>> Norm.transform_block(pair, np.array([[3.0, 0.0], [np.nan, 5.0]])).tolist()
+        [[1.0, -1.0], [0.0, 0.0]]
+        >>> Unique.transform_block([], np.zeros((1, 0))) is None
+        True
+        """
+        return None
 
     def reverse_transform(self, encoded: Any) -> Any:  # pragma: no cover - abstract
         """Decode what :meth:`transform` produced (lossy for binned encoders)."""

@@ -13,6 +13,7 @@ Their output is float (``kind == "continuous"``, ``cardinality() is None``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from lore.compat import old_keywords
@@ -75,6 +76,12 @@ class Numeric(Encoder):
         """The codes of ``values`` (float64, NaN for missing): the encoding itself."""
         return values
 
+    @classmethod
+    def _encodes_like(cls, owner: type[Numeric]) -> bool:
+        """Whether this class encodes numbers as ``owner`` does (a subclass may not, and then
+        gets no :meth:`transform_block` of ``owner``'s)."""
+        return cls._encode_numbers is owner._encode_numbers and cls._encode_small is owner._encode_small
+
     def _summarize(self, series: Any) -> dict[str, Any]:
         return moments(self.values(series))
 
@@ -104,6 +111,14 @@ class Pass(Numeric):
 
     def _combine(self, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         return {}
+
+    @classmethod
+    def transform_block(cls, encoders: Sequence[Any], values: Any) -> Any:
+        if not cls._encodes_like(Pass):
+            return None
+        for encoder in encoders:
+            encoder.check_fitted()
+        return values
 
     def reverse_transform(self, encoded: Any) -> Any:
         import numpy as np
@@ -176,6 +191,24 @@ class Norm(Numeric):
         result[np.isnan(result)] = 0.0
         return result
 
+    @classmethod
+    def transform_block(cls, encoders: Sequence[Any], values: Any) -> Any:
+        import numpy as np
+
+        if not cls._encodes_like(Norm):
+            return None
+        for encoder in encoders:
+            encoder.check_fitted()
+        if any(encoder.clip for encoder in encoders):  # the others are clipped to +-inf: unchanged
+            low = [encoder.min_ if encoder.clip else -np.inf for encoder in encoders]
+            high = [encoder.max_ if encoder.clip else np.inf for encoder in encoders]
+            values = np.clip(values, low, high)
+        center = np.array([encoder.center_ for encoder in encoders])
+        scale = np.array([encoder.scale_ for encoder in encoders])
+        result = ((values - center) / scale).astype("float32")
+        result[np.isnan(result)] = 0.0
+        return result
+
     def reverse_transform(self, encoded: Any) -> Any:
         import numpy as np
 
@@ -202,6 +235,22 @@ class Uniform(Numeric):
         if span <= 0:
             return np.zeros(len(values), dtype="float32")
         result = np.clip((values - self.min_) / span, 0.0, 1.0).astype("float32")
+        result[np.isnan(result)] = 0.0
+        return result
+
+    @classmethod
+    def transform_block(cls, encoders: Sequence[Any], values: Any) -> Any:
+        import numpy as np
+
+        if not cls._encodes_like(Uniform):
+            return None
+        for encoder in encoders:
+            encoder.check_fitted()
+        low = np.array([encoder.min_ for encoder in encoders])
+        span = np.array([encoder.max_ - encoder.min_ for encoder in encoders])
+        constant = span <= 0  # encodes as 0
+        result = np.clip((values - low) / np.where(constant, 1.0, span), 0.0, 1.0).astype("float32")
+        result[:, constant] = 0.0
         result[np.isnan(result)] = 0.0
         return result
 

@@ -463,14 +463,20 @@ class TrainTestSplit:
             return self.encode_x(_frame(rows))
         blocks = []
         frame = rows if hasattr(rows, "columns") else None
-        for encoder in self.encoders:
-            block = None
-            if frame is None and isinstance(encoder.column, str) and encoder.column in rows:
-                block = encoder.transform_values(rows[encoder.column])
-            if block is None:
-                frame = _frame(rows) if frame is None else frame
-                block = encoder.transform(frame)
-            blocks.append(block)
+        for run in _runs(self.encoders, rows if frame is None else {}):
+            if len(run) > 1:  # encoders of one class, each of a float64 column: one expression
+                block = type(run[0]).transform_block(run, np.column_stack([rows[e.column] for e in run]))
+                if block is not None:
+                    blocks.append(block)
+                    continue
+            for encoder in run:
+                block = None
+                if frame is None and isinstance(encoder.column, str) and encoder.column in rows:
+                    block = encoder.transform_values(rows[encoder.column])
+                if block is None:
+                    frame = _frame(rows) if frame is None else frame
+                    block = encoder.transform(frame)
+                blocks.append(block)
         return np.column_stack(blocks).astype(np.float32, copy=False)
 
     def encode_y(self, frame: Any) -> Any:
@@ -506,6 +512,30 @@ class TrainTestSplit:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._reset()
         self.__dict__.update(state)
+
+
+def _runs(encoders: Any, columns: Any) -> list[list[Encoder]]:
+    """``encoders`` in order, cut into runs that :meth:`Encoder.transform_block` may encode together.
+
+    A run holds consecutive encoders of one class, each of a plain column that
+    ``columns`` holds as a float64 array; every other encoder is a run of its own.
+    """
+    import numpy as np
+
+    def blockable(encoder: Encoder) -> bool:
+        values = columns.get(encoder.column) if isinstance(encoder.column, str) else None
+        return isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == 1
+
+    runs: list[list[Encoder]] = []
+    joins = False  # whether the last run takes more encoders of its class
+    for encoder in encoders:
+        fits = blockable(encoder)
+        if joins and fits and type(encoder) is type(runs[-1][0]):
+            runs[-1].append(encoder)
+        else:
+            runs.append([encoder])
+        joins = fits
+    return runs
 
 
 def _frame(rows: Any) -> Any:

@@ -78,3 +78,37 @@ def test_what_the_small_path_does_not_know_goes_the_general_way():
         norm.transform_values(np.zeros(1000)), norm.transform(pd.DataFrame({"x": np.zeros(1000)}))
     )
     assert Boolean("flag").fit(TRAINING).transform_values([True, None]) is None
+
+
+BLOCKS = [
+    [Norm("a"), Norm("b", robust=True), Norm("c", clip=True)],
+    [Uniform("a"), Uniform("constant"), Uniform("c")],
+    [Pass("a"), Pass("b"), Pass("c")],
+]
+BLOCK_TRAINING = pd.DataFrame(
+    {"a": np.linspace(-3, 3, 30), "b": np.r_[np.arange(27.0), [np.nan] * 3], "c": np.arange(30.0) ** 2}
+).assign(constant=4.0)
+
+
+@pytest.mark.parametrize("encoders", BLOCKS, ids=lambda run: type(run[0]).__name__)
+@given(
+    matrix=st.lists(st.lists(numbers, min_size=3, max_size=3), min_size=1, max_size=40).map(
+        lambda rows: np.array(rows, dtype=float)
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_a_block_of_number_columns_gets_the_codes_of_each_column(encoders, matrix):
+    fitted = [encoder.fit(BLOCK_TRAINING) for encoder in encoders]
+    block = type(fitted[0]).transform_block(fitted, matrix)
+    each = np.column_stack([encoder.transform_values(matrix[:, n]) for n, encoder in enumerate(fitted)])
+    assert block.dtype == each.dtype and block.tobytes() == each.tobytes()
+
+
+def test_a_subclass_that_encodes_otherwise_gets_no_block():
+    class Doubled(Norm):
+        def _encode_numbers(self, values):
+            return super()._encode_numbers(values) * 2
+
+    pair = [Doubled("a").fit(BLOCK_TRAINING), Doubled("c").fit(BLOCK_TRAINING)]
+    assert Doubled.transform_block(pair, np.zeros((1, 2))) is None
+    assert Discrete.transform_block([Discrete("a")], np.zeros((1, 1))) is None

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import lore.pipelines
-from lore.encoders import Boolean, Norm, OneHot, Pass, Unique
+from lore.encoders import Boolean, Norm, OneHot, Pass, Uniform, Unique
 from lore.errors import EmptySplit, EncodingError, MissingColumn
 from lore.transformers import NameAge
 
@@ -244,3 +244,44 @@ def test_a_pass_output_is_binary_when_the_pipeline_says_so(project) -> None:
 
     with pytest.raises(EncodingError, match="task is 'ranking'"):
         _ = Wrong().is_classifier
+
+
+class Numbers(Subscribers):
+    def get_data(self) -> pd.DataFrame:
+        rng = np.random.default_rng(5)
+        frame = users(60)
+        for column in "abcde":
+            frame[column] = rng.normal(size=60)
+        frame["e"] = 2.0  # constant: Uniform encodes it as 0
+        return frame
+
+    def get_encoders(self) -> tuple:
+        return (
+            Norm("a"),
+            Norm("b", clip=True),
+            Unique("plan"),
+            Norm("c"),
+            Norm(NameAge("first_name")),
+            Uniform("d"),
+            Uniform("e"),
+            Pass("a", name="a_raw"),
+            Pass("b", name="b_raw"),
+        )
+
+
+def test_runs_of_number_columns_are_encoded_as_blocks_with_the_codes_of_encode_x() -> None:
+    from lore.pipelines.holdout import _runs
+
+    pipeline = Numbers()
+    assert pipeline.encoders  # fitted
+    rng = np.random.default_rng(6)
+    columns = {column: rng.normal(scale=3, size=25) for column in "abcd"}
+    columns["a"][3] = np.nan
+    columns["e"] = np.full(25, 7.0)
+    columns["first_name"] = ["Mary", "Ann", None, "John", "Zed"] * 5
+    columns["plan"] = ["pro", "free", None, "gold", "pro"] * 5
+    runs = [[encoder.column for encoder in run] for run in _runs(pipeline.encoders, columns)]
+    assert [len(run) for run in runs] == [2, 1, 1, 1, 2, 2]
+    assert runs[0] == runs[-1] == ["a", "b"]
+    expected = pipeline.encode_x(pd.DataFrame(columns)).to_numpy(dtype=np.float32)
+    assert pipeline.encode_matrix(columns).tobytes() == expected.tobytes()
