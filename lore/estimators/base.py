@@ -120,6 +120,11 @@ class Estimator:
     #: Parameter name -> ``(lowest, highest)`` allowed value (``None``: unbounded), checked
     #: with the names before any data is read. Any number given must also be finite.
     ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {}
+    #: Whether a row's output, bit for bit, does not depend on the other rows predicted
+    #: with it (trees walk each row alone), so some rows' outputs can be taken from a
+    #: larger batch's (a report's sample of a split, from the fit's outputs). ``False``
+    #: where matrix products may group rows differently by batch (BLAS, Keras).
+    row_wise: ClassVar[bool] = False
 
     def __init__(self, **params: Any) -> None:
         self.params = params

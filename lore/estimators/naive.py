@@ -40,6 +40,8 @@ def baseline(task: str, training_y: Any, rows: int, n_classes: int | None = None
 class Naive(Estimator):
     """The training mean (regression) or the training class frequencies (classification)."""
 
+    row_wise = True  # the same output for every row
+
     def _fit(
         self,
         x: Any,

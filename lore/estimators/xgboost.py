@@ -42,6 +42,7 @@ ALIASES = {"n_estimators": "num_boost_round", "n_jobs": "nthread", "random_state
 class XGBoost(Estimator):
     """XGBoost booster; every parameter of ``xgboost.train``'s ``params`` is accepted."""
 
+    row_wise = True  # each row walks the trees alone
     defaults = {
         "num_boost_round": 500,
         "early_stopping_rounds": 20,

@@ -205,7 +205,7 @@ class Base:
         self._committed(fitting)
         logger.info("%s fitting %s: %s", self.name(), self.fitting, to_json(self.metrics.get("validation")))
         if write_report:
-            self.write_report()
+            self.write_report(outputs)
         return self.metrics
 
     def _reference(self, labels: Any, output: Any) -> Any:
@@ -282,10 +282,13 @@ class Base:
 
     # -- reporting ------------------------------------------------------------------------
 
-    def write_report(self) -> Path | None:
+    def write_report(self, outputs: dict[str, Any] | None = None) -> Path | None:
         """Write the saved fitting's ``report/`` folder (report.html, plots, model card).
 
-        ``fit`` calls it once the fitting is safe in the store; a report that cannot be
+        ``fit`` calls it once the fitting is safe in the store, with the outputs it
+        measured the splits with (split name -> output, see
+        :meth:`lore.estimators.Estimator.outputs`), so the report predicts no split
+        again; a split missing from ``outputs`` is predicted. A report that cannot be
         made is logged, never raised, so it cannot cost the fitting. Returns the page's
         path, or ``None`` when there is none (no matplotlib: ``pip install "lore-ml[report]"``).
         """
@@ -296,7 +299,7 @@ class Base:
             return None
         try:
             with timer(f"{self.name()}.report", log=False) as elapsed:
-                page = report.write(self, folder)
+                page = report.write(self, folder, outputs)
         except Exception as error:  # derived output: the fitting itself is already saved
             logger.warning(
                 "%s fitting %s is saved, but its report failed: %s", self.name(), self.fitting, error

@@ -136,9 +136,29 @@ def curves(history: dict[str, Any]) -> dict[str, dict[str, list[float]]]:
 
 
 class Evidence:
-    """Sampled rows of each split: encoded ``x``, ``y``, model outputs and raw frames."""
+    """Sampled rows of each split: encoded ``x``, ``y``, model outputs and raw frames.
 
-    def __init__(self, model: Any, rows: int = PLOT_ROWS, seed: int = 0) -> None:
+    Parameters
+    ----------
+    model
+        A fitted model whose pipeline holds the splits' rows.
+    rows
+        Rows per split at most (a seeded sample of larger splits).
+    seed
+        The sample's seed.
+    outputs
+        Split name (``train``, ``validation``, ``test``) -> the model's output on that
+        whole split, as :meth:`lore.estimators.Estimator.outputs` gives them after a fit,
+        taken instead of predicting the split again. A sampled split takes its rows'
+        outputs from them only when the estimator is
+        :attr:`~lore.estimators.Estimator.row_wise` (a row's output, bit for bit, does
+        not depend on the rows predicted with it); otherwise, and for a split missing
+        from ``outputs``, the rows are predicted.
+    """
+
+    def __init__(
+        self, model: Any, rows: int = PLOT_ROWS, seed: int = 0, outputs: dict[str, Any] | None = None
+    ) -> None:
         pipeline = model.pipeline
         self.model = model
         self.task = model.estimator.task_
@@ -151,6 +171,7 @@ class Evidence:
         if not frames:
             return
         rng = np.random.default_rng(seed)
+        row_wise = model.estimator.row_wise
         observed = {
             "train": pipeline.training_data,
             "validation": pipeline.validation_data,
@@ -165,7 +186,11 @@ class Evidence:
             x = data.x if chosen is None else data.x.iloc[chosen]
             self.x[split] = x
             self.y[split] = np.asarray(data.y if chosen is None else data.y[chosen])
-            self.output[split] = np.asarray(model._output(x))
+            whole = (outputs or {}).get(split)
+            if whole is None or (chosen is not None and not row_wise):
+                self.output[split] = np.asarray(model._output(x))
+            else:
+                self.output[split] = np.asarray(whole if chosen is None else whole[chosen])
             frame = frames.get(names[split])
             if frame is not None:
                 self.raw[split] = frame if chosen is None else frame.iloc[chosen]
@@ -193,8 +218,18 @@ class Evidence:
 # -- the report -----------------------------------------------------------------------------------
 
 
-def build(model: Any, *, rows: int = PLOT_ROWS, formats: tuple[str, ...] = ("png",)) -> Any:
-    """The :class:`lore.reports.Report` of a fitted model (plots when its data is in memory)."""
+def build(
+    model: Any,
+    *,
+    rows: int = PLOT_ROWS,
+    formats: tuple[str, ...] = ("png",),
+    outputs: dict[str, Any] | None = None,
+) -> Any:
+    """The :class:`lore.reports.Report` of a fitted model (plots when its data is in memory).
+
+    ``outputs`` are the fit's outputs per split (see :class:`Evidence`), which the
+    plots sample instead of predicting the splits again.
+    """
     from lore.reports import Report, figures
 
     record = getattr(model, "record_", None) or {}
@@ -211,7 +246,7 @@ def build(model: Any, *, rows: int = PLOT_ROWS, formats: tuple[str, ...] = ("png
         )
     )
     report = Report(name, subtitle=subtitle, formats=formats)
-    evidence = Evidence(model, rows) if figures.plotting_available() else None
+    evidence = Evidence(model, rows, outputs=outputs) if figures.plotting_available() else None
     _summary(report, model, record)
     if evidence is None:
         report.sections[0].text(
@@ -647,11 +682,12 @@ def card(model: Any) -> str:
 # -- writing --------------------------------------------------------------------------------------
 
 
-def write(model: Any, folder: str | Path) -> Path | None:
+def write(model: Any, folder: str | Path, outputs: dict[str, Any] | None = None) -> Path | None:
     """Write the report and model card into ``folder/report/``; return the page's path.
 
     The folder is replaced whole (built beside it, then renamed). Without matplotlib
-    only the model card is written and ``None`` returned.
+    only the model card is written and ``None`` returned. ``outputs`` are the fit's
+    outputs per split (see :class:`Evidence`), reused rather than predicted again.
     """
     from lore.reports import figures
     from lore.util import atomic_folder
@@ -660,7 +696,7 @@ def write(model: Any, folder: str | Path) -> Path | None:
         (staging / CARD).write_text(card(model), encoding="utf-8")
         if not figures.plotting_available():
             return None
-        build(model).save(staging)
+        build(model, outputs=outputs).save(staging)
     return Path(folder) / FOLDER / "report.html"
 
 

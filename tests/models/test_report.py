@@ -6,6 +6,7 @@ import re
 import time
 from typing import Any
 
+import numpy as np
 import pytest
 from sklearn.neural_network import MLPClassifier
 
@@ -125,7 +126,7 @@ def test_a_report_built_without_data_keeps_the_record(project) -> None:
 
 
 def test_a_failing_report_never_costs_the_fitting(project, monkeypatch, caplog) -> None:
-    def broken(model, folder):
+    def broken(model, folder, outputs=None):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(reports, "write", broken)
@@ -190,3 +191,57 @@ def test_a_multiclass_report(project, pipelines) -> None:
     folder = project / "models" / Cities.name() / "1" / "report"
     assert {"roc", "confusion_matrix", "score_distribution", "calibration"} <= figures_of(folder)
     assert "(micro average)" in (folder / "report.html").read_text()
+
+
+def fit_keeping_outputs(model: lore.models.Base, monkeypatch) -> dict[str, Any]:
+    """Fit ``model`` and return the outputs its fit handed to the report."""
+    handed: dict[str, Any] = {}
+    write = reports.write
+
+    def keep(model: Any, folder: Any, outputs: Any = None) -> Any:
+        handed.update(outputs)
+        return write(model, folder, outputs)
+
+    monkeypatch.setattr(reports, "write", keep)
+    model.fit()
+    return handed
+
+
+@pytest.mark.parametrize("make", [lambda: Boosted(num_boost_round=30), Spending, Network])
+@pytest.mark.parametrize("rows", [reports.PLOT_ROWS, 150])  # every row, and a sample of each split
+def test_the_report_of_a_fit_reuses_its_outputs_and_is_what_predicting_the_splits_gives(
+    make: Any, rows: int, monkeypatch
+) -> None:
+    model = make()
+    handed = fit_keeping_outputs(model, monkeypatch)
+    assert set(handed) == {"train", "validation", "test"}
+    predicted = reports.Evidence(model, rows)  # each sampled row predicted again, as reports did
+    calls = []
+    monkeypatch.setattr(model, "_output", lambda x: calls.append(len(x)) or type(model)._output(model, x))
+    reused = reports.Evidence(model, rows, outputs=handed)
+    # a sample is predicted unless the estimator's outputs are row-wise (XGBoost); whole splits never
+    sampled = [split for split, output in handed.items() if len(output) > rows]
+    assert len(calls) == (0 if model.estimator.row_wise else len(sampled))
+    monkeypatch.undo()
+    for split in ("train", "validation", "test"):
+        assert reused.output[split].dtype == predicted.output[split].dtype
+        assert np.array_equal(reused.output[split], predicted.output[split])  # bit for bit
+        assert np.array_equal(reused.y[split], predicted.y[split])
+        assert reused.x[split].equals(predicted.x[split]) and reused.raw[split].equals(predicted.raw[split])
+    before, after = reports.build(model, rows=rows), reports.build(model, rows=rows, outputs=handed)
+    after.created = before.created
+    assert after.to_html() == before.to_html()  # every plot, table and text
+    assert after.attachments == before.attachments
+
+
+def test_the_report_predicts_the_splits_its_fit_did_not_measure(monkeypatch) -> None:
+    class TestOnly(Boosted):
+        metric_splits = ("test",)
+
+    TestOnly.__qualname__ = TestOnly.__name__
+    globals()["TestOnly"] = TestOnly
+    model = TestOnly(num_boost_round=5)
+    handed = fit_keeping_outputs(model, monkeypatch)
+    assert set(handed) == {"test"}
+    evidence = reports.Evidence(model, outputs=handed)
+    assert np.array_equal(evidence.output["train"], model._output(model.pipeline.training_data.x))
