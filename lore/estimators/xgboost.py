@@ -119,25 +119,26 @@ class XGBoost(Estimator):
             evals: list[Any] = [valid] if valid is not None else []
         else:
             threads = settings.get("nthread")  # the matrices are built on the booster's threads too
-            evals = (
-                []
-                if valid is None
-                else [(xgboost.DMatrix(valid[0], label=valid[1], nthread=threads), "validation")]
-            )
             matrix = xgboost.DMatrix(train_x, label=y, nthread=threads)
-            kept = outputs_callback([matrix, *(evaluated for evaluated, _ in evals)])
+            matrices, evals = [(matrix, train_x)], []
+            if valid is not None:
+                evaluated = xgboost.DMatrix(valid[0], label=valid[1], nthread=threads)
+                matrices.append((evaluated, valid[0]))
+                evals.append((evaluated, "validation"))
+            kept = outputs_callback(matrices)
+            # early stopping as xgboost.train adds it, but before ``kept``, which reads its best round
+            stopping = [xgboost.callback.EarlyStopping(rounds=early)] if evals and early else []
             history = {}
             booster = xgboost.train(
                 settings,
                 matrix,
                 num_boost_round=rounds,
                 evals=evals,
-                early_stopping_rounds=early if evals else None,
                 evals_result=history,
                 verbose_eval=False,
-                callbacks=[*callbacks, kept],
+                callbacks=[*callbacks, *stopping, kept],
             )
-            if kept.outputs:  # the whole booster is kept: the training and validation outputs stand
+            if kept.outputs:  # the training and validation outputs of the booster kept stand
                 given = [x] if validation is None else [x, validation[0]]
                 self._keep_outputs(*zip(given, map(self._shaped, kept.outputs)))
         if evals and early:
@@ -189,14 +190,19 @@ def progress_callback(rounds: int) -> Any:
     return ReportRounds()
 
 
-def outputs_callback(matrices: list[Any]) -> Any:
-    """An XGBoost callback that reads the booster's outputs on ``matrices`` when training ends.
+def outputs_callback(matrices: list[tuple[Any, np.ndarray]]) -> Any:
+    """An XGBoost callback that reads the kept booster's outputs on ``matrices`` as training ends.
 
-    The training matrix and the evaluated ones hold the booster's running predictions
-    (its prediction caches), which ``xgboost.train`` drops as it returns: read at the
-    end of training, they cost a copy instead of a pass over every tree. They are read
-    only when the whole booster is the model (no early stopping, or its best round is
-    the last); ``outputs`` stays ``None`` otherwise.
+    ``matrices`` are ``(DMatrix, its float32 array)`` pairs: the training matrix and the
+    evaluated ones, which hold the booster's running predictions (its prediction
+    caches) that ``xgboost.train`` drops as it returns. Read from them, an output costs
+    a copy instead of a pass over every tree. When early stopping will cut the booster
+    at its best round, the caches have moved past it, so the callback (placed after
+    :class:`xgboost.callback.EarlyStopping`) copies their margins at each new best
+    round, and at the end passes the best round's margins through the objective
+    (``inplace_predict`` over an empty range of trees, with the margins as
+    ``base_margin``): the cut booster's outputs, bit for bit. ``outputs`` stays ``None``
+    when no margins were kept.
     """
     xgboost = optional("xgboost", "xgboost", "XGBoost models")
 
@@ -204,11 +210,23 @@ def outputs_callback(matrices: list[Any]) -> Any:
         def __init__(self) -> None:
             super().__init__()
             self.outputs: list[np.ndarray] | None = None
+            self.margins: list[np.ndarray] | None = None  # of the best round so far
+
+        def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, Any]) -> bool:
+            if model.attr("best_iteration") == str(epoch):  # a new best round (early stopping only)
+                self.margins = [model.predict(matrix, output_margin=True) for matrix, _ in matrices]
+            return False
 
         def after_training(self, model: Any) -> Any:
             best = model.attr("best_iteration")
             if best is None or int(best) + 1 == model.num_boosted_rounds():
-                self.outputs = [model.predict(matrix) for matrix in matrices]
+                self.outputs = [model.predict(matrix) for matrix, _ in matrices]
+            elif self.margins is not None:
+                empty = (int(best) + 1, int(best) + 1)  # no trees: the objective's transform alone
+                self.outputs = [
+                    model.inplace_predict(data, iteration_range=empty, base_margin=margin)
+                    for (_, data), margin in zip(matrices, self.margins)
+                ]
             return model
 
     return KeepOutputs()

@@ -65,12 +65,58 @@ def test_outputs_of_the_fitted_splits_are_what_predicting_them_gives(
         assert np.array_equal(outputs[name], expected)  # bit for bit
 
 
-def test_outputs_after_early_stopping_cut_the_booster_are_predicted(binary: dict) -> None:
-    estimator = XGBoost(num_boost_round=400, learning_rate=0.5, early_stopping_rounds=5)
-    estimator.fit(**binary)
-    assert not hasattr(estimator, "_fit_outputs")  # the cache held the uncut booster's outputs
-    outputs = estimator.outputs({"validation": binary["validation_x"]})
-    assert np.array_equal(outputs["validation"], estimator.predict_proba(binary["validation_x"]))
+def noisy(rows: int, task: str) -> dict:
+    """``rows`` noisy rows of five features (4/5 training, 1/5 validation): early stopping cuts."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.normal(size=(rows, 5)), columns=list("abcde"))
+    signal = x["a"] + x["b"] * x["c"] + rng.normal(0, 1.5, rows)
+    y = {"binary": signal > 0, "multiclass": np.digitize(signal, [-1, 1]), "regression": signal}[task]
+    y, cut = np.asarray(y).astype(float if task == "regression" else int), rows * 4 // 5
+    return {"x": x[:cut], "y": y[:cut], "validation_x": x[cut:], "validation_y": y[cut:]}
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+@pytest.mark.parametrize("rows", [1_000, 12_000])  # splits predicted on one thread, and on the pool
+def test_outputs_after_early_stopping_cut_the_booster_are_what_predicting_the_splits_gives(
+    task: str, rows: int
+) -> None:
+    data = noisy(rows, task)
+    estimator = XGBoost(num_boost_round=300, learning_rate=0.5, max_depth=4, early_stopping_rounds=5)
+    history = estimator.fit(**data)
+    ran = max(len(values) for values in history.values() if isinstance(values, list))
+    assert history["rounds"] < ran  # the booster was cut at its best round
+    assert [given for given, _ in estimator._fit_outputs] == [data["x"], data["validation_x"]]
+    outputs = estimator.outputs({"train": data["x"], "validation": data["validation_x"]})
+    predict = estimator.predict if task == "regression" else estimator.predict_proba
+    for name, x in (("train", data["x"]), ("validation", data["validation_x"])):
+        expected = predict(x)
+        assert outputs[name].dtype == expected.dtype and outputs[name].shape == expected.shape
+        assert np.array_equal(outputs[name], expected)  # bit for bit
+
+
+def test_early_stopping_stops_where_xgboost_train_would(binary: dict) -> None:
+    import xgboost
+
+    estimator = XGBoost(num_boost_round=400, learning_rate=0.5, early_stopping_rounds=5, max_depth=3)
+    history = estimator.fit(**binary)
+    settings, rounds, early = estimator.booster_parameters(estimator.get_params())
+    matrix = xgboost.DMatrix(binary["x"].to_numpy("float32"), label=binary["y"])
+    evaluated = xgboost.DMatrix(binary["validation_x"].to_numpy("float32"), label=binary["validation_y"])
+    expected: dict = {}
+    evals = [(evaluated, "validation")]
+    booster = xgboost.train(
+        settings,
+        matrix,
+        rounds,
+        evals=evals,
+        early_stopping_rounds=early,
+        evals_result=expected,
+        verbose_eval=False,
+    )
+    assert history["rounds"] == booster.best_iteration + 1
+    assert history["validation_logloss"] == expected["validation"]["logloss"]
 
 
 def test_outputs_of_other_rows_are_predicted(binary: dict) -> None:
