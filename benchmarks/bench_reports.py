@@ -14,7 +14,13 @@ minimum and median of interleaved rounds, and the load average:
   chunk size, each in its own process (peak RSS from ``getrusage``). Goal: 3x faster,
   memory bounded by the chunk. Needs ``LORE_TEST_POSTGRES_URL``.
 
+``--against CHECKOUT`` instead times a whole ``fit(report=True)`` (fit, metrics,
+reference, save, report) on ``--rows`` rows, this checkout's lore against another's
+(a ``git worktree`` of the code before), each fit in its own subprocess running this
+script with ``--part one-fit``, interleaved: the ratio this / other, wall and CPU.
+
     python benchmarks/bench_reports.py [--part report|models|predict] [--rounds 3]
+    python benchmarks/bench_reports.py --against /tmp/before --rows 100000 --rounds 2
 """
 
 from __future__ import annotations
@@ -80,13 +86,12 @@ def frame(rows: int):
     return data
 
 
-def report_part(rows: int, rounds: int) -> None:
+def churn_model(rows: int) -> type:
+    """The benchmark's model class: an XGBoost classifier (100 rounds) over ``frame(rows)``."""
     import lore.encoders
-    import lore.env
     import lore.estimators
     import lore.models
     import lore.pipelines
-    from lore.models import report
 
     data = frame(rows)
 
@@ -107,6 +112,14 @@ def report_part(rows: int, rounds: int) -> None:
 
     Churn.__qualname__ = Model.__qualname__ = "Churn"
     sys.modules[__name__].Churn = Churn  # the fitted pipeline pickles by reference
+    return Model
+
+
+def report_part(rows: int, rounds: int) -> None:
+    import lore.env
+    from lore.models import report
+
+    Model = churn_model(rows)
     fits, reports, fit_cpu, report_cpu = [], [], [], []
     with tempfile.TemporaryDirectory() as folder, lore.env.variables(LORE_ROOT=str(project(Path(folder)))):
         for _ in range(rounds):
@@ -127,6 +140,50 @@ def report_part(rows: int, rounds: int) -> None:
     emit("report", reports, "s", rows=rows, cpu_median=round(statistics.median(report_cpu), 3), vs="fit",
          ratio=round(statistics.median(ratios), 3), cpu_ratio=round(statistics.median(cpu_ratios), 3),
          goal="under 10% of the fit or under 2 s")  # fmt: skip
+
+
+def one_fit(rows: int) -> None:
+    """One ``fit(report=True)`` on ``rows`` rows after a small warm-up fit; print its seconds (wall, CPU)."""
+    import lore.env
+
+    with tempfile.TemporaryDirectory() as folder, lore.env.variables(LORE_ROOT=str(project(Path(folder)))):
+        churn_model(2_000)().fit(report=True)  # imports, thread pools, matplotlib's fonts
+        model = churn_model(rows)()
+        started, cpu = time.perf_counter(), time.process_time()
+        model.fit(report=True)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "rounds": model.history["rounds"]}))
+
+
+def fit_against(rows: int, rounds: int, other: Path) -> None:
+    """A whole fit with its report, this checkout's lore against ``other``'s, interleaved subprocesses.
+
+    Both run this script (``--part one-fit``), so only lore differs. Prints the ratio
+    (this / other) of the fit-with-report seconds, wall and CPU, min and median.
+    """
+    sys.path.insert(0, str(Path(__file__).parent))
+    import harness
+
+    sides = {"this checkout": ROOT, str(other): other}
+    cpu: dict[str, list[float]] = {side: [] for side in sides}
+    boosted: set[int] = set()
+
+    def run(side: str) -> None:
+        env = {**os.environ, "PYTHONPATH": str(sides[side]), "LORE_REPORTS": "1"}
+        command = [sys.executable, __file__, "--part", "one-fit", "--rows", str(rows)]
+        done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        cpu[side].append(result["cpu"])
+        boosted.add(result["rounds"])
+
+    times = harness.interleave({side: lambda side=side: run(side) for side in sides}, rounds)
+    for unit, figures in (("s", times), ("CPU s", cpu)):
+        ours, theirs = figures["this checkout"], figures[str(other)]
+        emit(f"fit with report, this checkout against {other}", ours, unit, rows=rows,
+             vs_min=round(min(theirs), 4), vs_median=round(statistics.median(theirs), 4),
+             ratio_min=round(min(ours) / min(theirs), 3),
+             ratio_median=round(statistics.median(ours) / statistics.median(theirs), 3),
+             boosting_rounds_kept=sorted(boosted))  # fmt: skip
 
 
 # -- lore models over 1,000 fittings -----------------------------------------------------------
@@ -246,7 +303,8 @@ def predict_part(rows: int, rounds: int, chunk: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=["report", "models", "predict"], action="append")
+    parser.add_argument("--part", choices=["report", "models", "predict", "one-fit"], action="append")
+    parser.add_argument("--against", type=Path, help="another checkout: fit with report, vs this")
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--fittings", type=int, default=1000)
     parser.add_argument("--predict-rows", type=int, default=1_000_000)
@@ -254,6 +312,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
     parts = options.part or ["report", "models", "predict"]
+    if options.against:
+        fit_against(options.rows, options.rounds, options.against)
+        return
+    if "one-fit" in parts:
+        one_fit(options.rows)
+        return
     if "report" in parts:
         report_part(options.rows, options.rounds)
     if "models" in parts:
