@@ -152,7 +152,8 @@ def one_fit(rows: int) -> None:
         started, cpu = time.perf_counter(), time.process_time()
         model.fit(report=True)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "rounds": model.history["rounds"]}))
+    steps = {**model.timings, "report and the rest": seconds - sum(model.timings.values())}
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "rounds": model.history["rounds"], "steps": steps}))
 
 
 def fit_against(rows: int, rounds: int, other: Path) -> None:
@@ -165,25 +166,33 @@ def fit_against(rows: int, rounds: int, other: Path) -> None:
     import harness
 
     sides = {"this checkout": ROOT, str(other): other}
+    wall: dict[str, list[float]] = {side: [] for side in sides}  # of the fit alone, not the process
     cpu: dict[str, list[float]] = {side: [] for side in sides}
     boosted: set[int] = set()
+    steps: dict[str, dict[str, list[float]]] = {side: {} for side in sides}
 
     def run(side: str) -> None:
         env = {**os.environ, "PYTHONPATH": str(sides[side]), "LORE_REPORTS": "1"}
         command = [sys.executable, __file__, "--part", "one-fit", "--rows", str(rows)]
         done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
         result = json.loads(done.stdout.strip().splitlines()[-1])
+        wall[side].append(result["seconds"])
         cpu[side].append(result["cpu"])
         boosted.add(result["rounds"])
+        for step, seconds in result["steps"].items():
+            steps[side].setdefault(step, []).append(seconds)
 
-    times = harness.interleave({side: lambda side=side: run(side) for side in sides}, rounds)
-    for unit, figures in (("s", times), ("CPU s", cpu)):
+    harness.interleave({side: lambda side=side: run(side) for side in sides}, rounds)
+    for unit, figures in (("s", wall), ("CPU s", cpu)):
         ours, theirs = figures["this checkout"], figures[str(other)]
         emit(f"fit with report, this checkout against {other}", ours, unit, rows=rows,
              vs_min=round(min(theirs), 4), vs_median=round(statistics.median(theirs), 4),
              ratio_min=round(min(ours) / min(theirs), 3),
              ratio_median=round(statistics.median(ours) / statistics.median(theirs), 3),
              boosting_rounds_kept=sorted(boosted))  # fmt: skip
+    for side, seconds in steps.items():  # where the time went, median seconds per step
+        medians = {step: round(statistics.median(values), 3) for step, values in seconds.items()}
+        print(json.dumps({"benchmark": "reports", "metric": f"steps of {side}", "unit": "s", **medians}))
 
 
 # -- lore models over 1,000 fittings -----------------------------------------------------------
