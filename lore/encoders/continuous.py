@@ -77,10 +77,17 @@ class Numeric(Encoder):
         return values
 
     @classmethod
-    def _encodes_like(cls, owner: type[Numeric]) -> bool:
-        """Whether this class encodes numbers as ``owner`` does (a subclass may not, and then
-        gets no :meth:`transform_block` of ``owner``'s)."""
-        return cls._encode_numbers is owner._encode_numbers and cls._encode_small is owner._encode_small
+    def _blocks_like(cls, owner: type[Numeric], encoders: Sequence[Encoder]) -> bool:
+        """Whether ``owner``'s :meth:`transform_block` may encode ``encoders`` (checked to be fitted).
+
+        Not when this class encodes numbers otherwise than ``owner`` (a subclass that
+        overrides the encoding gets no block of ``owner``'s).
+        """
+        if cls._encode_numbers is not owner._encode_numbers or cls._encode_small is not owner._encode_small:
+            return False
+        for encoder in encoders:
+            encoder.check_fitted()
+        return True
 
     def _summarize(self, series: Any) -> dict[str, Any]:
         return moments(self.values(series))
@@ -114,10 +121,8 @@ class Pass(Numeric):
 
     @classmethod
     def transform_block(cls, encoders: Sequence[Any], values: Any) -> Any:
-        if not cls._encodes_like(Pass):
+        if not cls._blocks_like(Pass, encoders):
             return None
-        for encoder in encoders:
-            encoder.check_fitted()
         return values
 
     def reverse_transform(self, encoded: Any) -> Any:
@@ -195,10 +200,8 @@ class Norm(Numeric):
     def transform_block(cls, encoders: Sequence[Any], values: Any) -> Any:
         import numpy as np
 
-        if not cls._encodes_like(Norm):
+        if not cls._blocks_like(Norm, encoders):
             return None
-        for encoder in encoders:
-            encoder.check_fitted()
         if any(encoder.clip for encoder in encoders):  # the others are clipped to +-inf: unchanged
             low = [encoder.min_ if encoder.clip else -np.inf for encoder in encoders]
             high = [encoder.max_ if encoder.clip else np.inf for encoder in encoders]
@@ -242,10 +245,8 @@ class Uniform(Numeric):
     def transform_block(cls, encoders: Sequence[Any], values: Any) -> Any:
         import numpy as np
 
-        if not cls._encodes_like(Uniform):
+        if not cls._blocks_like(Uniform, encoders):
             return None
-        for encoder in encoders:
-            encoder.check_fitted()
         low = np.array([encoder.min_ for encoder in encoders])
         span = np.array([encoder.max_ - encoder.min_ for encoder in encoders])
         constant = span <= 0  # encodes as 0

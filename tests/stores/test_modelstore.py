@@ -117,13 +117,19 @@ def _fit_in_process(root, count):
             (fitting.path / "w").write_bytes(b"w" * 1000)
 
 
-def test_concurrent_processes_get_distinct_numbers(store):
+def _fit_in_processes(store, processes: int = 3, each: int = 5) -> list[int | None]:
+    """Save ``each`` fittings in each of ``processes`` processes at once; their exit codes."""
     context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-    workers = [context.Process(target=_fit_in_process, args=(store.root, 5)) for _ in range(3)]
+    workers = [context.Process(target=_fit_in_process, args=(store.root, each)) for _ in range(processes)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(60)
+    return [worker.exitcode for worker in workers]
+
+
+def test_concurrent_processes_get_distinct_numbers(store):
+    _fit_in_processes(store)
     assert [f.number for f in store.fittings(NAME)] == list(range(1, 16))
 
 
@@ -157,13 +163,7 @@ def test_the_counter_is_rebuilt_from_a_listing_when_missing_damaged_or_behind(st
 @pytest.mark.parametrize("counter", ["missing", "behind"])
 def test_concurrent_processes_rebuilding_the_counter_get_distinct_numbers(store, counter):
     _older_lore_store(store, 3, counter)
-    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-    workers = [context.Process(target=_fit_in_process, args=(store.root, 5)) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    assert [worker.exitcode for worker in workers] == [0] * 3
+    assert _fit_in_processes(store) == [0] * 3
     assert [f.number for f in store.fittings(NAME)] == list(range(1, 19))
     assert read_counter(store.root / NAME) == 18
 
