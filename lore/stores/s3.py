@@ -23,6 +23,13 @@ verifies every size and SHA-256, and only then renames the folder into place, so
 interrupted or corrupted download leaves nothing that loads. A fitting number that
 already exists with different content, locally or remotely, is never overwritten.
 
+Finding the fitting to download or promote lists no files: the latest is the highest
+fitting folder (one listing of the model's folders, ``Delimiter="/"``, 1,000 per
+request) whose manifest can be read, walking down past incomplete uploads; an alias
+is its own object; a number is its manifest. Only the full listings
+(:func:`fittings`, :func:`prune`, and the message naming what exists when nothing
+matches) read every object's key.
+
 >>> remote_path("demo.Model", 3, "manifest.json")
 'demo.Model/3/manifest.json'
 """
@@ -96,30 +103,49 @@ def _legacy_aliases(remote: Remote, model_name: str) -> dict[str, int]:
     return aliases
 
 
+def _alias_object(remote: Remote, path: str) -> int | None:
+    """The fitting number in the alias object at ``path``; ``None`` when there is none."""
+    data = remote.get_bytes(path)
+    if data is None:
+        return None
+    try:
+        number = json.loads(data).get("fitting")
+    except (ValueError, AttributeError):
+        number = None
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise CorruptArtifact(
+            f'{remote.url(path)} must hold {{"fitting": <number>}}; promote the alias again to repair it'
+        )
+    return number
+
+
 def remote_aliases(remote: Remote, model_name: str) -> dict[str, int]:
     """The aliases of ``model_name`` on S3: alias -> fitting number."""
     aliases = _legacy_aliases(remote, model_name)
     for path in remote.list(f"{model_name}/{ALIAS_FOLDER}"):
-        name = path.rsplit("/", 1)[-1].removesuffix(".json")
-        data = remote.get_bytes(path)
-        if data is None:  # deleted since the listing
-            continue
-        try:
-            number = json.loads(data).get("fitting")
-        except (ValueError, AttributeError):
-            number = None
-        if not isinstance(number, int) or isinstance(number, bool):
-            raise CorruptArtifact(
-                f'{remote.url(path)} must hold {{"fitting": <number>}}; promote the alias again to repair it'
-            )
-        aliases[name] = number
+        number = _alias_object(remote, path)
+        if number is not None:  # else deleted since the listing
+            aliases[path.rsplit("/", 1)[-1].removesuffix(".json")] = number
     return aliases
+
+
+def remote_alias(remote: Remote, model_name: str, alias: str) -> int | None:
+    """The fitting ``alias`` points at on S3, from its own object (else an older ``aliases.json``).
+
+    Nothing is listed: one read, two for an alias that has no object of its own.
+    """
+    try:
+        check_alias(alias)
+    except StoreError:
+        return None  # no such alias can exist
+    number = _alias_object(remote, alias_path(model_name, alias))
+    return number if number is not None else _legacy_aliases(remote, model_name).get(alias)
 
 
 def promote(remote: Remote, model_name: str, fitting: int | str | None, alias: str) -> int:
     """Point the remote ``alias`` at an uploaded fitting (a number, an alias or ``None``: the latest)."""
     check_alias(alias)
-    number = _remote_number(remote, model_name, fitting)
+    number, _ = _find(remote, model_name, fitting)
     remote.put_bytes(alias_path(model_name, alias), json.dumps({"fitting": number}).encode())
     return number
 
@@ -280,20 +306,34 @@ def _fetch_report(remote: Remote, target: Path, model_name: str, number: int) ->
         remote.download_files(pairs)
 
 
-def _remote_number(remote: Remote, model_name: str, fitting: int | str | None) -> int:
-    existing = remote_numbers(remote, model_name)
+def _fitting_folders(remote: Remote, model_name: str) -> list[int]:
+    """Numbers of the fitting folders on S3, complete or not, sorted: their files are not listed."""
+    names = (path.rsplit("/", 1)[-1] for path in remote.folders(model_name))
+    return sorted(int(name) for name in names if name.isdigit())
+
+
+def _find(remote: Remote, model_name: str, fitting: int | str | None) -> tuple[int, bytes]:
+    """The number of a complete remote fitting (a number, an alias or ``None``: the latest) and its manifest.
+
+    A fitting is complete once its manifest is there (uploaded last); the latest is
+    the highest such, found from the highest fitting folder down.
+    """
     if fitting is None or fitting == LATEST:
-        if existing:
-            return existing[-1]
+        for number in reversed(_fitting_folders(remote, model_name)):
+            data = remote.get_bytes(remote_path(model_name, number, manifests.MANIFEST))
+            if data is not None:
+                return number, data
         raise FittingNotFound(f"no fittings of {model_name} at {remote.url(model_name)}: upload one first")
     if isinstance(fitting, int) or (isinstance(fitting, str) and fitting.isdigit()):
-        number = int(fitting)
+        found: int | None = int(fitting)
     elif isinstance(fitting, str):
-        number = remote_aliases(remote, model_name).get(fitting, -1)
+        found = remote_alias(remote, model_name, fitting)
     else:
         raise StoreError(f"fitting must be a number, an alias or None, not {fitting!r}")
-    if number in existing:
-        return number
+    data = None if found is None else remote.get_bytes(remote_path(model_name, found, manifests.MANIFEST))
+    if found is not None and data is not None:
+        return found, data
+    existing = remote_numbers(remote, model_name)  # only to say what exists
     named = ", ".join(f"{a} -> {n}" for a, n in sorted(remote_aliases(remote, model_name).items())) or "none"
     raise FittingNotFound(
         f"{model_name} has no fitting {fitting!r} at {remote.url(model_name)}; fittings: "
@@ -373,8 +413,8 @@ def download(remote: Remote, model_folder: Path, model_name: str, fitting: int |
     StoreError
         A different fitting of the same number is already on disk (nothing is overwritten).
     """
-    number = _remote_number(remote, model_name, fitting)
-    data, manifest = _remote_manifest(remote, model_name, number)
+    number, data = _find(remote, model_name, fitting)
+    manifest = manifests.parse(data, remote.url(remote_path(model_name, number, manifests.MANIFEST)))
     target = model_folder / str(number)
     if target.exists():
         if not _same_fitting(target, data):

@@ -396,3 +396,80 @@ def test_read_file_fetches_one_checked_file_without_the_fitting(laptop, server, 
         server.read_file(NAME, 9, "notes.json")
     with pytest.raises(FittingNotFound, match="fit the model first"):
         ModelStore(laptop.root.parent / "alone").read_file(NAME, 1, "notes.json")
+
+
+def many(laptop, s3_client, bucket, count):
+    """``count`` complete fittings on S3: fitting 1 uploaded, then copied to 2..count, manifest last."""
+    fit(laptop, 1.0)
+    laptop.upload(NAME)
+    prefix = f"team/test/{NAME}"
+    first = f"{prefix}/1/"
+    names = [key.removeprefix(first) for key in keys(s3_client, bucket) if key.startswith(first)]
+    for number in range(2, count + 1):
+        for name in sorted(names, key=lambda name: name == "manifest.json"):
+            source = {"Bucket": bucket, "Key": f"{prefix}/1/{name}"}
+            s3_client.copy_object(Bucket=bucket, Key=f"{prefix}/{number}/{name}", CopySource=source)
+    return prefix
+
+
+class Listings:
+    """The ListObjectsV2 requests a client sends (their parameters) and the entries they return."""
+
+    def __init__(self, client):
+        self.requests = []
+        self.entries = 0
+        client.meta.events.register("provide-client-params.s3.ListObjectsV2", self._sent)
+        client.meta.events.register("after-call.s3.ListObjectsV2", self._answered)
+
+    def _sent(self, params, **_):
+        self.requests.append(dict(params))
+
+    def _answered(self, parsed, **_):
+        self.entries += len(parsed.get("Contents", [])) + len(parsed.get("CommonPrefixes", []))
+
+
+def test_latest_is_the_highest_complete_fitting_among_many(laptop, server, s3_client, bucket):
+    prefix = many(laptop, s3_client, bucket, 41)
+    manifest = s3_client.get_object(Bucket=bucket, Key=f"{prefix}/40/manifest.json")["Body"].read()
+    for number in (40, 41):  # uploads under way: their files, not yet their manifests
+        s3_client.delete_object(Bucket=bucket, Key=f"{prefix}/{number}/manifest.json")
+    assert server.download(NAME).name == "39"  # by number, not "9" by name
+    assert laptop.alias(NAME, None, "candidate", remote=True) == 39
+    s3_client.put_object(Bucket=bucket, Key=f"{prefix}/40/manifest.json", Body=manifest)  # 40 completes
+    assert server.download(NAME, "latest").name == "40"
+    assert lore.serializers.load(server.resolve(NAME), "weights").tolist() == [1.0] * 3
+    with pytest.raises(FittingNotFound, match=r"fittings: 1, 2, .*, 39, 40; aliases: candidate -> 39"):
+        server.download(NAME, 41)
+
+
+def test_an_alias_is_read_from_its_own_object_among_many(laptop, server, s3_client, bucket):
+    prefix = many(laptop, s3_client, bucket, 30)
+    assert laptop.alias(NAME, 12, "production", remote=True) == 12
+    older = json.dumps({"production": 3, "old": 7, "gone": 29}).encode()  # an older lore's aliases.json
+    s3_client.put_object(Bucket=bucket, Key=f"{prefix}/aliases.json", Body=older)
+    assert server.download(NAME, "production").name == "12"  # its own object wins
+    assert server.download(NAME, "old").name == "7"
+    assert server.resolve(NAME, "old").name == "7"  # recorded locally
+    assert laptop.alias(NAME, "production", "shadow", remote=True) == 12
+    s3_client.delete_object(Bucket=bucket, Key=f"{prefix}/29/manifest.json")
+    with pytest.raises(FittingNotFound, match=r"no fitting 'gone'.*aliases: gone -> 29, old -> 7"):
+        server.download(NAME, "gone")  # points at a fitting that is not complete
+    with pytest.raises(FittingNotFound, match="no fitting 'a/../b'"):
+        server.download(NAME, "a/../b")
+
+
+def test_finding_a_fitting_lists_no_fitting_files(laptop, server, s3_client, bucket, remote):
+    prefix = many(laptop, s3_client, bucket, 30)  # 120 objects in 30 folders
+    laptop.alias(NAME, 12, "production", remote=True)
+    listings = Listings(remote.client)
+    assert server.download(NAME).name == "30"
+    assert laptop.alias(NAME, None, "candidate", remote=True) == 30
+    folders = {"Bucket": bucket, "Prefix": f"{prefix}/", "Delimiter": "/"}
+    report = {"Bucket": bucket, "Prefix": f"{prefix}/30/report"}  # the one fitting's report, if any
+    assert listings.requests == [folders, report, folders]
+    assert listings.entries == 2 * 31  # 30 fitting folders and aliases/, twice; no file
+    listings.requests.clear()
+    assert server.download(NAME, "production").name == "12"
+    assert laptop.alias(NAME, "production", "shadow", remote=True) == 12
+    assert laptop.alias(NAME, 7, "shadow", remote=True) == 7
+    assert listings.requests == [{"Bucket": bucket, "Prefix": f"{prefix}/12/report"}]
