@@ -14,12 +14,18 @@ Starts moto's S3 server (``ThreadedMotoServer``) on 127.0.0.1 in this process, t
 - with ``--before DIR`` (a checkout of the code to compare with, e.g. ``git worktree add
   /tmp/before main``), saves small fittings beside 10 and 1,000 others with this tree's
   store and with that one's, each in its own Python process, the two in turn for
-  ``--rounds`` rounds (see ``harness.py``): the milliseconds per save, ratio new / old.
+  ``--rounds`` rounds (see ``harness.py``): the milliseconds per save, ratio new / old;
+- with ``--before DIR`` too, finds and downloads the latest fitting, and the one an
+  alias points at, among 10 and 500 fittings (``--fittings``) of five objects each on moto, with this
+  tree's store and that one's in turn, each in a fresh process (``--only s3-latest``):
+  the milliseconds per download, and the S3 list requests and entries it took.
 
 Prints one JSON line per figure.
 
     python benchmarks/bench_store.py [--megabytes 200] [--runs 3]
     python benchmarks/bench_store.py --only saves --before /tmp/before [--rounds 5] [--saves 20]
+    python benchmarks/bench_store.py --only s3-latest --before /tmp/before [--rounds 5] [--saves 3] \\
+        [--fittings 10 500]
 """
 
 from __future__ import annotations
@@ -307,6 +313,119 @@ def save_costs(args: argparse.Namespace, work: Path) -> None:
         )
 
 
+FETCH = textwrap.dedent(
+    """
+    import json, sys, tempfile, time
+    import lore
+    from lore.s3 import Remote, Settings
+    from lore.stores.modelstore import ModelStore
+
+    endpoint, prefix, fitting, downloads = sys.argv[1], sys.argv[2], sys.argv[3] or None, int(sys.argv[4])
+    remote = Remote(Settings(bucket="bench", prefix=prefix, endpoint_url=endpoint, environment="bench"))
+    listed = {"requests": 0, "entries": 0}
+
+    def count(parsed, **_):
+        listed["requests"] += 1
+        listed["entries"] += len(parsed.get("Contents", [])) + len(parsed.get("CommonPrefixes", []))
+
+    def download():
+        with tempfile.TemporaryDirectory() as root:
+            ModelStore(root, remote=remote).download("bench.models.Many", fitting)
+
+    download()  # the process's first: the client and its connections
+    remote.client.meta.events.register("after-call.s3.ListObjectsV2", count)
+    times = []
+    for _ in range(downloads):
+        start = time.perf_counter()
+        download()
+        times.append(time.perf_counter() - start)
+    listed = {key: value / downloads for key, value in listed.items()}
+    print(json.dumps({"lore": lore.__file__, "times": times, **listed}))
+    """
+)
+
+
+def timed_fetches(tree: Path, args: list[str], into: list[float], listed: dict[str, float]) -> None:
+    """Append the median seconds per download with the lore of ``tree`` (a fresh process) to ``into``."""
+    done = subprocess.run(
+        [sys.executable, "-c", FETCH, *args],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        check=True,
+        capture_output=True,
+    )
+    result = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    assert result["lore"].startswith(str(tree)), result["lore"]
+    into.append(statistics.median(result["times"]))
+    listed.update(requests=result["requests"], entries=result["entries"])
+
+
+def many_fittings(endpoint: str, work: Path, prefix: str, count: int) -> None:
+    """``count`` fittings of ``bench.models.Many`` (five small objects each) under ``prefix``, aliased 1."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import boto3
+
+    from lore.s3 import Remote, Settings
+    from lore.stores.modelstore import ModelStore
+
+    store = ModelStore(work / prefix, remote=Remote(Settings("bench", prefix, endpoint, environment="bench")))
+    with store.new_fitting("bench.models.Many", {"metrics": {"auc": 0.5}}) as fitting:
+        for name in ("weights.npy", "weights.serializer.json", "reference.json"):
+            (fitting.path / name).write_bytes(os.urandom(2048))
+    store.upload("bench.models.Many", 1)
+    store.alias("bench.models.Many", 1, "production", remote=True)
+    client = boto3.client("s3", endpoint_url=endpoint)
+    folder = f"{prefix}/bench/bench.models.Many"
+    names = sorted((p.name for p in fitting.path.iterdir()), key=lambda name: name == "manifest.json")
+    bodies = {name: (fitting.path / name).read_bytes() for name in names}
+
+    def copy(number: int) -> None:
+        for name in names:  # the manifest last, as an upload does
+            client.put_object(Bucket="bench", Key=f"{folder}/{number}/{name}", Body=bodies[name])
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(copy, range(2, count + 1)))
+
+
+def latest_costs(args: argparse.Namespace, endpoint: str, work: Path) -> None:
+    """Milliseconds per download of the latest fitting and of an alias's among ``--fittings``: new, old."""
+    import boto3
+    import harness
+
+    if args.before is None:
+        print(json.dumps({"skipped": "s3-latest", "reason": "no --before DIR to compare with"}), flush=True)
+        return
+    trees = {"new": HERE, "old": Path(args.before).resolve()}
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="bench")
+    for count in args.fittings:
+        prefix = f"many{count}"
+        many_fittings(endpoint, work, prefix, count)
+        for fitting in ("", "production"):
+            times: dict[str, list[float]] = {side: [] for side in trees}
+            listed: dict[str, dict[str, float]] = {side: {} for side in trees}
+            fetch = [endpoint, prefix, fitting, str(args.saves)]
+            runs = {
+                side: functools.partial(timed_fetches, trees[side], fetch, times[side], listed[side])
+                for side in trees
+            }
+            harness.interleave(runs, rounds=args.rounds)
+            harness.compare(
+                "store",
+                f"download the {'latest' if not fitting else 'aliased'} fitting among {count:,} on S3 "
+                f"(moto): ms (median of {args.saves} in a process)",
+                harness.milliseconds(times),
+                "new",
+                unit="ms",
+                rounds=args.rounds,
+                list_requests=listed["new"]["requests"],
+                listed_entries=listed["new"]["entries"],
+                old_list_requests=listed["old"]["requests"],
+                old_listed_entries=listed["old"]["entries"],
+                old_tree=str(trees["old"]),
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=int, default=200)
@@ -314,24 +433,35 @@ def main() -> None:
     parser.add_argument("--part-size", type=int, default=0, help="MB per part (default: lore's)")
     parser.add_argument("--skip-loads", action="store_true")
     parser.add_argument(
-        "--only", choices=["transfers", "loads", "saves"], help="run one part (default: all that apply)"
+        "--only",
+        choices=["transfers", "loads", "saves", "s3-latest"],
+        help="run one part (default: all that apply)",
     )
     parser.add_argument("--before", help="a checkout of the code to compare saves with")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the saves comparison")
-    parser.add_argument("--saves", type=int, default=20, help="saves timed per process and round")
+    parser.add_argument(
+        "--saves", type=int, default=20, help="saves (or s3-latest downloads) timed per process and round"
+    )
+    parser.add_argument(
+        "--fittings", type=int, nargs="+", default=[10, 500], help="s3-latest: how many fittings on S3"
+    )
     args = parser.parse_args()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    wanted = {args.only} if args.only else {"transfers", "saves"} | (set() if args.skip_loads else {"loads"})
+    everything = {"transfers", "saves", "s3-latest"} | (set() if args.skip_loads else {"loads"})
+    wanted = {args.only} if args.only else everything
     with tempfile.TemporaryDirectory() as folder:
         os.environ.setdefault("XDG_CONFIG_HOME", folder)  # lore's per-user signing key, not the real one
         if "saves" in wanted:
             save_costs(args, Path(folder) / "saves")
-        if "transfers" in wanted:
+        if wanted & {"transfers", "s3-latest"}:
             server, endpoint = start_moto()
             try:
-                transfers(args, endpoint, Path(folder))
+                if "s3-latest" in wanted:
+                    latest_costs(args, endpoint, Path(folder) / "latest")
+                if "transfers" in wanted:
+                    transfers(args, endpoint, Path(folder))
             finally:
                 server.stop()
         if "loads" in wanted:
