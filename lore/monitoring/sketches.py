@@ -321,20 +321,26 @@ def spread(sketch: dict[str, Any]) -> tuple[float, float]:
 
 
 def _categorical(series: Any, reference: dict[str, Any] | None, max_categories: int) -> dict[str, Any]:
+    import pandas as pd
+
     counts = series.value_counts(dropna=True)  # on the values, then their text: no column of strings
-    counts = counts[counts > 0]  # a categorical lists its unused categories too
-    counts.index = counts.index.map(str)
-    if not counts.index.is_unique:  # 1 and "1" are one category
-        counts = counts.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable")
-    missing = int(len(series) - counts.sum())
+    counts = counts[counts.to_numpy() > 0]  # a categorical lists its unused categories too
+    if not isinstance(counts.index.dtype, pd.StringDtype):  # text is its own text already
+        counts.index = counts.index.map(str)
+        if not counts.index.is_unique:  # 1 and "1" are one category
+            counts = counts.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable")
+    tallies = counts.to_numpy()
+    seen = int(tallies.sum())
     if reference is not None:
-        known = counts.reindex(list(reference["values"]), fill_value=0)
-        values = {str(key): int(count) for key, count in known.items()}
-        other = int(counts.sum() - known.sum())
+        wanted = list(reference["values"])
+        names = [str(key) for key in wanted]
+        known = counts.reindex(wanted, fill_value=0).to_numpy()
     else:
-        top = counts.iloc[:max_categories]
-        values = {str(key): int(count) for key, count in top.items()}
-        other = int(counts.sum() - top.sum())
+        names = [str(key) for key in counts.index[:max_categories].tolist()]
+        known = tallies[:max_categories]
+    values = dict(zip(names, known.tolist()))
+    other = seen - int(known.sum())
+    missing = len(series) - seen
     return {"kind": CATEGORY, "count": len(series), "missing": missing, "values": values, "other": other}
 
 

@@ -134,3 +134,55 @@ def test_a_references_mean_and_standard_deviation_are_exact() -> None:
     assert "squares" not in profile(frame(500, seed=1), reference)["age"]  # new data's: not needed
     far = pd.DataFrame({"x": 1e12 + np.arange(1000.0)})  # squares about the middle edge keep precision
     assert np.isclose(spread(profile(far)["x"])[1], np.arange(1000.0).std(), rtol=1e-9)
+
+
+def categorical_as_before(series: pd.Series, reference: dict | None, max_categories: int) -> dict:
+    """The categorical sketch as it was written before its fast path for text (the oracle)."""
+    counts = series.value_counts(dropna=True)
+    counts = counts[counts > 0]
+    counts.index = counts.index.map(str)
+    if not counts.index.is_unique:
+        counts = counts.groupby(level=0, sort=False).sum().sort_values(ascending=False, kind="stable")
+    missing = int(len(series) - counts.sum())
+    if reference is not None:
+        known = counts.reindex(list(reference["values"]), fill_value=0)
+        values = {str(key): int(count) for key, count in known.items()}
+        other = int(counts.sum() - known.sum())
+    else:
+        top = counts.iloc[:max_categories]
+        values = {str(key): int(count) for key, count in top.items()}
+        other = int(counts.sum() - top.sum())
+    return {"kind": CATEGORY, "count": len(series), "missing": missing, "values": values, "other": other}
+
+
+def categorical_columns() -> dict[str, pd.Series]:
+    rng = np.random.default_rng(3)
+    words = rng.choice([f"w{i}" for i in range(150)], 2000).astype(object)
+    words[rng.random(2000) < 0.1] = None
+    return {
+        "object text": pd.Series(words, dtype=object),
+        "string": pd.Series(words, dtype="string"),
+        "pyarrow string": pd.Series(words, dtype="string[pyarrow]"),
+        "categorical": pd.Series(pd.Categorical(words, categories=[*np.unique(words[words != None]), "x"])),  # noqa: E711
+        "booleans": pd.Series(rng.random(2000) < 0.3),
+        "1 and '1'": pd.Series([1, "1", 2, "2", "2", None, 3] * 5, dtype=object),
+        "ties": pd.Series(list("abcabcdd") * 3, dtype="string"),
+        "empty": pd.Series([], dtype="string"),
+    }
+
+
+@pytest.mark.parametrize("name", list(categorical_columns()))
+def test_categorical_sketches_are_as_before(name: str) -> None:
+    """Every kind of column sketches to the same JSON, key order included, with and without a reference."""
+    import json
+
+    from lore.monitoring.sketches import _categorical
+
+    series = categorical_columns()[name]
+    for top in (100, 5):
+        before = categorical_as_before(series, None, top)
+        assert json.dumps(_categorical(series, None, top)) == json.dumps(before)
+        reference = {"values": {**dict(list(before["values"].items())[:3]), "never": 0}}
+        assert json.dumps(_categorical(series, reference, top)) == json.dumps(
+            categorical_as_before(series, reference, top)
+        )
