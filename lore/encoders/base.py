@@ -42,6 +42,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import inspect
 import numbers
 from collections.abc import Sequence
@@ -119,6 +120,12 @@ def code_dtype(cardinality: int) -> Any:
     return np.dtype(np.uint64)
 
 
+@functools.cache
+def _arguments(init: Any) -> tuple[str, ...]:
+    """The sorted argument names of an ``__init__`` (read once: each fit checks its parameters)."""
+    return tuple(sorted(name for name in inspect.signature(init).parameters if name != "self"))
+
+
 class Encoder:
     """Base class of every encoder; see the module documentation for the contract.
 
@@ -164,8 +171,7 @@ class Encoder:
 
     @classmethod
     def _parameter_names(cls) -> list[str]:
-        signature = inspect.signature(cls.__init__)
-        return sorted(name for name in signature.parameters if name != "self")
+        return list(_arguments(cls.__init__))
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The hyper-parameters: ``__init__``'s arguments, as stored.

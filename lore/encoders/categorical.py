@@ -124,7 +124,9 @@ class Unique(Encoder):
         import pandas as pd
 
         counts = stats["counts"]
-        counts = counts[counts >= self.minimum_occurrences]
+        frequent = counts.to_numpy() >= self.minimum_occurrences
+        if not frequent.all():  # a boolean mask on a Series costs more than the rest of the fit
+            counts = counts[frequent]
         try:  # ties in value order, so that the codes do not depend on row order or chunking
             counts = counts.sort_index()
         except TypeError:  # values of mixed types
@@ -134,7 +136,7 @@ class Unique(Encoder):
         if self.maximum_cardinality is not None:
             kept = kept[: int(self.maximum_cardinality) - self._reserved_codes]
         self.values_ = pd.Index(kept)
-        self.counts_ = counts.iloc[order[: len(kept)]].to_numpy(dtype="int64")
+        self.counts_ = counts.to_numpy()[order[: len(kept)]].astype("int64")
         self.value_kind_ = stats["kind"]
 
     #: codes that are not values: missing and other (``OneHot`` has no missing column)

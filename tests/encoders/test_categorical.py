@@ -191,3 +191,36 @@ def test_unique_stratify_counts_distinct_strata() -> None:
         Unique("item", minimum_occurrences=2, stratify="user").partial_fit(frame[:2]).partial_fit(frame[2:])
     )
     assert halves.values_.tolist() == ["jam"]
+
+
+def kept_by_hand(values: list, minimum: int, most: int | None) -> tuple[list, list[int]]:
+    """What Unique keeps, from its definition: frequent values, most frequent first, ties in value order."""
+    from collections import Counter
+
+    counts = Counter(value for value in values if value is not None and value == value)
+    kept = sorted((value for value in counts if counts[value] >= minimum), key=lambda v: (-counts[v], v))
+    kept = kept if most is None else kept[: most - 2]
+    return kept, [counts[value] for value in kept]
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "category", "float64"])
+@pytest.mark.parametrize(("minimum", "most"), [(1, None), (3, None), (1, 6), (4, 5)])
+def test_unique_learns_its_definition(dtype, minimum: int, most: int | None) -> None:
+    """values_ and counts_ (an int64 array) on every kind of column, whole or fitted in pieces."""
+    rng = np.random.default_rng(7)
+    raw = rng.integers(0, 12, 300).astype(float)
+    raw[rng.random(300) < 0.1] = np.nan
+    values = raw.tolist() if dtype == "float64" else [None if v != v else f"v{int(v):02d}" for v in raw]
+    column = pd.Series(values, dtype=dtype)
+    if dtype == "category":
+        column = column.cat.add_categories(["unused"])  # value_counts lists it with count 0
+    frame = pd.DataFrame({"x": column})
+    kept, counts = kept_by_hand(values, minimum, most)
+    for encoder in (
+        Unique("x", minimum_occurrences=minimum, maximum_cardinality=most).fit(frame),
+        Unique("x", minimum_occurrences=minimum, maximum_cardinality=most)
+        .partial_fit(frame[:100])
+        .partial_fit(frame[100:]),
+    ):
+        assert encoder.values_.tolist() == kept
+        assert encoder.counts_.dtype == np.int64 and encoder.counts_.tolist() == counts
