@@ -315,8 +315,9 @@ class Server:
             raise BadRequest(f"{model.short_name} is not loaded: {why}", status=503)
         body = await self.read_body(scope, receive, held)
         request_id = _request_id(scope)
-        batcher = self.batchers.get(model.short_name) if len(body) <= SMALL_BODY else None
+        batcher = None
         if len(body) <= SMALL_BODY:
+            batcher = self.batchers.get(model.short_name)
             inputs = validation.checked_columns(
                 body, loaded.schema, self.settings.max_rows, self.settings.max_values
             )

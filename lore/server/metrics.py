@@ -79,6 +79,36 @@ class Metrics:
         return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
+#: The live drift gauges: score key of :meth:`lore.monitoring.live.LiveDrift.snapshot` ->
+#: (metric name, description); each is labelled by model and feature.
+DRIFT_GAUGES = {
+    "distance": (
+        "lore_model_drift_distance",
+        "Drift distance of each input (and of the predictions) over the last hour of logged "
+        "traffic: normed Wasserstein for numbers, Jensen-Shannon for categories",
+    ),
+    "psi": (
+        "lore_model_drift_psi",
+        "PSI of each input (and of the predictions) over the last hour of logged traffic",
+    ),
+    "missing": ("lore_model_missing_share", "Share of each input's values missing, over the last hour"),
+    "unseen": (
+        "lore_model_unseen_share",
+        "Share of a categorical input's values the reference never saw, over the last hour",
+    ),
+    "drifted": (
+        "lore_model_drifted",
+        "1 when an input (or the predictions) drifted over the last hour, by lore monitor's "
+        "rules ([DRIFT] of config/monitoring.cfg: distance, p_value, min_rows), else 0",
+    ),
+    "missing_changed": (
+        "lore_model_missing_changed",
+        "1 when an input's share of missing values changed over the last hour, by lore "
+        "monitor's rules ([DRIFT] missing, p_value, min_rows), else 0",
+    ),
+}
+
+
 class _Watched:
     """A collector of the prediction log's counters and the live drift gauges."""
 
@@ -104,39 +134,8 @@ class _Watched:
         queued = GaugeMetricFamily("lore_prediction_log_queued", "Requests waiting to be logged")
         queued.add_metric([], len(self.log.pending))
         gauges = {  # score key -> gauge, from the same sketches and rules as lore monitor
-            "distance": GaugeMetricFamily(
-                "lore_model_drift_distance",
-                "Drift distance of each input (and of the predictions) over the last hour of logged "
-                "traffic: normed Wasserstein for numbers, Jensen-Shannon for categories",
-                labels=("model", "feature"),
-            ),
-            "psi": GaugeMetricFamily(
-                "lore_model_drift_psi",
-                "PSI of each input (and of the predictions) over the last hour of logged traffic",
-                labels=("model", "feature"),
-            ),
-            "missing": GaugeMetricFamily(
-                "lore_model_missing_share",
-                "Share of each input's values missing, over the last hour",
-                labels=("model", "feature"),
-            ),
-            "unseen": GaugeMetricFamily(
-                "lore_model_unseen_share",
-                "Share of a categorical input's values the reference never saw, over the last hour",
-                labels=("model", "feature"),
-            ),
-            "drifted": GaugeMetricFamily(
-                "lore_model_drifted",
-                "1 when an input (or the predictions) drifted over the last hour, by lore monitor's "
-                "rules ([DRIFT] of config/monitoring.cfg: distance, p_value, min_rows), else 0",
-                labels=("model", "feature"),
-            ),
-            "missing_changed": GaugeMetricFamily(
-                "lore_model_missing_changed",
-                "1 when an input's share of missing values changed over the last hour, by lore "
-                "monitor's rules ([DRIFT] missing, p_value, min_rows), else 0",
-                labels=("model", "feature"),
-            ),
+            key: GaugeMetricFamily(name, description, labels=("model", "feature"))
+            for key, (name, description) in DRIFT_GAUGES.items()
         }
         for model, scores in self.live.snapshot().items():
             name = self.short_names.get(model, model)

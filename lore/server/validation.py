@@ -243,14 +243,10 @@ def _no_columns(record: dict[str, Any], columns: list[str], number: int) -> BadR
     message = (
         f"record {number} has none of the columns this model needs ({', '.join(columns)}); it has {shown}"
     )
-    wrapped = [field for field, value in record.items() if isinstance(value, list | dict)]
-    if len(fields) == 1 and wrapped:
+    if len(fields) == 1 and isinstance(record[fields[0]], list | dict):  # the records, wrapped
         example = f'{{"{columns[0]}": ...}}'
-        shape = "[...]" if isinstance(record[wrapped[0]], list) else "{...}"
-        message += (
-            f". Send the records themselves, [{example}, ...], not wrapped in "
-            f'{{"{quote(wrapped[0])[1:-1]}": {shape}}}'
-        )
+        shape = "[...]" if isinstance(record[fields[0]], list) else "{...}"
+        message += f'. Send the records themselves, [{example}, ...], not wrapped in {{"{shown}": {shape}}}'
     return BadRequest(message)
 
 
@@ -268,8 +264,7 @@ def checked_columns(
         numbers = number_records(body, list(schema), max_rows)
         if numbers is not None:
             return numbers
-    payload = decode(body)
-    columns = columns_of(payload, list(schema), max_rows)
+    columns = columns_of(decode(body), list(schema), max_rows)
     return {column: check_column(values, column, schema[column]) for column, values in columns.items()}
 
 
